@@ -1,0 +1,1 @@
+"""Configuration: where data lives (paths) and how this workstation behaves (settings)."""

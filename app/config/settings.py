@@ -1,0 +1,71 @@
+"""Settings declared once: type, default and description, read from and written to settings.json."""
+
+from __future__ import annotations
+
+import json
+import logging
+from dataclasses import MISSING, dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+
+def setting(default: Any, description: str):
+    return field(default=default, metadata={"description": description})
+
+
+@dataclass
+class Settings:
+    centre_name: str = setting("示范街道社区事务受理服务中心", "服务中心名称（打印在所有单据上）")
+    centre_address: str = setting("示范市示范区人民路1号", "服务中心地址")
+    centre_phone: str = setting("0571-12345678", "咨询电话")
+    window_name: str = setting("1号综合窗口", "本窗口名称")
+    workstation_prefix: str = setting("ZC01", "办件编号前缀（每台工作站唯一）")
+    ticket_prefix: str = setting("A", "综合窗口取号前缀")
+    defer_days: int = setting(5, "容缺材料补交期限（工作日，不超过事项承诺时限）")
+    idle_lock_minutes: int = setting(10, "无操作多少分钟后锁屏")
+    idcard_driver: str = setting("simulator", "身份证阅读器驱动：simulator / sam")
+    idcard_port: str = setting("", "身份证阅读器串口（空为自动检测）")
+    camera_driver: str = setting("simulator", "高拍仪驱动：simulator / qt")
+    printer_driver: str = setting("simulator", "打印机驱动：simulator / spooler")
+    receipt_printer: str = setting("", "回执打印机名称（空为系统默认）")
+    font_path: str = setting("", "中文字体文件路径（TrueType；空为自动查找）")
+    jpeg_quality: int = setting(85, "材料图片 JPEG 质量 (1–100)")
+    language: str = setting("zh_CN", "界面语言：zh_CN / en")
+    settings_version: int = setting(1, "设置文件格式版本")
+
+    @classmethod
+    def describe(cls) -> list[tuple[str, Any, str]]:
+        """(name, default, description) of every setting, for the CLI and the settings screen."""
+        return [(f.name, f.default if f.default is not MISSING else None, f.metadata["description"])
+                for f in fields(cls)]
+
+    @classmethod
+    def load(cls, path: Path) -> Settings:
+        """Settings from a file; unknown keys are ignored, wrongly typed ones fall back to defaults."""
+        if not path.exists():
+            return cls()
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError) as e:
+            log.warning("settings file %s unreadable (%s); using defaults", path, e)
+            return cls()
+        known = {f.name: f for f in fields(cls)}
+        values = {}
+        for k, v in raw.items():
+            f = known.get(k)
+            if f is None:
+                log.info("ignoring unknown setting %s", k)
+            elif type(v) is not type(f.default):
+                log.warning("setting %s has the wrong type (%r); using the default", k, v)
+            else:
+                values[k] = v
+        return cls(**values)
+
+    def save(self, path: Path) -> None:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps({f.name: getattr(self, f.name) for f in fields(self)},
+                                  ensure_ascii=False, indent=2), encoding="utf-8")
+        tmp.replace(path)

@@ -1,0 +1,110 @@
+"""The certified security module's (SAM) frame protocol: AA AA AA 96 69 | len(2, BE) | body | XOR."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+PREAMBLE = bytes.fromhex("AAAAAA9669")
+
+RESET = (0x10, 0xFF)
+STATUS = (0x11, 0xFF)
+READ_MODULE_ID = (0x12, 0xFF)
+FIND_CARD = (0x20, 0x01)
+SELECT_CARD = (0x20, 0x02)
+READ_TEXT_PHOTO = (0x30, 0x01)
+READ_TEXT_PHOTO_FINGERPRINT = (0x30, 0x10)
+READ_APPENDED_ADDRESS = (0x30, 0x03)
+
+SUCCESS = 0x90
+FIND_SUCCESS = 0x9F
+NO_CONTENT = 0x91
+
+RESULT_MESSAGES = {
+    0x90: "成功", 0x9F: "寻卡成功", 0x91: "无此内容",
+    0x10: "指令校验和错误", 0x11: "指令长度错误", 0x21: "指令无法识别", 0x23: "越权操作", 0x24: "无法识别的错误",
+    0x31: "卡认证机具失败", 0x32: "机具认证卡失败", 0x33: "信息验证错误",
+    0x40: "无法识别的卡类型", 0x41: "读卡操作失败", 0x47: "取随机数失败", 0x60: "模块自检失败",
+    0x66: "模块未经授权", 0x80: "寻卡失败（未放卡）", 0x81: "选卡失败",
+}
+
+
+class FrameError(ValueError):
+    """A frame is malformed: wrong preamble, length or checksum, or truncated."""
+
+
+@dataclass(frozen=True)
+class Response:
+    sw1: int
+    sw2: int
+    sw3: int
+    data: bytes
+
+    @property
+    def message(self) -> str:
+        return RESULT_MESSAGES.get(self.sw3, f"未知结果码 {self.sw3:02X}")
+
+
+def checksum(body_with_length: bytes) -> int:
+    x = 0
+    for b in body_with_length:
+        x ^= b
+    return x
+
+
+def encode_frame(body: bytes) -> bytes:
+    length = (len(body) + 1).to_bytes(2, "big")
+    return PREAMBLE + length + body + bytes([checksum(length + body)])
+
+
+def encode_request(command: tuple[int, int], data: bytes = b"") -> bytes:
+    return encode_frame(bytes(command) + data)
+
+
+def split_frame(frame: bytes) -> bytes:
+    """Check a whole frame and return its body (without length and checksum)."""
+    if len(frame) < 8:
+        raise FrameError(f"frame too short ({len(frame)} bytes)")
+    if frame[:5] != PREAMBLE:
+        raise FrameError("bad preamble")
+    length = int.from_bytes(frame[5:7], "big")
+    if len(frame) != 7 + length:
+        raise FrameError(f"length field says {length}, frame carries {len(frame) - 7}")
+    if checksum(frame[5:-1]) != frame[-1]:
+        raise FrameError("checksum mismatch")
+    return frame[7:-1]
+
+
+def decode_request(frame: bytes) -> tuple[tuple[int, int], bytes]:
+    body = split_frame(frame)
+    if len(body) < 2:
+        raise FrameError("request without command")
+    return (body[0], body[1]), body[2:]
+
+
+def encode_response(sw3: int, data: bytes = b"", sw1: int = 0, sw2: int = 0) -> bytes:
+    return encode_frame(bytes([sw1, sw2, sw3]) + data)
+
+
+def decode_response(frame: bytes) -> Response:
+    body = split_frame(frame)
+    if len(body) < 3:
+        raise FrameError("response without status words")
+    return Response(body[0], body[1], body[2], body[3:])
+
+
+def frame_length(header: bytes) -> int:
+    """Total frame size from its first 7 bytes (preamble + length)."""
+    if header[:5] != PREAMBLE:
+        raise FrameError("bad preamble")
+    return 7 + int.from_bytes(header[5:7], "big")
+
+
+def split_text_photo(data: bytes) -> tuple[bytes, bytes]:
+    """The text block and photo of a read (30 01) response's data."""
+    if len(data) < 4:
+        raise FrameError("read response too short")
+    text_len = int.from_bytes(data[0:2], "big")
+    photo_len = int.from_bytes(data[2:4], "big")
+    if len(data) < 4 + text_len + photo_len:
+        raise FrameError("read response truncated")
+    return data[4:4 + text_len], data[4 + text_len:4 + text_len + photo_len]

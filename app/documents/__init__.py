@@ -1,0 +1,1 @@
+"""The printed documents: pure functions, data in, PDF bytes out (reportlab)."""

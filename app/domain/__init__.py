@@ -1,0 +1,1 @@
+"""Pure rules and value types. Imports nothing from app/, Qt or SQLAlchemy."""

@@ -1,0 +1,33 @@
+"""Clerk accounts and what each role may do."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    CLERK = "clerk"
+    SUPERVISOR = "supervisor"
+    TRAINER = "trainer"
+    ADMIN = "admin"
+
+    @property
+    def label(self) -> str:
+        return {"clerk": "窗口人员", "supervisor": "值班负责人", "trainer": "培训员", "admin": "管理员"}[self.value]
+
+
+@dataclass(frozen=True)
+class Clerk:
+    username: str
+    display_name: str
+    role: Role
+    must_change_password: bool = False
+
+    @property
+    def can_approve_refusal(self) -> bool:
+        return self.role in (Role.SUPERVISOR, Role.ADMIN)
+
+    @property
+    def can_manage_accounts(self) -> bool:
+        return self.role is Role.ADMIN

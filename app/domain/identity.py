@@ -1,0 +1,190 @@
+"""Applicant and agent identity: ID numbers (GB 11643), masking, card types, nations (GB/T 3304)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date
+from enum import StrEnum
+
+from stdnum.cn import ric
+from stdnum.exceptions import InvalidComponent
+
+from app.domain.errors import ValidationError
+
+NATIONS: dict[str, str] = {
+    "01": "汉", "02": "蒙古", "03": "回", "04": "藏", "05": "维吾尔", "06": "苗", "07": "彝", "08": "壮",
+    "09": "布依", "10": "朝鲜", "11": "满", "12": "侗", "13": "瑶", "14": "白", "15": "土家", "16": "哈尼",
+    "17": "哈萨克", "18": "傣", "19": "黎", "20": "傈僳", "21": "佤", "22": "畲", "23": "高山", "24": "拉祜",
+    "25": "水", "26": "东乡", "27": "纳西", "28": "景颇", "29": "柯尔克孜", "30": "土", "31": "达斡尔",
+    "32": "仫佬", "33": "羌", "34": "布朗", "35": "撒拉", "36": "毛南", "37": "仡佬", "38": "锡伯", "39": "阿昌",
+    "40": "普米", "41": "塔吉克", "42": "怒", "43": "乌孜别克", "44": "俄罗斯", "45": "鄂温克", "46": "德昂",
+    "47": "保安", "48": "裕固", "49": "京", "50": "塔塔尔", "51": "独龙", "52": "鄂伦春", "53": "赫哲",
+    "54": "门巴", "55": "珞巴", "56": "基诺", "97": "其他", "98": "外国血统中国籍人士",
+}
+
+_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+_CHECK_CHARS = "10X98765432"
+
+
+class Sex(StrEnum):
+    MALE = "1"
+    FEMALE = "2"
+
+    @property
+    def label(self) -> str:
+        return "男" if self is Sex.MALE else "女"
+
+
+class CardType(StrEnum):
+    RESIDENT = "resident"              # 居民身份证
+    HMT_RESIDENCE = "hmt_residence"    # 港澳台居民居住证 (J)
+    FOREIGNER_OLD = "foreigner_old"    # 外国人永久居留身份证, old format (I)
+    FOREIGNER_2023 = "foreigner_2023"  # 外国人永久居留身份证, 2023 format (Y)
+    MANUAL = "manual"                  # typed in by the clerk
+
+    @property
+    def label(self) -> str:
+        return {
+            CardType.RESIDENT: "居民身份证",
+            CardType.HMT_RESIDENCE: "港澳台居民居住证",
+            CardType.FOREIGNER_OLD: "外国人永久居留身份证",
+            CardType.FOREIGNER_2023: "外国人永久居留身份证",
+            CardType.MANUAL: "手工录入",
+        }[self]
+
+
+def check_digit(first17: str) -> str:
+    """The GB 11643 check character for the first 17 digits."""
+    return _CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]
+
+
+@dataclass(frozen=True)
+class IdNumberCheck:
+    """Outcome of checking an ID number: an error rejects it, warnings only inform the clerk."""
+
+    number: str
+    error: str | None = None
+    warnings: tuple[str, ...] = ()
+
+    @property
+    def valid(self) -> bool:
+        return self.error is None
+
+
+def check_id_number(raw: str) -> IdNumberCheck:
+    """Check an 18-character resident ID number; an unknown region is a warning, not an error."""
+    number = (raw or "").strip().upper()
+    if len(number) != 18:
+        return IdNumberCheck(number, "身份证号码应为18位")
+    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+        return IdNumberCheck(number, "身份证号码只能包含数字，最后一位可以是X")
+    try:
+        ric.get_birth_date(number)
+    except InvalidComponent:
+        return IdNumberCheck(number, "身份证号码中的出生日期无效")
+    if check_digit(number[:17]) != number[17]:
+        return IdNumberCheck(number, "身份证号码校验位不正确，请核对")
+    try:
+        ric.get_birth_place(number)
+    except InvalidComponent:
+        return IdNumberCheck(number, None, ("身份证号码的地区代码不在已知行政区划中，请核对",))
+    return IdNumberCheck(number)
+
+
+def mask_id_number(number: str) -> str:
+    """Mask an ID number for lists, logs and printouts: 330106********1234."""
+    n = (number or "").strip()
+    if len(n) <= 8:
+        return "*" * len(n)
+    return n[:6] + "*" * (len(n) - 10) + n[-4:]
+
+
+def mask_name(name: str) -> str:
+    """Mask a personal name for logs: 张*, 欧阳**."""
+    n = (name or "").strip()
+    if len(n) <= 1:
+        return "*" * len(n)
+    keep = 2 if len(n) >= 4 else 1
+    return n[:keep] + "*" * (len(n) - keep)
+
+
+@dataclass(frozen=True)
+class Identity:
+    """A person as read from an identity card or typed in by the clerk."""
+
+    name: str
+    id_number: str
+    sex: Sex | None = None
+    nation: str = ""
+    birth_date: date | None = None
+    address: str = ""
+    issuing_authority: str = ""
+    valid_from: date | None = None
+    valid_to: date | None = None       # None with long_term=True means 长期
+    long_term: bool = False
+    card_type: CardType = CardType.RESIDENT
+    phone: str = ""
+
+    def is_expired(self, on: date) -> bool:
+        return not self.long_term and self.valid_to is not None and self.valid_to < on
+
+    def warnings(self, on: date) -> list[str]:
+        """Everything the clerk should be told about this identity (none of it blocks intake)."""
+        out: list[str] = []
+        if self.is_expired(on):
+            out.append(f"证件已于{self.valid_to:%Y年%m月%d日}过期")
+        if self.card_type in (CardType.RESIDENT, CardType.HMT_RESIDENCE, CardType.MANUAL):
+            check = check_id_number(self.id_number)
+            if check.error:
+                out.append(check.error)
+            out.extend(check.warnings)
+        return out
+
+    def validate(self) -> None:
+        """Reject what cannot be used for a case: no name, or an invalid resident ID number."""
+        if not self.name.strip():
+            raise ValidationError("请填写姓名", "name")
+        if self.card_type in (CardType.RESIDENT, CardType.HMT_RESIDENCE, CardType.MANUAL):
+            check = check_id_number(self.id_number)
+            if check.error:
+                raise ValidationError(check.error, "id_number")
+
+    def to_dict(self) -> dict:
+        d = asdict(self)
+        for k in ("birth_date", "valid_from", "valid_to"):
+            d[k] = d[k].isoformat() if d[k] else None
+        d["sex"] = self.sex.value if self.sex else None
+        d["card_type"] = self.card_type.value
+        return d
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Identity:
+        def day(v):
+            return date.fromisoformat(v) if v else None
+
+        return cls(
+            name=d["name"], id_number=d["id_number"], sex=Sex(d["sex"]) if d.get("sex") else None,
+            nation=d.get("nation", ""), birth_date=day(d.get("birth_date")), address=d.get("address", ""),
+            issuing_authority=d.get("issuing_authority", ""), valid_from=day(d.get("valid_from")),
+            valid_to=day(d.get("valid_to")), long_term=d.get("long_term", False),
+            card_type=CardType(d.get("card_type", "resident")), phone=d.get("phone", ""),
+        )
+
+    @property
+    def masked_id(self) -> str:
+        return mask_id_number(self.id_number)
+
+
+@dataclass(frozen=True)
+class Agent:
+    """Someone applying on the applicant's behalf (代办人)."""
+
+    identity: Identity
+    relation: str = field(default="")
+
+    def to_dict(self) -> dict:
+        return {"identity": self.identity.to_dict(), "relation": self.relation}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Agent:
+        return cls(Identity.from_dict(d["identity"]), d.get("relation", ""))

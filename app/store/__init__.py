@@ -1,0 +1,1 @@
+"""Local persistence: SQLite through SQLAlchemy, Alembic migrations, content-addressed attachments."""

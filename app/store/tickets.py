@@ -1,0 +1,53 @@
+"""Queue tickets, stored locally so calling works with the network down."""
+
+from __future__ import annotations
+
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import sessionmaker
+
+from app.domain.queue import Ticket, TicketState, next_to_call, ticket_number
+from app.store.counters import next_value
+from app.store.models import TicketRow
+
+
+def _ticket(r: TicketRow) -> Ticket:
+    return Ticket(r.id, r.number, r.category, r.priority, TicketState(r.state), r.taken_at, r.called_at, r.window)
+
+
+class TicketRepository:
+    def __init__(self, sessions: sessionmaker):
+        self._sessions = sessions
+
+    def take(self, prefix: str, category: str, priority: bool, at: datetime) -> Ticket:
+        with self._sessions.begin() as s:
+            seq = next_value(s, f"ticket:{prefix}:{at:%Y%m%d}")
+            row = TicketRow(id=str(uuid.uuid4()), number=ticket_number(prefix, seq), day=at.date(),
+                            category=category, priority=priority, state=TicketState.WAITING.value, taken_at=at)
+            s.add(row)
+        return _ticket(row)
+
+    def waiting(self, day: date) -> list[Ticket]:
+        with self._sessions() as s:
+            rows = s.scalars(select(TicketRow).where(TicketRow.day == day,
+                                                     TicketRow.state == TicketState.WAITING.value)
+                             .order_by(TicketRow.taken_at)).all()
+            return [_ticket(r) for r in rows]
+
+    def call_next(self, day: date, window: str, at: datetime) -> Ticket | None:
+        """Mark the next waiting ticket called to this window (green channel first)."""
+        with self._sessions.begin() as s:
+            rows = s.scalars(select(TicketRow).where(TicketRow.day == day,
+                                                     TicketRow.state == TicketState.WAITING.value)).all()
+            chosen = next_to_call([_ticket(r) for r in rows])
+            if chosen is None:
+                return None
+            row = s.get(TicketRow, chosen.id)
+            row.state, row.called_at, row.window = TicketState.CALLED.value, at, window
+            return _ticket(row)
+
+    def finish(self, ticket_id: str, state: TicketState) -> None:
+        with self._sessions.begin() as s:
+            s.get(TicketRow, ticket_id).state = state.value

@@ -1,0 +1,1 @@
+"""Sync with the district backend: outbox drain, resumable attachment upload, result pull."""

@@ -1,0 +1,1 @@
+"""Training mode: scenarios, scripted citizens and scoring (read from case events)."""
