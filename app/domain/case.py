@@ -269,8 +269,8 @@ class Case:
 
     def mark_material(self, material: Material, status: MaterialStatus, clerk: str, at: datetime, *,
                       attachments: list[str] | None = None, source: str = "", note: str = "") -> None:
-        if status is MaterialStatus.DEFERRED and not material.deferrable:
-            raise DomainError(f"材料“{material.name}”不可容缺")
+        if status is MaterialStatus.DEFERRED and (not material.deferrable or self.instant):
+            raise DomainError(f"材料“{material.name}”不可容缺" + ("（即办件）" if self.instant else ""))
         if self.state is CaseState.ACCEPTED_DEFERRED and status not in PRESENT:
             raise IllegalTransition("容缺受理后只能补交材料")
         current = self.materials.get(material.code, MaterialRecord())

@@ -55,12 +55,12 @@ class CaseRepository:
                     events = list(case.pending)
                     if not events:
                         continue
-                    for e in events:
-                        s.add(CaseEventRow(id=e.id, case_id=e.case_id, seq=e.seq, type=e.type, payload=e.payload,
-                                           clerk=e.clerk, occurred_at=e.occurred_at))
                     row = s.get(CaseRow, case.id) or CaseRow(id=case.id, created_at=case.created_at)
                     self._project(row, case, events[-1].occurred_at)
                     s.add(row)
+                    s.flush()
+                    s.add_all(CaseEventRow(id=e.id, case_id=e.case_id, seq=e.seq, type=e.type, payload=e.payload,
+                                           clerk=e.clerk, occurred_at=e.occurred_at) for e in events)
                     s.flush()
         except SQLAlchemyError as e:
             log.exception("saving cases failed")

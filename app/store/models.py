@@ -4,8 +4,25 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, DateTime, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, TypeDecorator, UniqueConstraint
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+
+class AwareDateTime(TypeDecorator):
+    """A timezone-aware datetime kept as ISO 8601 text with its UTC offset (SQLite has no such type)."""
+
+    impl = String(40)
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            value = value.astimezone()
+        return value.isoformat()
+
+    def process_result_value(self, value, dialect):
+        return None if value is None else datetime.fromisoformat(value)
 
 
 class Base(DeclarativeBase):
@@ -20,7 +37,7 @@ class ClerkRow(Base):
     password_hash: Mapped[str] = mapped_column(String(200))
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
 
 
 class CaseRow(Base):
@@ -38,8 +55,8 @@ class CaseRow(Base):
     applicant_id_number: Mapped[str] = mapped_column(String(18), default="", index=True)
     catalog_version: Mapped[str] = mapped_column(String(30))
     clerk: Mapped[str] = mapped_column(String(40))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    updated_at: Mapped[datetime] = mapped_column(AwareDateTime())
     promised_date: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer)
     snapshot: Mapped[dict] = mapped_column(JSON)
@@ -55,8 +72,8 @@ class CaseEventRow(Base):
     type: Mapped[str] = mapped_column(String(40))
     payload: Mapped[dict] = mapped_column(JSON)
     clerk: Mapped[str] = mapped_column(String(40))
-    occurred_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    synced_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    occurred_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    synced_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), index=True)
 
 
 class CounterRow(Base):
@@ -72,7 +89,7 @@ class AttachmentRow(Base):
     sha256: Mapped[str] = mapped_column(String(64), primary_key=True)
     size: Mapped[int] = mapped_column(Integer)
     media_type: Mapped[str] = mapped_column(String(40))
-    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
 
 
 class TicketRow(Base):
@@ -83,8 +100,8 @@ class TicketRow(Base):
     category: Mapped[str] = mapped_column(String(20))
     priority: Mapped[bool] = mapped_column(Boolean, default=False)
     state: Mapped[str] = mapped_column(String(12), index=True)
-    taken_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
-    called_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    taken_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    called_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
     window: Mapped[str | None] = mapped_column(String(40))
 
 
@@ -93,7 +110,7 @@ class AuditRow(Base):
 
     __tablename__ = "audit_log"
     id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
-    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    at: Mapped[datetime] = mapped_column(AwareDateTime())
     clerk: Mapped[str] = mapped_column(String(40))
     action: Mapped[str] = mapped_column(String(40))
     target: Mapped[str] = mapped_column(Text)

@@ -23,7 +23,7 @@ def upgrade() -> None:
         sa.Column("password_hash", sa.String(200), nullable=False),
         sa.Column("must_change_password", sa.Boolean, nullable=False),
         sa.Column("active", sa.Boolean, nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.String(40), nullable=False),
     )
     op.create_table(
         "cases",
@@ -38,8 +38,8 @@ def upgrade() -> None:
         sa.Column("applicant_id_number", sa.String(18), nullable=False, index=True),
         sa.Column("catalog_version", sa.String(30), nullable=False),
         sa.Column("clerk", sa.String(40), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.String(40), nullable=False),
+        sa.Column("updated_at", sa.String(40), nullable=False),
         sa.Column("promised_date", sa.Date),
         sa.Column("version", sa.Integer, nullable=False),
         sa.Column("snapshot", sa.JSON, nullable=False),
@@ -52,8 +52,8 @@ def upgrade() -> None:
         sa.Column("type", sa.String(40), nullable=False),
         sa.Column("payload", sa.JSON, nullable=False),
         sa.Column("clerk", sa.String(40), nullable=False),
-        sa.Column("occurred_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("synced_at", sa.DateTime(timezone=True), index=True),
+        sa.Column("occurred_at", sa.String(40), nullable=False),
+        sa.Column("synced_at", sa.String(40), index=True),
         sa.UniqueConstraint("case_id", "seq"),
     )
     op.create_table(
@@ -66,7 +66,7 @@ def upgrade() -> None:
         sa.Column("sha256", sa.String(64), primary_key=True),
         sa.Column("size", sa.Integer, nullable=False),
         sa.Column("media_type", sa.String(40), nullable=False),
-        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("created_at", sa.String(40), nullable=False),
     )
 
 

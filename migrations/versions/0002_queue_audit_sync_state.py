@@ -23,14 +23,14 @@ def upgrade() -> None:
         sa.Column("category", sa.String(20), nullable=False),
         sa.Column("priority", sa.Boolean, nullable=False),
         sa.Column("state", sa.String(12), nullable=False, index=True),
-        sa.Column("taken_at", sa.DateTime(timezone=True), nullable=False),
-        sa.Column("called_at", sa.DateTime(timezone=True)),
+        sa.Column("taken_at", sa.String(40), nullable=False),
+        sa.Column("called_at", sa.String(40)),
         sa.Column("window", sa.String(40)),
     )
     op.create_table(
         "audit_log",
         sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
-        sa.Column("at", sa.DateTime(timezone=True), nullable=False),
+        sa.Column("at", sa.String(40), nullable=False),
         sa.Column("clerk", sa.String(40), nullable=False),
         sa.Column("action", sa.String(40), nullable=False),
         sa.Column("target", sa.Text, nullable=False),

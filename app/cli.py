@@ -1,0 +1,126 @@
+"""`zongchuang`: the window with no arguments; commands for installers and IT beside it."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import json
+import sys
+from pathlib import Path
+
+from app.config.paths import Profile, resolve_paths
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="zongchuang", description="综窗 — 综合窗口工作站")
+    p.add_argument("--profile", choices=[x.value for x in Profile], default=Profile.PRODUCTION.value,
+                   help="production（正式）或 training（培训）；各自使用独立的数据目录和数据库")
+    sub = p.add_subparsers(dest="command")
+
+    cat = sub.add_parser("catalog", help="事项目录").add_subparsers(dest="action", required=True)
+    lst = cat.add_parser("list", help="列出事项和一件事及其办事指南要素")
+    lst.add_argument("--json", action="store_true", help="以 JSON 输出")
+
+    db = sub.add_parser("db", help="本地数据库").add_subparsers(dest="action", required=True)
+    db.add_parser("check", help="完整性检查、结构版本和数据量")
+
+    demo = sub.add_parser("demo", help="无界面演示：在模拟设备上走完整个受理流程（培训环境）")
+    demo.add_argument("--out", type=Path, required=True, help="回执 PDF 和窗口截图的输出文件夹")
+    demo.add_argument("--cases", type=int, default=1, help="模拟的来访人次")
+
+    clerk = sub.add_parser("clerk", help="工作人员账号").add_subparsers(dest="action", required=True)
+    add = clerk.add_parser("add", help="新建账号（密码从终端输入，或用 --password-stdin）")
+    add.add_argument("username")
+    add.add_argument("--name", required=True, help="显示姓名")
+    add.add_argument("--role", choices=["clerk", "supervisor", "trainer", "admin"], default="clerk")
+    add.add_argument("--password-stdin", action="store_true")
+    return p
+
+
+def _catalog_list(as_json: bool) -> int:
+    from app.config.paths import resources_dir
+    from app.domain.errors import CatalogError
+    from app.services.catalog import CatalogService
+    from app.store.catalog_files import load_catalog
+
+    try:
+        service = CatalogService(load_catalog(resources_dir() / "catalog"))
+    except CatalogError as e:
+        print(f"事项目录有误：{e}", file=sys.stderr)
+        return 2
+    data = service.describe()
+    if as_json:
+        json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return 0
+    print(f"事项目录版本 {data['version']}：{len(data['items'])} 个事项，{len(data['bundles'])} 个一件事")
+    for it in data["items"]:
+        g = it["guide"]
+        limit = "即办" if it["instant"] else f"承诺{g['promised_limit_days']}/法定{g['legal_limit_days']}个工作日"
+        print(f"  {it['code']}  {it['name']}  [{it['agency']}]  {limit}  {g['fee']}  "
+              f"决定机关：{g['deciding_agency']}  材料{len(it['materials'])}项")
+    for b in data["bundles"]:
+        print(f"  {b['code']}  {b['name']}：{'、'.join(b['items'])}（合并后材料{len(b['materials'])}项）")
+    return 0
+
+
+def _db_check(profile: Profile) -> int:
+    from app.store.database import check_database
+
+    paths = resolve_paths(profile)
+    if not paths.database.exists():
+        print(f"数据库尚未创建：{paths.database}", file=sys.stderr)
+        return 1
+    check = check_database(paths.database, paths.migrations)
+    print(f"数据库：{paths.database}")
+    print(f"完整性：{check.integrity}")
+    print(f"结构版本：{check.revision}（程序需要 {check.head}）")
+    for table, n in check.counts.items():
+        print(f"  {table}: {n}")
+    return 0 if check.ok else 1
+
+
+def _clerk_add(profile: Profile, args) -> int:
+    from app.domain.accounts import Role
+    from app.domain.errors import DomainError
+    from app.main import build_desk
+
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("密码：")
+    desk = build_desk(profile, idcard=None, camera=None, printer=None)
+    try:
+        clerk = desk.accounts.create(args.username, args.name, Role(args.role), password)
+    except DomainError as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    finally:
+        desk.close()
+    print(f"已创建账号 {clerk.username}（{clerk.display_name}，{clerk.role.label}）")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    profile = Profile(args.profile)
+    if args.command == "catalog":
+        return _catalog_list(args.json)
+    if args.command == "db":
+        return _db_check(profile)
+    if args.command == "clerk":
+        return _clerk_add(profile, args)
+    if args.command == "demo":
+        from app.demo import run_demo_command
+
+        return run_demo_command(args.out, args.cases)
+    from app.main import build_desk
+    from app.ui.application import run_gui
+
+    desk = build_desk(profile)
+    try:
+        otp = desk.accounts.ensure_first_admin() if profile is Profile.TRAINING else None
+        return run_gui(desk, otp)
+    finally:
+        desk.close()
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

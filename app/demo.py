@@ -1,0 +1,103 @@
+"""The headless demo: whole desk visits on simulated devices in the training profile."""
+
+from __future__ import annotations
+
+import secrets
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.config.paths import Profile
+from app.devices.printer.simulator import SimulatedPrinter
+from app.domain.accounts import Clerk, Role
+from app.domain.case import MaterialStatus
+from app.main import build_desk
+from app.services.desk import Desk
+from app.services.intake import Application
+from app.training.samples import DEMO_VISITS, SAMPLE_ANSWERS
+
+
+@dataclass
+class DemoResult:
+    applications: list[Application] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    one_time_password: str | None = None
+
+
+def demo_clerk(desk: Desk) -> Clerk:
+    found = desk.store.clerks.find("demo")
+    if found:
+        return found[0]
+    return desk.accounts.create("demo", "演示学员", Role.CLERK, secrets.token_urlsafe(12))
+
+
+def fill_like_a_citizen(desk: Desk, app: Application, clerk: Clerk) -> None:
+    values = desk.intake.form_values(app)
+    for f in app.fields:
+        if not values.get(f.key) and f.key in SAMPLE_ANSWERS:
+            values[f.key] = SAMPLE_ANSWERS[f.key]
+    problems = desk.intake.save_form(app, values, clerk)
+    if problems:
+        raise RuntimeError(f"sample answers do not satisfy the form: {problems}")
+
+
+def collect_materials(desk: Desk, app: Application, clerk: Clerk, defer_one: bool) -> None:
+    """Capture every required material on the camera; defer the first deferrable one if asked."""
+    for m in app.materials:
+        if not m.required or app.status_of(m.code) is not MaterialStatus.MISSING:
+            continue
+        if defer_one and desk.intake.deferrable(app, m.code):
+            desk.intake.mark_material(app, m.code, MaterialStatus.DEFERRED, clerk)
+            defer_one = False
+            continue
+        desk.devices.place_simulated_document(m.code.upper())
+        desk.intake.attach_pages(app, m.code, [desk.devices.capture_page()], clerk)
+
+
+def run_visits(desk: Desk, visits: int) -> DemoResult:
+    result = DemoResult(one_time_password=desk.accounts.ensure_first_admin())
+    clerk = demo_clerk(desk)
+    for n in range(visits):
+        bundle, person, single = DEMO_VISITS[n % len(DEMO_VISITS)]
+        desk.queue.take_ticket()
+        ticket = desk.queue.call_next()
+        desk.devices.present_simulated_card(person)
+        card = desk.devices.read_card()
+        for kind, code, defer in (("bundle", bundle, True), ("item", single, False)):
+            app = desk.intake.start(kind, code, clerk, ticket=ticket.number if ticket else None)
+            desk.intake.set_applicant(app, card.identity, clerk, from_card=True)
+            fill_like_a_citizen(desk, app, clerk)
+            collect_materials(desk, app, clerk, defer_one=defer)
+            desk.intake.accept(app, clerk)
+            printed = desk.receipts.print(app, clerk)
+            result.applications.append(app)
+            if printed.output:
+                result.files.append(printed.output)
+    return result
+
+
+def run_demo_command(out: Path, visits: int) -> int:
+    out = out.resolve()
+    out.mkdir(parents=True, exist_ok=True)
+    desk = build_desk(Profile.TRAINING, printer=SimulatedPrinter(out, "模拟打印机（演示输出）"))
+    try:
+        for warning in desk.startup_warnings:
+            print(f"警告：{warning}", file=sys.stderr)
+        result = run_visits(desk, max(1, visits))
+        from app.ui.screenshot import save_main_window_screenshot
+
+        shot = out / "main-window.png"
+        save_main_window_screenshot(desk, demo_clerk(desk), result.applications[-1], shot)
+        result.files.append(shot)
+    finally:
+        desk.close()
+    if result.one_time_password:
+        print(f"首次运行：已创建管理员账号 admin，一次性密码 {result.one_time_password}（首次登录须修改）")
+    print(f"演示完成：{len(result.applications)} 份申请，数据目录 {desk.paths.data}")
+    for app in result.applications:
+        for case in app.cases:
+            print(f"  {case.case_number}  {case.item_name}  {case.state.label}")
+    print("输出文件：")
+    for f in result.files:
+        print(f"  {f}")
+    return 0

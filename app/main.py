@@ -1,0 +1,80 @@
+"""The composition root: reads configuration, opens the store, picks drivers, builds the services."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+
+from app import i18n
+from app.config.paths import Profile, resolve_paths
+from app.config.settings import Settings
+from app.devices import registry
+from app.devices.errors import DeviceError
+from app.documents.fonts import FontNotFound, ensure_cjk_font
+from app.domain.calendar import WorkingDayCalendar
+from app.logging_setup import configure_logging
+from app.services.accounts import AccountService
+from app.services.cases import CaseQueryService
+from app.services.catalog import CatalogService
+from app.services.clock import Clock, system_clock
+from app.services.desk import Desk
+from app.services.devices import DeviceService
+from app.services.intake import IntakeService
+from app.services.queue import QueueService
+from app.services.receipts import Centre, ReceiptService
+from app.services.workers import Workers
+from app.store.catalog_files import load_catalog
+from app.store.database import open_store
+
+log = logging.getLogger(__name__)
+
+_DEFAULT = object()
+
+
+def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settings: Settings | None = None,
+               clock: Clock = system_clock, idcard=_DEFAULT, camera=_DEFAULT, printer=_DEFAULT,
+               password_hasher=None) -> Desk:
+    """Assemble a desk; devices default to the drivers named in settings (tests pass their own)."""
+    paths = resolve_paths(profile, env).ensure()
+    settings = settings or Settings.load(paths.settings)
+    configure_logging(paths.logs)
+    i18n.install(settings.language, paths.resources)
+    warnings: list[str] = []
+
+    store = open_store(paths.database, paths.attachments, paths.migrations, paths.backups)
+    catalog = load_catalog(paths.resources / "catalog")
+    calendar = WorkingDayCalendar(catalog.calendar_overrides)
+
+    def device(given, make):
+        if given is not _DEFAULT:
+            return given
+        try:
+            return make()
+        except DeviceError as e:
+            warnings.append(str(e))
+            log.warning("device unavailable: %s", e)
+            return None
+
+    reader = device(idcard, lambda: registry.make_idcard_reader(settings.idcard_driver, profile, paths.resources))
+    cam = device(camera, lambda: registry.make_camera(settings.camera_driver, profile))
+    prn = device(printer, lambda: registry.make_printer(settings.printer_driver, profile, paths.printouts))
+    devices = DeviceService(reader, cam, prn, settings.jpeg_quality, simulated=profile is Profile.TRAINING)
+
+    try:
+        font = ensure_cjk_font(settings.font_path, paths.resources).name
+    except FontNotFound as e:
+        font = None
+        warnings.append(str(e))
+        log.error("no CJK font; tried %s", e.tried)
+
+    accounts = AccountService(store.clerks, clock, password_hasher)
+    intake = IntakeService(store, catalog, calendar, clock, settings.workstation_prefix, settings.defer_days)
+    centre = Centre(settings.centre_name, settings.centre_address, settings.centre_phone, settings.window_name)
+    return Desk(
+        profile=profile, paths=paths, settings=settings, clock=clock, store=store, workers=Workers(),
+        accounts=accounts, catalog=CatalogService(catalog),
+        queue=QueueService(store.tickets, settings.ticket_prefix, settings.window_name, clock),
+        intake=intake,
+        receipts=ReceiptService(centre, font, profile is Profile.TRAINING, intake, devices, clock),
+        cases=CaseQueryService(store, clock), devices=devices, startup_warnings=warnings,
+    )

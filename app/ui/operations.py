@@ -1,0 +1,71 @@
+"""One wrapper for every background operation: run off the GUI thread, guard against double clicks,
+deliver the result (or a clerk-facing error) back on the GUI thread."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Iterable
+from concurrent.futures import Executor
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QWidget
+
+from app.services.errors import clerk_message
+
+log = logging.getLogger(__name__)
+
+
+class _Relay(QObject):
+    done = Signal(object, object)   # result, error
+
+
+class Operations(QObject):
+    """Tracks running operations of a window; `busy_changed` lets the UI (and tests) see when it is idle."""
+
+    busy_changed = Signal(bool)
+
+    def __init__(self, on_error: Callable[[str], None], parent: QObject | None = None):
+        super().__init__(parent)
+        self._on_error = on_error
+        self._running: set[_Relay] = set()
+
+    @property
+    def idle(self) -> bool:
+        return not self._running
+
+    def run(self, executor: Executor, work: Callable[[], object], *,
+            on_success: Callable[[object], None] | None = None,
+            on_failure: Callable[[BaseException], None] | None = None,
+            disable: Iterable[QWidget] = ()) -> None:
+        widgets = [w for w in disable if w.isEnabled()]
+        for w in widgets:
+            w.setEnabled(False)
+        relay = _Relay()
+        self._running.add(relay)
+        if len(self._running) == 1:
+            self.busy_changed.emit(True)
+
+        def finish(result, error):
+            self._running.discard(relay)
+            for w in widgets:
+                w.setEnabled(True)
+            try:
+                if error is None:
+                    if on_success:
+                        on_success(result)
+                else:
+                    message = clerk_message(error)
+                    if on_failure:
+                        on_failure(error)
+                    self._on_error(message)
+            finally:
+                if not self._running:
+                    self.busy_changed.emit(False)
+
+        relay.done.connect(finish)
+
+        def deliver(future):
+            error = future.exception()
+            relay.done.emit(None if error else future.result(), error)
+
+        executor.submit(work).add_done_callback(deliver)
