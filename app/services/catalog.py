@@ -1,4 +1,4 @@
-"""Finding items and bundles by name, code, keyword or pinyin initials (e.g. "dbsq" → 低保申请)."""
+"""Finding items and bundles by name, code, keyword or pinyin initials (e.g. "db" → 低保, "shbzk" → 社会保障卡)."""
 
 from __future__ import annotations
 
@@ -35,7 +35,8 @@ class CatalogService:
             detail = "即办件" if it.instant else f"承诺{it.guide.promised_limit_days}个工作日"
             self.choices.append(CatalogChoice(
                 "item", it.code, it.name, catalog.agencies[it.agency], detail,
-                f"{it.code} {it.name} {initials(it.name)} {' '.join(it.keywords)}".lower()))
+                f"{it.code} {it.name} {initials(it.name)} {' '.join(it.keywords)} "
+                f"{' '.join(initials(k) for k in it.keywords)}".lower()))
 
     def search(self, query: str) -> list[CatalogChoice]:
         """Bundles and items matching every word of the query; all of them for an empty query."""

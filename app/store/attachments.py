@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import hashlib
 import logging
@@ -36,7 +37,8 @@ class AttachmentStore:
                 os.fsync(f.fileno())
             os.replace(tmp, target)
         except OSError as e:
-            tmp.unlink(missing_ok=True)
+            with contextlib.suppress(OSError):
+                tmp.unlink(missing_ok=True)
             log.error("attachment write failed in %s: %s", self.root, e)
             if e.errno == errno.ENOSPC:
                 raise StoreError("磁盘空间已满，材料未能保存。请清理磁盘后重新拍摄。") from e

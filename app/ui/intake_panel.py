@@ -105,7 +105,7 @@ class IntakePanel(QWidget):
         picker = QGroupBox("选择事项或一件事（名称、编码或拼音首字母）")
         pcol = QVBoxLayout(picker)
         self.search = QLineEdit()
-        self.search.setPlaceholderText("例如：低保 / dbsq / 出生")
+        self.search.setPlaceholderText("例如：低保 / db / shbzk / 出生")
         self.search.textChanged.connect(self._filter)
         self.choices = QListWidget()
         self.choices.itemDoubleClicked.connect(lambda _: self.start_application())

@@ -45,10 +45,13 @@ class Operations(QObject):
         if len(self._running) == 1:
             self.busy_changed.emit(True)
 
-        def finish(result, error):
+        def release() -> None:
             self._running.discard(relay)
             for w in widgets:
                 w.setEnabled(True)
+
+        def finish(result, error):
+            release()
             try:
                 if error is None:
                     if on_success:
@@ -68,4 +71,12 @@ class Operations(QObject):
             error = future.exception()
             relay.done.emit(None if error else future.result(), error)
 
-        executor.submit(work).add_done_callback(deliver)
+        try:
+            future = executor.submit(work)
+        except RuntimeError:            # the workers are shut down: the window is closing
+            log.info("operation dropped: workers are shut down")
+            release()
+            if not self._running:
+                self.busy_changed.emit(False)
+            return
+        future.add_done_callback(deliver)

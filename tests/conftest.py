@@ -1,0 +1,64 @@
+"""Shared fixtures: a desk on simulators in a fresh data directory, with a fast password hasher."""
+
+from __future__ import annotations
+
+import os
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from argon2 import PasswordHasher  # noqa: E402
+
+from app.config.paths import (
+    Profile,  # noqa: E402
+    resources_dir,  # noqa: E402
+)
+from app.devices.camera.simulator import SimulatedCamera  # noqa: E402
+from app.devices.idcard.simulator import SimulatedIdCardReader, load_roster  # noqa: E402
+from app.devices.printer.simulator import SimulatedPrinter  # noqa: E402
+from app.domain.accounts import Role  # noqa: E402
+
+ROOT = Path(__file__).resolve().parents[1]
+FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
+
+
+class FixedClock:
+    def __init__(self, start: datetime):
+        self.now = start
+
+    def __call__(self) -> datetime:
+        return self.now
+
+
+@pytest.fixture
+def home(tmp_path) -> dict[str, str]:
+    return {"ZONGCHUANG_HOME": str(tmp_path / "home")}
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock(datetime(2026, 11, 24, 9, 30).astimezone())
+
+
+@pytest.fixture
+def desk(home, clock, tmp_path):
+    from app.main import build_desk
+
+    d = build_desk(Profile.TRAINING, home, clock=clock, password_hasher=FAST_HASHER,
+                   idcard=SimulatedIdCardReader(load_roster(resources_dir())), camera=SimulatedCamera(seed=7),
+                   printer=SimulatedPrinter(tmp_path / "printed"))
+    yield d
+    d.close()
+
+
+@pytest.fixture
+def clerk(desk):
+    return desk.accounts.create("wang", "王小明", Role.CLERK, "clerk-pass-1")
+
+
+@pytest.fixture
+def supervisor(desk):
+    return desk.accounts.create("zhao", "赵主任", Role.SUPERVISOR, "super-pass-1")

@@ -1,0 +1,93 @@
+"""Intake through the services on simulated devices, and the receipt it prints (read back from the PDF)."""
+
+from __future__ import annotations
+
+import subprocess
+
+import cv2
+import pytest
+import zxingcpp
+
+from app.demo import collect_materials, fill_like_a_citizen
+from app.domain.case import CaseState, MaterialStatus
+from app.domain.errors import ValidationError
+
+
+def read_card(desk, index):
+    desk.devices.present_simulated_card(index)
+    return desk.devices.read_card().identity
+
+
+def accepted_bundle(desk, clerk):
+    app = desk.intake.start("bundle", "BD-BIRTH", clerk, ticket="A001")
+    desk.intake.set_applicant(app, read_card(desk, 1), clerk, from_card=True)
+    fill_like_a_citizen(desk, app, clerk)
+    collect_materials(desk, app, clerk, defer_one=True)
+    desk.intake.accept(app, clerk)
+    return app
+
+
+def test_bundle_intake_records_every_step_as_events(desk, clerk):
+    app = accepted_bundle(desk, clerk)
+    states = {c.item_code: c.state for c in app.cases}
+    assert states == {"GA003": CaseState.ACCEPTED, "YB002": CaseState.ACCEPTED, "SB003": CaseState.ACCEPTED_DEFERRED}
+    for case in app.cases:
+        stored = desk.store.cases.get(case.id)
+        assert stored.snapshot() == case.snapshot()
+        types = [e.type for e in desk.store.cases.events(case.id)]
+        assert types[0] == "case_opened" and "applicant_set" in types and types[-1].startswith("accepted")
+    captured = [m.code for m in app.materials if app.status_of(m.code) is MaterialStatus.CAPTURED]
+    assert captured and all(desk.store.attachments.exists(h) for c in captured for h in app.attachments_of(c))
+    assert desk.cases.unsynced_count() == 3
+
+
+def test_accepting_with_a_missing_material_changes_nothing(desk, clerk):
+    app = desk.intake.start("item", "SB003", clerk)
+    desk.intake.set_applicant(app, read_card(desk, 0), clerk, from_card=True)
+    fill_like_a_citizen(desk, app, clerk)
+    before = [e.id for e in desk.store.cases.events(app.primary.id)]
+    with pytest.raises(ValidationError, match="照片"):
+        desk.intake.accept(app, clerk)
+    assert app.state is CaseState.DRAFT
+    assert [e.id for e in desk.store.cases.events(app.primary.id)] == before
+
+
+def test_case_numbers_are_never_reused(desk, clerk):
+    first = desk.intake.start("item", "SB001", clerk).primary.case_number
+    second = desk.intake.start("bundle", "BD-RETIRE", clerk)
+    numbers = [first] + [c.case_number for c in second.cases]
+    assert len(set(numbers)) == 4 and numbers == sorted(numbers)
+
+
+def test_receipt_embeds_its_font_shows_the_case_and_its_qr_decodes(desk, clerk, tmp_path):
+    app = accepted_bundle(desk, clerk)
+    result = desk.receipts.print(app, clerk)
+    pdf = result.output
+    fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
+    font_rows = fonts.splitlines()[2:]
+    assert font_rows and all(row.split()[-5] == "yes" for row in font_rows), fonts
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    assert app.primary.case_number in text
+    assert "330105********0428" in text and "330105198807240428" not in text
+    assert "出生一件事" in text and "容缺材料" in text
+    subprocess.run(["pdftoppm", "-r", "150", "-png", "-f", "1", "-l", "1", str(pdf), str(tmp_path / "page")],
+                   check=True)
+    image = cv2.imread(str(next(tmp_path.glob("page*.png"))))
+    assert [b.text for b in zxingcpp.read_barcodes(image)] == [app.primary.case_number]
+    b, g, r = (image[:, :, k].astype(int) for k in range(3))
+    reddish = ((r - g) > 12) & ((r - b) > 12)
+    assert reddish.mean() > 0.01, "the 培训 watermark is missing"      # nothing else on the receipt is red
+    events = [e.type for e in desk.store.cases.events(app.primary.id)]
+    assert events[-1] == "receipt_printed"
+
+
+def test_refusal_waits_for_a_supervisor(desk, clerk, supervisor):
+    app = desk.intake.start("item", "MZ001", clerk)
+    desk.intake.request_refusal(app, "申请人户籍不在本区", "《社会救助暂行办法》第十一条", "请到户籍所在地街道申请", clerk)
+    assert app.state is CaseState.REFUSAL_REQUESTED
+    from app.domain.errors import DomainError
+
+    with pytest.raises(DomainError):
+        desk.intake.decide_refusal(app, clerk, approve=True)
+    desk.intake.decide_refusal(app, desk.accounts.login_supervisor("zhao", "super-pass-1"), approve=True)
+    assert desk.store.cases.get(app.primary.id).state is CaseState.REFUSED
