@@ -45,48 +45,40 @@ class DeviceService:
         with self._lock:
             return list(self._status.values())
 
-    def _need(self, device, kind: str, label: str):
+    def _operate(self, kind: str, label: str, device, busy: str, action):
+        """Run one device action, keeping the status the status bar shows in step with it."""
         if device is None:
             raise DeviceError(f"{label}未配置，请在设置中选择驱动")
-        return device
-
-    def read_card(self) -> CardRead:
-        reader = self._need(self.idcard, "idcard", "身份证阅读器")
-        self._set("idcard", "身份证阅读器", "busy", "正在读卡…")
+        self._set(kind, label, "busy", busy)
         try:
-            reader.open()
-            card = reader.read_card()
+            result = action(device)
         except NoCard as e:
-            self._set("idcard", "身份证阅读器", "ok", str(e))
+            self._set(kind, label, "ok", str(e))
             raise
         except DeviceError as e:
-            self._set("idcard", "身份证阅读器", "error", str(e))
+            self._set(kind, label, "error", str(e))
             raise
-        self._set("idcard", "身份证阅读器", "ok", reader.name)
-        return card
+        self._set(kind, label, "ok", device.name)
+        return result
+
+    def read_card(self) -> CardRead:
+        def read(reader):
+            reader.open()
+            return reader.read_card()
+
+        return self._operate("idcard", "身份证阅读器", self.idcard, "正在读卡…", read)
 
     def capture_page(self) -> bytes:
         """One still from the document camera, as JPEG."""
-        camera = self._need(self.camera, "camera", "高拍仪")
-        self._set("camera", "高拍仪", "busy", "正在拍摄…")
-        try:
+        def capture(camera):
             camera.open()
-            image = camera.capture_still()
-        except DeviceError as e:
-            self._set("camera", "高拍仪", "error", str(e))
-            raise
-        self._set("camera", "高拍仪", "ok", camera.name)
-        return encode_jpeg(image, self.jpeg_quality)
+            return camera.capture_still()
+
+        return encode_jpeg(self._operate("camera", "高拍仪", self.camera, "正在拍摄…", capture), self.jpeg_quality)
 
     def print_pdf(self, title: str, pdf: bytes) -> PrintResult:
-        printer = self._need(self.printer, "printer", "打印机")
-        try:
-            result = printer.print_pdf(PrintJob(title, pdf))
-        except DeviceError as e:
-            self._set("printer", "打印机", "error", str(e))
-            raise
-        self._set("printer", "打印机", "ok", printer.name)
-        return result
+        return self._operate("printer", "打印机", self.printer, "正在打印…",
+                             lambda printer: printer.print_pdf(PrintJob(title, pdf)))
 
     # --- training: what lies on the simulated devices ----------------------------------------
 
