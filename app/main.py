@@ -58,7 +58,7 @@ def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settin
     reader = device(idcard, lambda: registry.make_idcard_reader(settings.idcard_driver, profile, paths.resources))
     cam = device(camera, lambda: registry.make_camera(settings.camera_driver, profile))
     prn = device(printer, lambda: registry.make_printer(settings.printer_driver, profile, paths.printouts))
-    devices = DeviceService(reader, cam, prn, settings.jpeg_quality, simulated=profile is Profile.TRAINING)
+    devices = DeviceService(reader, cam, prn, settings.jpeg_quality)
 
     try:
         font = ensure_cjk_font(settings.font_path, paths.resources).name

@@ -26,10 +26,9 @@ class DeviceStatus:
 
 
 class DeviceService:
-    def __init__(self, idcard, camera, printer, jpeg_quality: int = 85, simulated: bool = False):
+    def __init__(self, idcard, camera, printer, jpeg_quality: int = 85):
         self.idcard, self.camera, self.printer = idcard, camera, printer
         self.jpeg_quality = jpeg_quality
-        self.simulated = simulated
         self._status: dict[str, DeviceStatus] = {}
         self._lock = threading.Lock()
         for kind, label, dev in (("idcard", "身份证阅读器", idcard), ("camera", "高拍仪", camera),
