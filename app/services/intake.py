@@ -23,6 +23,8 @@ from app.store.database import Store
 
 log = logging.getLogger(__name__)
 
+EDITABLE = (CaseState.DRAFT, CaseState.CORRECTION_NOTIFIED)
+
 
 @dataclass
 class Application:
@@ -118,9 +120,9 @@ class IntakeService:
 
     # --- applicant ------------------------------------------------------------------------------
 
-    def check_card(self, app: Application, identity: Identity) -> CardCheck:
-        """Warnings for a card just read, and whether it is the applicant already on the form."""
-        current = app.primary.applicant
+    def check_card(self, app: Application | None, identity: Identity) -> CardCheck:
+        """Warnings for a card just read, and whether it is the applicant already on an editable form."""
+        current = app.primary.applicant if app is not None and app.state in EDITABLE else None
         matches = None if current is None else current.id_number == identity.id_number
         return CardCheck(identity, identity.warnings(self.clock().date()), matches)
 

@@ -25,13 +25,12 @@ from app.domain.accounts import Clerk
 from app.domain.case import CaseState, MaterialStatus
 from app.domain.identity import Agent, Identity
 from app.services.desk import Desk
+from app.services.intake import EDITABLE as _EDITABLE
 from app.services.intake import Application
 from app.ui.dialogs import CorrectionDialog, ManualEntryDialog, RefusalDialog, SupervisorDialog
 from app.ui.form_view import FormView
 from app.ui.materials_view import MaterialsView
 from app.ui.operations import Operations
-
-_EDITABLE = (CaseState.DRAFT, CaseState.CORRECTION_NOTIFIED)
 
 
 class IntakePanel(QWidget):
@@ -240,12 +239,11 @@ class IntakePanel(QWidget):
                      disable=[self.read_card_button])
 
     def _card_read(self, card) -> None:
-        identity = card.identity
-        if self.app is not None and self.app.primary.applicant is not None and self.app.state in _EDITABLE \
-                and self.app.primary.applicant.id_number != identity.id_number:
-            self._ask_applicant_or_agent(identity)
+        check = self.desk.intake.check_card(self.app, card.identity)
+        if check.matches_applicant is False:
+            self._ask_applicant_or_agent(check.identity)
             return
-        self._use_as_applicant(identity, from_card=True)
+        self._use_as_applicant(check.identity, from_card=True, warnings=check.warnings)
 
     def _ask_applicant_or_agent(self, identity: Identity) -> None:
         box = QMessageBox(QMessageBox.Question, "证件与申请人不一致",
@@ -272,9 +270,11 @@ class IntakePanel(QWidget):
                          lambda: self.desk.intake.set_agent(app, Agent(identity, relation.strip()), self.clerk),
                          on_success=lambda _: self._after_change(f"已登记代办人 {identity.name}"))
 
-    def _use_as_applicant(self, identity: Identity, from_card: bool) -> None:
+    def _use_as_applicant(self, identity: Identity, from_card: bool, warnings: list[str] | None = None) -> None:
         self.identity = identity
-        self.card_warnings.setText("\n".join("⚠ " + w for w in identity.warnings(self.desk.clock().date())))
+        if warnings is None:
+            warnings = self.desk.intake.check_card(None, identity).warnings
+        self.card_warnings.setText("\n".join("⚠ " + w for w in warnings))
         self._show_identity()
         if self.app is not None and self.app.state in _EDITABLE:
             app = self.app
