@@ -6,6 +6,7 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from enum import StrEnum
 
+from stdnum import numdb
 from stdnum.cn import ric
 from stdnum.exceptions import InvalidComponent
 
@@ -71,6 +72,12 @@ class IdNumberCheck:
         return self.error is None
 
 
+def _region_known(code: str) -> bool:
+    """Whether a GB/T 2260 county code ever existed. Numbers keep the code of where they were issued,
+    which may postdate the birth, so the code's period is not compared with the birth year."""
+    return any("county" in props for _, props in numdb.get("cn/loc").info(code))
+
+
 def check_id_number(raw: str) -> IdNumberCheck:
     """Check an 18-character resident ID number; an unknown region is a warning, not an error."""
     number = (raw or "").strip().upper()
@@ -84,11 +91,39 @@ def check_id_number(raw: str) -> IdNumberCheck:
         return IdNumberCheck(number, "身份证号码中的出生日期无效")
     if check_digit(number[:17]) != number[17]:
         return IdNumberCheck(number, "身份证号码校验位不正确，请核对")
-    try:
-        ric.get_birth_place(number)
-    except InvalidComponent:
+    if not _region_known(number[:6]):
         return IdNumberCheck(number, None, ("身份证号码的地区代码不在已知行政区划中，请核对",))
     return IdNumberCheck(number)
+
+
+# Region prefixes of residence permits for Hong Kong, Macao and Taiwan residents (not in GB/T 2260).
+HMT_REGIONS = {"810000": "香港", "820000": "澳门", "830000": "台湾"}
+
+
+def check_document_number(card_type: CardType, raw: str) -> IdNumberCheck:
+    """Check the number of any identity document; what cannot be verified for certain only warns.
+
+    Resident cards and manual entries follow GB 11643 strictly. J permits use the same rule with the
+    810000/820000/830000 regions. Foreigner cards were authenticated by the reader's security module,
+    so a number that breaks the published format only warns: 2023 cards (Y) carry 18 characters that
+    start with 9 and end in a GB 11643 check character; old cards (I) carry 3 letters and 12 digits.
+    """
+    number = (raw or "").strip().upper()
+    if card_type in (CardType.RESIDENT, CardType.MANUAL):
+        return check_id_number(number)
+    if card_type is CardType.HMT_RESIDENCE:
+        check = check_id_number(number)
+        if check.valid and number[:6] in HMT_REGIONS:
+            return IdNumberCheck(number)
+        if check.valid:
+            return IdNumberCheck(number, None, ("居住证号码的地区代码应为810000、820000或830000，请核对",))
+        return check
+    if card_type is CardType.FOREIGNER_2023:
+        ok = (len(number) == 18 and number[0] == "9" and number[:17].isdigit()
+              and check_digit(number[:17]) == number[17])
+        return IdNumberCheck(number, None, () if ok else ("永久居留身份证号码格式或校验位异常，请核对",))
+    ok = len(number) == 15 and number[:3].isalpha() and number[3:].isdigit()
+    return IdNumberCheck(number, None, () if ok else ("永久居留身份证号码格式异常，请核对",))
 
 
 def mask_id_number(number: str) -> str:
@@ -124,6 +159,10 @@ class Identity:
     long_term: bool = False
     card_type: CardType = CardType.RESIDENT
     phone: str = ""
+    english_name: str = ""             # foreigner's permanent residence cards
+    nationality: str = ""              # GB/T 2659 alpha-3 code (foreigner cards)
+    pass_number: str = ""              # 通行证号码 on the J residence permit
+    issue_count: str = ""              # 签发次数 (J) or 换证次数 (Y)
 
     def is_expired(self, on: date) -> bool:
         return not self.long_term and self.valid_to is not None and self.valid_to < on
@@ -133,21 +172,19 @@ class Identity:
         out: list[str] = []
         if self.is_expired(on):
             out.append(f"证件已于{self.valid_to:%Y年%m月%d日}过期")
-        if self.card_type in (CardType.RESIDENT, CardType.HMT_RESIDENCE, CardType.MANUAL):
-            check = check_id_number(self.id_number)
-            if check.error:
-                out.append(check.error)
-            out.extend(check.warnings)
+        check = check_document_number(self.card_type, self.id_number)
+        if check.error:
+            out.append(check.error)
+        out.extend(check.warnings)
         return out
 
     def validate(self) -> None:
         """Reject what cannot be used for a case: no name, or an invalid resident ID number."""
         if not self.name.strip():
             raise ValidationError("请填写姓名", "name")
-        if self.card_type in (CardType.RESIDENT, CardType.HMT_RESIDENCE, CardType.MANUAL):
-            check = check_id_number(self.id_number)
-            if check.error:
-                raise ValidationError(check.error, "id_number")
+        check = check_document_number(self.card_type, self.id_number)
+        if check.error:
+            raise ValidationError(check.error, "id_number")
 
     def to_dict(self) -> dict:
         d = asdict(self)
@@ -168,6 +205,8 @@ class Identity:
             issuing_authority=d.get("issuing_authority", ""), valid_from=day(d.get("valid_from")),
             valid_to=day(d.get("valid_to")), long_term=d.get("long_term", False),
             card_type=CardType(d.get("card_type", "resident")), phone=d.get("phone", ""),
+            english_name=d.get("english_name", ""), nationality=d.get("nationality", ""),
+            pass_number=d.get("pass_number", ""), issue_count=d.get("issue_count", ""),
         )
 
     @property

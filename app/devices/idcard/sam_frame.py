@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from enum import Enum
 
 PREAMBLE = bytes.fromhex("AAAAAA9669")
 
@@ -28,6 +29,30 @@ RESULT_MESSAGES = {
 }
 
 
+class Outcome(Enum):
+    """What a result code means for the caller."""
+
+    SUCCESS = "success"              # 90
+    FOUND = "found"                  # 9F: a card is in the field
+    NO_CONTENT = "no_content"        # 91: e.g. no appended address
+    NO_CARD = "no_card"              # 80: nothing to read (or the card read last is still lying there)
+    CARD_UNREADABLE = "card"         # the card or its read failed: present it again
+    AUTH_FAILED = "auth"             # mutual authentication or information check failed
+    REQUEST_REJECTED = "request"     # the module refused our request: a driver or cable fault
+    MODULE_FAULT = "module"          # the security module itself is unusable
+    UNKNOWN = "unknown"
+
+
+RESULT_OUTCOMES = {
+    0x90: Outcome.SUCCESS, 0x9F: Outcome.FOUND, 0x91: Outcome.NO_CONTENT, 0x80: Outcome.NO_CARD,
+    0x10: Outcome.REQUEST_REJECTED, 0x11: Outcome.REQUEST_REJECTED, 0x21: Outcome.REQUEST_REJECTED,
+    0x23: Outcome.REQUEST_REJECTED, 0x24: Outcome.MODULE_FAULT,
+    0x31: Outcome.AUTH_FAILED, 0x32: Outcome.AUTH_FAILED, 0x33: Outcome.AUTH_FAILED,
+    0x40: Outcome.CARD_UNREADABLE, 0x41: Outcome.CARD_UNREADABLE, 0x47: Outcome.CARD_UNREADABLE,
+    0x81: Outcome.CARD_UNREADABLE, 0x60: Outcome.MODULE_FAULT, 0x66: Outcome.MODULE_FAULT,
+}
+
+
 class FrameError(ValueError):
     """A frame is malformed: wrong preamble, length or checksum, or truncated."""
 
@@ -42,6 +67,10 @@ class Response:
     @property
     def message(self) -> str:
         return RESULT_MESSAGES.get(self.sw3, f"未知结果码 {self.sw3:02X}")
+
+    @property
+    def outcome(self) -> Outcome:
+        return RESULT_OUTCOMES.get(self.sw3, Outcome.UNKNOWN)
 
 
 def checksum(body_with_length: bytes) -> int:
@@ -99,12 +128,38 @@ def frame_length(header: bytes) -> int:
     return 7 + int.from_bytes(header[5:7], "big")
 
 
-def split_text_photo(data: bytes) -> tuple[bytes, bytes]:
-    """The text block and photo of a read (30 01) response's data."""
-    if len(data) < 4:
+@dataclass(frozen=True)
+class CardData:
+    text: bytes
+    photo: bytes
+    fingerprint: bytes = b""
+
+
+def split_card_data(data: bytes, with_fingerprint: bool = False) -> CardData:
+    """The text block, photo (and fingerprint) of a read (30 01 / 30 10) response's data."""
+    fields = 3 if with_fingerprint else 2
+    head = 2 * fields
+    if len(data) < head:
         raise FrameError("read response too short")
-    text_len = int.from_bytes(data[0:2], "big")
-    photo_len = int.from_bytes(data[2:4], "big")
-    if len(data) < 4 + text_len + photo_len:
-        raise FrameError("read response truncated")
-    return data[4:4 + text_len], data[4 + text_len:4 + text_len + photo_len]
+    lengths = [int.from_bytes(data[2 * i:2 * i + 2], "big") for i in range(fields)]
+    if len(data) != head + sum(lengths):
+        raise FrameError(f"read response carries {len(data) - head} bytes, its lengths say {sum(lengths)}")
+    parts, at = [], head
+    for n in lengths:
+        parts.append(data[at:at + n])
+        at += n
+    return CardData(*parts)
+
+
+def encode_card_data(text: bytes, photo: bytes, fingerprint: bytes | None = None) -> bytes:
+    parts = [text, photo] + ([fingerprint] if fingerprint is not None else [])
+    return b"".join(len(p).to_bytes(2, "big") for p in parts) + b"".join(parts)
+
+
+def format_module_id(data: bytes) -> str:
+    """The module (SAM) ID as vendors print it: 05.01-20091219-0014455316-2203524516."""
+    if len(data) != 16:
+        raise FrameError(f"module ID must be 16 bytes, got {len(data)}")
+    le = int.from_bytes
+    return (f"{le(data[0:2], 'little'):02d}.{le(data[2:4], 'little'):02d}-{le(data[4:8], 'little'):08d}"
+            f"-{le(data[8:12], 'little'):010d}-{le(data[12:16], 'little'):010d}")

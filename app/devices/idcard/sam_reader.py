@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import logging
+import time
+from collections.abc import Callable
 from typing import Protocol
 
 from app.devices.errors import CardReadError, DeviceUnavailable, NoCard
@@ -12,8 +14,11 @@ from app.devices.idcard.text_block import decode_appended_address, decode_text_b
 
 log = logging.getLogger(__name__)
 
+# Seconds each command may take, as vendors' own drivers wait.
 TIMEOUTS = {sf.RESET: 0.3, sf.FIND_CARD: 0.5, sf.SELECT_CARD: 0.5, sf.READ_TEXT_PHOTO: 3.5,
-            sf.READ_APPENDED_ADDRESS: 1.0, sf.STATUS: 0.5, sf.READ_MODULE_ID: 0.5}
+            sf.READ_TEXT_PHOTO_FINGERPRINT: 3.5, sf.READ_APPENDED_ADDRESS: 1.0, sf.STATUS: 0.5,
+            sf.READ_MODULE_ID: 0.5}
+MAX_FRAME = 7 + 3 + 6 + 256 + 1024 + 1024 + 1
 
 
 class Transport(Protocol):
@@ -22,55 +27,125 @@ class Transport(Protocol):
     def read(self, size: int, timeout: float) -> bytes:
         """Up to `size` bytes, fewer when the timeout passes."""
 
+    def discard_input(self) -> None:
+        """Drop bytes that arrived unasked (a late answer, line noise)."""
+
+
+class NoAnswer(DeviceUnavailable):
+    """The module did not answer within its timeout."""
+
+    def __init__(self):
+        super().__init__("身份证阅读器无响应，请检查连接线和电源")
+
+
+def read_frame(transport: Transport, timeout: float) -> bytes:
+    """One whole frame from the byte stream, skipping anything before a preamble."""
+    deadline = time.monotonic() + timeout
+    window = b""
+    while True:
+        remaining = deadline - time.monotonic()
+        if remaining <= 0:
+            raise NoAnswer()
+        window += transport.read(1 if window else len(sf.PREAMBLE), remaining)
+        at = window.find(sf.PREAMBLE)
+        if at >= 0:
+            window = window[at:]
+            break
+        window = window[-(len(sf.PREAMBLE) - 1):]
+    while len(window) < 7:
+        chunk = transport.read(7 - len(window), max(deadline - time.monotonic(), 0.001))
+        if not chunk:
+            raise sf.FrameError("frame cut off in its header")
+        window += chunk
+    total = sf.frame_length(window)
+    if total > MAX_FRAME:
+        raise sf.FrameError(f"frame length {total} beyond any response")
+    while len(window) < total:
+        chunk = transport.read(total - len(window), max(deadline - time.monotonic(), 0.001))
+        if not chunk:
+            raise sf.FrameError(f"frame cut off after {len(window)} of {total} bytes")
+        window += chunk
+    return window
+
 
 class SamReader:
     """find → select → read over the frame protocol; every byte passes through the real decoder."""
 
-    def __init__(self, transport: Transport, name: str = "身份证阅读器"):
+    def __init__(self, transport: Transport | None, name: str = "身份证阅读器"):
         self.transport = transport
         self.name = name
+        self.module_id = ""
+
+    # --- connection ---------------------------------------------------------------------------
 
     def open(self) -> None:
-        status = self._command(sf.STATUS)
-        if status.sw3 != sf.SUCCESS:
-            raise DeviceUnavailable(f"身份证阅读器模块异常：{status.message}")
+        """Check the module answers and is healthy; idempotent."""
+        if self.module_id:
+            return
+        status = self.command(sf.STATUS)
+        if status.outcome is not sf.Outcome.SUCCESS:
+            raise DeviceUnavailable(f"身份证阅读器安全模块异常：{status.message}")
+        self.module_id = self.read_module_id()
 
     def close(self) -> None:
+        self.module_id = ""
         close = getattr(self.transport, "close", None)
         if close:
             close()
 
-    def _command(self, command: tuple[int, int], data: bytes = b"") -> sf.Response:
-        timeout = TIMEOUTS.get(command, 1.0)
+    # --- commands -----------------------------------------------------------------------------
+
+    def command(self, command: tuple[int, int], data: bytes = b"") -> sf.Response:
+        if self.transport is None:
+            raise DeviceUnavailable("身份证阅读器未连接")
+        self.transport.discard_input()
         self.transport.write(sf.encode_request(command, data))
-        header = self.transport.read(7, timeout)
-        if len(header) < 7:
-            raise DeviceUnavailable("身份证阅读器无响应，请检查连接线")
         try:
-            rest = self.transport.read(sf.frame_length(header) - 7, timeout)
-            return sf.decode_response(header + rest)
+            return sf.decode_response(read_frame(self.transport, TIMEOUTS.get(command, 1.0)))
         except sf.FrameError as e:
-            log.warning("bad frame from the reader: %s", e)
+            log.warning("bad frame from the reader after command %02X %02X: %s", *command, e)
             raise CardReadError("读卡数据校验失败，请重新放卡") from e
 
-    def read_card(self) -> CardRead:
-        found = self._command(sf.FIND_CARD)
-        if found.sw3 == 0x80:
-            raise NoCard()
-        if found.sw3 != sf.FIND_SUCCESS:
-            raise CardReadError(f"寻卡失败：{found.message}")
-        selected = self._command(sf.SELECT_CARD)
-        if selected.sw3 != sf.SUCCESS:
-            raise CardReadError(f"选卡失败：{selected.message}，请重新放卡")
-        read = self._command(sf.READ_TEXT_PHOTO)
-        if read.sw3 != sf.SUCCESS:
-            raise CardReadError(f"读卡失败：{read.message}，请重新放卡")
+    def reset(self) -> None:
+        answer = self.command(sf.RESET)
+        if answer.outcome is not sf.Outcome.SUCCESS:
+            raise DeviceUnavailable(f"身份证阅读器复位失败：{answer.message}")
+
+    def read_module_id(self) -> str:
+        answer = self.command(sf.READ_MODULE_ID)
+        if answer.outcome is not sf.Outcome.SUCCESS:
+            raise DeviceUnavailable(f"读取安全模块号失败：{answer.message}")
         try:
-            text, photo = sf.split_text_photo(read.data)
-            identity = decode_text_block(text)
+            return sf.format_module_id(answer.data)
+        except sf.FrameError as e:
+            raise DeviceUnavailable("安全模块号格式异常") from e
+
+    def read_card(self, on_found: Callable[[], None] | None = None, with_fingerprint: bool = False) -> CardRead:
+        found = self.command(sf.FIND_CARD)
+        _expect(found, sf.Outcome.FOUND, "寻卡")
+        if on_found:
+            on_found()
+        _expect(self.command(sf.SELECT_CARD), sf.Outcome.SUCCESS, "选卡")
+        read = self.command(sf.READ_TEXT_PHOTO_FINGERPRINT if with_fingerprint else sf.READ_TEXT_PHOTO)
+        _expect(read, sf.Outcome.SUCCESS, "读卡")
+        try:
+            data = sf.split_card_data(read.data, with_fingerprint)
+            identity = decode_text_block(data.text)
         except sf.FrameError as e:
             log.warning("undecodable card data: %s", e)
-            raise CardReadError("证件信息无法识别，请手工录入") from e
-        appended = self._command(sf.READ_APPENDED_ADDRESS)
-        address = decode_appended_address(appended.data) if appended.sw3 == sf.SUCCESS else ""
-        return CardRead(identity, photo, address)
+            raise CardReadError("证件信息无法识别，请重新放卡或手工录入") from e
+        appended = self.command(sf.READ_APPENDED_ADDRESS)
+        address = decode_appended_address(appended.data) if appended.outcome is sf.Outcome.SUCCESS else ""
+        return CardRead(identity, data.photo, address, data.fingerprint)
+
+
+def _expect(answer: sf.Response, wanted: sf.Outcome, step: str) -> None:
+    outcome = answer.outcome
+    if outcome is wanted:
+        return
+    if outcome is sf.Outcome.NO_CARD:
+        raise NoCard()
+    log.info("%s answered %02X (%s)", step, answer.sw3, outcome.value)
+    if outcome in (sf.Outcome.CARD_UNREADABLE, sf.Outcome.AUTH_FAILED):
+        raise CardReadError(f"{step}失败：{answer.message}，请重新放卡")
+    raise DeviceUnavailable(f"身份证阅读器{step}出错：{answer.message}")
