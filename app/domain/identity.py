@@ -41,6 +41,7 @@ class CardType(StrEnum):
     HMT_RESIDENCE = "hmt_residence"    # 港澳台居民居住证 (J)
     FOREIGNER_OLD = "foreigner_old"    # 外国人永久居留身份证, old format (I)
     FOREIGNER_2023 = "foreigner_2023"  # 外国人永久居留身份证, 2023 format (Y)
+    SOCIAL_SECURITY = "social_security"  # 社会保障卡 (its number is normally the ID number)
     MANUAL = "manual"                  # typed in by the clerk
 
     @property
@@ -50,8 +51,14 @@ class CardType(StrEnum):
             CardType.HMT_RESIDENCE: "港澳台居民居住证",
             CardType.FOREIGNER_OLD: "外国人永久居留身份证",
             CardType.FOREIGNER_2023: "外国人永久居留身份证",
+            CardType.SOCIAL_SECURITY: "社会保障卡",
             CardType.MANUAL: "手工录入",
         }[self]
+
+    @property
+    def is_identity_document(self) -> bool:
+        """Read from an identity document itself (so the ID-card material is in hand)."""
+        return self not in (CardType.MANUAL, CardType.SOCIAL_SECURITY)
 
 
 def check_digit(first17: str) -> str:
@@ -109,7 +116,7 @@ def check_document_number(card_type: CardType, raw: str) -> IdNumberCheck:
     start with 9 and end in a GB 11643 check character; old cards (I) carry 3 letters and 12 digits.
     """
     number = (raw or "").strip().upper()
-    if card_type in (CardType.RESIDENT, CardType.MANUAL):
+    if card_type in (CardType.RESIDENT, CardType.MANUAL, CardType.SOCIAL_SECURITY):
         return check_id_number(number)
     if card_type is CardType.HMT_RESIDENCE:
         check = check_id_number(number)

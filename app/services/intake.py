@@ -129,7 +129,7 @@ class IntakeService:
     def set_applicant(self, app: Application, identity: Identity, clerk: Clerk, *, from_card: bool) -> None:
         def change(case: Case, now) -> None:
             case.set_applicant(identity, clerk.username, now, from_card=from_card)
-            if from_card:
+            if from_card and identity.card_type.is_identity_document:
                 for m in self._item(case).materials:
                     if m.from_id_card and case.materials[m.code].status is MaterialStatus.MISSING:
                         case.mark_material(m, MaterialStatus.RECEIVED, clerk.username, now, source="id_card")

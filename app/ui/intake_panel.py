@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.accounts import Clerk
 from app.domain.case import CaseState, MaterialStatus
-from app.domain.identity import Agent, Identity
+from app.domain.identity import Agent, CardType, Identity
 from app.services.desk import Desk
 from app.services.intake import EDITABLE as _EDITABLE
 from app.services.intake import Application
@@ -312,7 +312,7 @@ class IntakePanel(QWidget):
         def work():
             app = self.desk.intake.start(kind, code, self.clerk, ticket)
             if identity is not None:
-                self.desk.intake.set_applicant(app, identity, self.clerk, from_card=identity.card_type.value != "manual")
+                self.desk.intake.set_applicant(app, identity, self.clerk, from_card=identity.card_type is not CardType.MANUAL)
             return app
 
         self.ops.run(self.desk.workers.db, work, on_success=self._started, disable=[self.start_button])
