@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import logging
+import sys
 from collections.abc import Mapping
+from pathlib import Path
 
 from app import i18n
 from app.config.paths import Profile, resolve_paths
@@ -33,7 +35,7 @@ _DEFAULT = object()
 
 def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settings: Settings | None = None,
                clock: Clock = system_clock, idcard=_DEFAULT, camera=_DEFAULT, printer=_DEFAULT,
-               password_hasher=None) -> Desk:
+               sscard=_DEFAULT, password_hasher=None) -> Desk:
     """Assemble a desk; devices default to the drivers named in settings (tests pass their own)."""
     paths = resolve_paths(profile, env).ensure()
     settings = settings or Settings.load(paths.settings)
@@ -55,10 +57,13 @@ def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settin
             log.warning("device unavailable: %s", e)
             return None
 
-    reader = device(idcard, lambda: registry.make_idcard_reader(settings.idcard_driver, profile, paths.resources))
+    app_dir = Path(sys.executable).parent if getattr(sys, "frozen", False) else None
+    reader = device(idcard, lambda: registry.make_idcard_reader(settings, profile, paths.resources, app_dir))
+    ss_reader = device(sscard, lambda: registry.make_social_security_reader(settings, profile, paths.resources))
+    photo_decoder = device(_DEFAULT, lambda: registry.make_photo_decoder(settings))
     cam = device(camera, lambda: registry.make_camera(settings.camera_driver, profile))
     prn = device(printer, lambda: registry.make_printer(settings.printer_driver, profile, paths.printouts))
-    devices = DeviceService(reader, cam, prn, settings.jpeg_quality)
+    devices = DeviceService(reader, cam, prn, settings.jpeg_quality, ss_reader, photo_decoder)
 
     try:
         font = ensure_cjk_font(settings.font_path, paths.resources).name

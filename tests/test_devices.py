@@ -9,6 +9,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.config.paths import Profile, resources_dir
+from app.config.settings import Settings
 from app.devices import registry
 from app.devices.errors import DeviceUnavailable, NoCard
 from app.devices.idcard import sam_frame as sf
@@ -67,7 +68,9 @@ def test_the_simulated_read_response_has_the_documented_size():
 
 def test_simulators_are_refused_in_production(tmp_path):
     with pytest.raises(DeviceUnavailable, match="正式环境"):
-        registry.make_idcard_reader("simulator", Profile.PRODUCTION, resources_dir())
+        registry.make_idcard_reader(Settings(idcard_driver="simulator"), Profile.PRODUCTION, resources_dir())
+    with pytest.raises(DeviceUnavailable, match="正式环境"):
+        registry.make_social_security_reader(Settings(sscard_driver="simulator"), Profile.PRODUCTION, resources_dir())
     with pytest.raises(DeviceUnavailable):
         registry.make_printer("simulator", Profile.PRODUCTION, tmp_path)
     assert registry.make_camera("simulator", Profile.TRAINING) is not None

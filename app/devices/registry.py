@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.config.paths import Profile
+from app.config.settings import Settings
 from app.devices.errors import DeviceUnavailable
 
 
@@ -13,13 +14,71 @@ def _refuse_simulator_in_production(profile: Profile, kind: str) -> None:
         raise DeviceUnavailable(f"正式环境不能使用模拟{kind}，请在设置中选择真实设备驱动")
 
 
-def make_idcard_reader(driver: str, profile: Profile, resources: Path):
+def make_idcard_reader(settings: Settings, profile: Profile, resources: Path, app_dir: Path | None = None):
+    """The ID-card reader named by settings.idcard_driver (None for "none")."""
+    driver = settings.idcard_driver
+    if driver == "none":
+        return None
     if driver == "simulator":
         _refuse_simulator_in_production(profile, "身份证阅读器")
         from app.devices.idcard.simulator import SimulatedIdCardReader, load_roster
 
         return SimulatedIdCardReader(load_roster(resources))
-    raise DeviceUnavailable(f"身份证阅读器驱动“{driver}”尚不可用")
+    if driver == "sam":
+        from app.devices.idcard.serial_sam import AutoDetectSamReader
+
+        return AutoDetectSamReader(settings.idcard_port, settings.idcard_baud)
+    from app.devices.idcard import vendor_dll
+
+    if driver in vendor_dll.APIS:
+        return _dll_reader(driver, settings, app_dir)
+    raise DeviceUnavailable(f"未知的身份证阅读器驱动“{driver}”，请在设置中选择 sam / sdtapi / termb / syn")
+
+
+def _dll_reader(api: str, settings: Settings, app_dir: Path | None):
+    from app.devices.idcard import vendor_dll
+    from app.devices.idcard.dll_helper import HelperProcessReader, helper_command
+
+    dll = Path(settings.idcard_dll or vendor_dll.DEFAULT_DLL[api])
+    try:
+        port = int(settings.idcard_port or 0)
+    except ValueError:
+        raise DeviceUnavailable(f"身份证阅读器端口“{settings.idcard_port}”应为数字（如 1001）") from None
+    if dll.is_absolute() and dll.exists() and vendor_dll.dll_machine(dll) != vendor_dll.process_machine():
+        helper = Path(settings.idcard_helper) if settings.idcard_helper else None
+        if helper is None and app_dir is not None and (app_dir / HELPER_EXE).exists():
+            helper = app_dir / HELPER_EXE
+        return HelperProcessReader(helper_command(api, dll, port, helper))
+    return vendor_dll.make_dll_reader(api, dll, port)
+
+
+HELPER_EXE = "zongchuang-idcard32.exe"
+
+
+def make_photo_decoder(settings: Settings):
+    """The licensed WLT decoder, if configured (otherwise photos show as 照片不可用)."""
+    if not settings.idcard_photo_dll:
+        return None
+    from app.devices.idcard.photo import WltDllPhotoDecoder
+
+    return WltDllPhotoDecoder(Path(settings.idcard_photo_dll))
+
+
+def make_social_security_reader(settings: Settings, profile: Profile, resources: Path):
+    driver = settings.sscard_driver
+    if driver == "none":
+        return None
+    if driver == "simulator":
+        _refuse_simulator_in_production(profile, "社保卡读卡器")
+        from app.devices.idcard.simulator import load_roster
+        from app.devices.sscard.simulator import SimulatedSocialSecurityReader
+
+        return SimulatedSocialSecurityReader(load_roster(resources))
+    if driver == "pcsc":
+        from app.devices.sscard.reader import PcscCardReader
+
+        return PcscCardReader(settings.sscard_reader)
+    raise DeviceUnavailable(f"未知的社保卡读卡器驱动“{driver}”，请在设置中选择 pcsc")
 
 
 def make_camera(driver: str, profile: Profile):

@@ -40,5 +40,6 @@ class Desk:
         return self.profile is Profile.TRAINING
 
     def close(self) -> None:
+        self.devices.close()
         self.workers.shutdown()
         self.store.close()

@@ -1,71 +1,153 @@
-"""The desk's devices as the UI sees them: read a card, capture a page, print a PDF, report status.
+"""The desk's devices as the UI sees them: identity cards, document camera, printer, and their status.
 
-Each call blocks on its device, so callers run it on that device's single worker.
+Identity readers (the ID-card reader and the social-security card reader) are each owned by a
+CardWatch: explicit reads and, once started, background polling go through it, and its state is
+what the status bar shows. Other calls block on their device, so callers run them on that device's
+single worker.
 """
 
 from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.devices.errors import DeviceError, NoCard
-from app.devices.idcard.base import CardRead
+from app.devices.errors import DeviceError
+from app.devices.idcard.base import PHOTO_UNAVAILABLE, CardRead, PhotoDecoder, photo_of
+from app.devices.idcard.watch import CardWatch, ReaderState, WatchEvent
 from app.devices.printer.base import PrintJob, PrintResult
 from app.imaging.encode import encode_jpeg
 
 log = logging.getLogger(__name__)
 
+LABELS = {"idcard": "身份证阅读器", "sscard": "社保卡读卡器", "camera": "高拍仪", "printer": "打印机"}
+_WATCH_STATES = {ReaderState.CONNECTED: "ok", ReaderState.NO_READER: "absent", ReaderState.READING: "busy",
+                 ReaderState.ERROR: "error"}
+
 
 @dataclass(frozen=True)
 class DeviceStatus:
-    kind: str          # idcard / camera / printer
+    kind: str          # idcard / sscard / camera / printer
     label: str         # 身份证阅读器 …
     state: str         # ok / absent / busy / error
     message: str
 
+    @property
+    def state_text(self) -> str:
+        if self.state == "busy":
+            return self.message.rstrip("…") or "工作中"
+        return {"ok": "已连接", "absent": "未连接", "error": "故障"}[self.state]
+
+
+@dataclass(frozen=True)
+class CardArrival:
+    """A card laid on (or inserted into) an identity reader, or a failed attempt to read one."""
+
+    kind: str                  # idcard / sscard
+    card: CardRead | None
+    problem: str = ""          # set when the read failed (damaged card, lifted too early…)
+
 
 class DeviceService:
-    def __init__(self, idcard, camera, printer, jpeg_quality: int = 85):
-        self.idcard, self.camera, self.printer = idcard, camera, printer
+    def __init__(self, idcard, camera, printer, jpeg_quality: int = 85, sscard=None,
+                 photo_decoder: PhotoDecoder | None = None):
+        self.idcard, self.camera, self.printer, self.sscard = idcard, camera, printer, sscard
         self.jpeg_quality = jpeg_quality
+        self.photo_decoder = photo_decoder
         self._status: dict[str, DeviceStatus] = {}
         self._lock = threading.Lock()
-        for kind, label, dev in (("idcard", "身份证阅读器", idcard), ("camera", "高拍仪", camera),
-                                 ("printer", "打印机", printer)):
-            self._set(kind, label, "ok" if dev is not None else "absent",
+        self._status_listeners: list[Callable[[DeviceStatus], None]] = []
+        self._card_listeners: list[Callable[[CardArrival], None]] = []
+        self.watches: dict[str, CardWatch] = {}
+        for kind, dev in (("idcard", idcard), ("sscard", sscard), ("camera", camera), ("printer", printer)):
+            if kind == "sscard" and dev is None:
+                continue          # an optional device: not shown unless configured
+            self._set(kind, "ok" if dev is not None else "absent",
                       getattr(dev, "name", "") if dev is not None else "未配置")
+            if kind in ("idcard", "sscard") and dev is not None:
+                self.watches[kind] = CardWatch(dev, lambda event, k=kind: self._watch_event(k, event))
 
-    def _set(self, kind: str, label: str, state: str, message: str) -> None:
+    # --- status --------------------------------------------------------------------------------
+
+    def _set(self, kind: str, state: str, message: str) -> None:
+        status = DeviceStatus(kind, LABELS[kind], state, message)
         with self._lock:
-            self._status[kind] = DeviceStatus(kind, label, state, message)
+            changed = self._status.get(kind) != status
+            self._status[kind] = status
+            listeners = list(self._status_listeners)
+        if changed:
+            for listener in listeners:
+                listener(status)
 
     def statuses(self) -> list[DeviceStatus]:
         with self._lock:
             return list(self._status.values())
 
-    def _operate(self, kind: str, label: str, device, busy: str, action):
+    def on_status(self, listener: Callable[[DeviceStatus], None]) -> None:
+        """Called (from any thread) whenever a device's status changes."""
+        with self._lock:
+            self._status_listeners.append(listener)
+
+    def _operate(self, kind: str, device, busy: str, action):
         """Run one device action, keeping the status the status bar shows in step with it."""
         if device is None:
-            raise DeviceError(f"{label}未配置，请在设置中选择驱动")
-        self._set(kind, label, "busy", busy)
+            raise DeviceError(f"{LABELS[kind]}未配置，请在设置中选择驱动")
+        self._set(kind, "busy", busy)
         try:
             result = action(device)
-        except NoCard as e:
-            self._set(kind, label, "ok", str(e))
-            raise
         except DeviceError as e:
-            self._set(kind, label, "error", str(e))
+            self._set(kind, "error", str(e))
             raise
-        self._set(kind, label, "ok", device.name)
+        self._set(kind, "ok", device.name)
         return result
 
-    def read_card(self) -> CardRead:
-        def read(reader):
-            reader.open()
-            return reader.read_card()
+    # --- identity cards ------------------------------------------------------------------------
 
-        return self._operate("idcard", "身份证阅读器", self.idcard, "正在读卡…", read)
+    def _watch_event(self, kind: str, event: WatchEvent) -> None:
+        self._set(kind, _WATCH_STATES[event.state], event.message)
+        arrival = None
+        if event.card is not None:
+            arrival = CardArrival(kind, event.card)
+        elif event.state is ReaderState.ERROR:
+            arrival = CardArrival(kind, None, event.message)
+        if arrival is not None and event.polled:
+            for listener in list(self._card_listeners):
+                listener(arrival)
+
+    def on_card(self, listener: Callable[[CardArrival], None]) -> None:
+        """Called (from a watch thread) for each card the background polling reads."""
+        self._card_listeners.append(listener)
+
+    def start_watching(self) -> None:
+        """Poll the identity readers in the background: a card laid on a reader is read by itself."""
+        for watch in self.watches.values():
+            watch.start()
+
+    def stop_watching(self) -> None:
+        for watch in self.watches.values():
+            watch.stop()
+
+    def read_card(self) -> CardRead:
+        """An explicit read of the ID-card reader (F2)."""
+        return self._read("idcard")
+
+    def read_social_security_card(self) -> CardRead:
+        return self._read("sscard")
+
+    def _read(self, kind: str) -> CardRead:
+        watch = self.watches.get(kind)
+        if watch is None:
+            raise DeviceError(f"{LABELS[kind]}未配置，请在设置中选择驱动")
+        return watch.read_now()
+
+    def photo(self, card: CardRead) -> bytes | None:
+        """The holder's photo as an image file, or None: the UI then says 照片不可用."""
+        return photo_of(card, self.photo_decoder)
+
+    photo_unavailable = PHOTO_UNAVAILABLE
+
+    # --- camera and printer --------------------------------------------------------------------
 
     def capture_page(self) -> bytes:
         """One still from the document camera, as JPEG."""
@@ -73,11 +155,14 @@ class DeviceService:
             camera.open()
             return camera.capture_still()
 
-        return encode_jpeg(self._operate("camera", "高拍仪", self.camera, "正在拍摄…", capture), self.jpeg_quality)
+        return encode_jpeg(self._operate("camera", self.camera, "正在拍摄…", capture), self.jpeg_quality)
 
     def print_pdf(self, title: str, pdf: bytes) -> PrintResult:
-        return self._operate("printer", "打印机", self.printer, "正在打印…",
+        return self._operate("printer", self.printer, "正在打印…",
                              lambda printer: printer.print_pdf(PrintJob(title, pdf)))
+
+    def close(self) -> None:
+        self.stop_watching()
 
     # --- training: what lies on the simulated devices ----------------------------------------
 
@@ -89,7 +174,16 @@ class DeviceService:
     def present_simulated_card(self, index: int) -> None:
         self.idcard.present(index)
 
+    def lift_simulated_card(self) -> None:
+        lift = getattr(self.idcard, "lift", None)
+        if lift:
+            lift()
+
+    def present_simulated_social_security_card(self, index: int) -> None:
+        self.sscard.present(index)
+
     def place_simulated_document(self, title: str) -> None:
         place = getattr(self.camera, "place", None)
         if place:
             place(title)
+

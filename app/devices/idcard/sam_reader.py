@@ -122,12 +122,12 @@ class SamReader:
 
     def read_card(self, on_found: Callable[[], None] | None = None, with_fingerprint: bool = False) -> CardRead:
         found = self.command(sf.FIND_CARD)
-        _expect(found, sf.Outcome.FOUND, "寻卡")
+        expect_outcome(found, sf.Outcome.FOUND, "寻卡")
         if on_found:
             on_found()
-        _expect(self.command(sf.SELECT_CARD), sf.Outcome.SUCCESS, "选卡")
+        expect_outcome(self.command(sf.SELECT_CARD), sf.Outcome.SUCCESS, "选卡")
         read = self.command(sf.READ_TEXT_PHOTO_FINGERPRINT if with_fingerprint else sf.READ_TEXT_PHOTO)
-        _expect(read, sf.Outcome.SUCCESS, "读卡")
+        expect_outcome(read, sf.Outcome.SUCCESS, "读卡")
         try:
             data = sf.split_card_data(read.data, with_fingerprint)
             identity = decode_text_block(data.text)
@@ -139,7 +139,7 @@ class SamReader:
         return CardRead(identity, data.photo, address, data.fingerprint)
 
 
-def _expect(answer: sf.Response, wanted: sf.Outcome, step: str) -> None:
+def expect_outcome(answer: sf.Response, wanted: sf.Outcome, step: str) -> None:
     outcome = answer.outcome
     if outcome is wanted:
         return

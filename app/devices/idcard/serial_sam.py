@@ -116,3 +116,33 @@ def detect(ports: list[str] | None = None, baud_rates: tuple[int, ...] = BAUD_RA
                 log.info("SAM reader found on %s at %d baud", port, baud)
                 return found
     return None
+
+
+class AutoDetectSamReader(SamReader):
+    """The configured port and speed, or the first that answers; detection runs on first open (off the GUI)."""
+
+    def __init__(self, port: str = "", baudrate: int = 0):
+        super().__init__(None, name="身份证阅读器（串口）")
+        self.port, self.baudrate = port, baudrate
+        self._reader: SerialSamReader | None = None
+
+    def open(self) -> None:
+        if self._reader is None:
+            bauds = (self.baudrate,) if self.baudrate else BAUD_RATES
+            found = detect([self.port] if self.port else None, bauds)
+            if found is None:
+                where = f"串口 {self.port}" if self.port else "所有串口"
+                raise DeviceUnavailable(f"未找到身份证阅读器（已检测{where}）")
+            self._reader = SerialSamReader(found.port, found.baudrate)
+            self.name = f"身份证阅读器（{found.port}，{found.baudrate}）"
+        self._reader.open()
+        self.module_id = self._reader.module_id
+
+    def close(self) -> None:
+        if self._reader is not None:
+            self._reader.close()
+            self._reader = None
+
+    def read_card(self, on_found=None, with_fingerprint: bool = False):
+        self.open()
+        return self._reader.read_card(on_found, with_fingerprint)

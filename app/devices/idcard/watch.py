@@ -39,6 +39,7 @@ class WatchEvent:
     state: ReaderState
     message: str = ""
     card: CardRead | None = None     # set once per card laid on the reader
+    polled: bool = False             # from background polling (not an explicit read)
 
 
 class CardWatch:
@@ -77,7 +78,7 @@ class CardWatch:
             self._last_number = None
             return self._emit(WatchEvent(ReaderState.CONNECTED, self.reader.name)), e
         except CardReadError as e:
-            return self._emit(WatchEvent(ReaderState.ERROR, str(e)), always=True), e
+            return self._emit(WatchEvent(ReaderState.ERROR, str(e), polled=not explicit), always=True), e
         except DeviceUnavailable as e:
             self._close_quietly()
             return self._emit(WatchEvent(ReaderState.NO_READER, str(e))), e
@@ -86,7 +87,7 @@ class CardWatch:
             return self._emit(WatchEvent(ReaderState.CONNECTED, self.reader.name)), None
         self._last_number = number
         log.info("card read: %s", mask_id_number(number))
-        return self._emit(WatchEvent(ReaderState.CONNECTED, self.reader.name, card), always=True), None
+        return self._emit(WatchEvent(ReaderState.CONNECTED, self.reader.name, card, not explicit), always=True), None
 
     def _emit(self, event: WatchEvent, always: bool = False) -> WatchEvent:
         changed = event.state is not self.state
