@@ -65,7 +65,7 @@ def run_visits(desk: Desk, visits: int) -> DemoResult:
         card = desk.devices.read_card()
         for kind, code, defer in (("bundle", bundle, True), ("item", single, False)):
             app = desk.intake.start(kind, code, clerk, ticket=ticket.number if ticket else None)
-            desk.intake.set_applicant(app, card.identity, clerk, from_card=True)
+            desk.intake.set_applicant(app, card.holder, clerk, from_card=True)
             fill_like_a_citizen(desk, app, clerk)
             collect_materials(desk, app, clerk, defer_one=defer)
             desk.intake.accept(app, clerk)

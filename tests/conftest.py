@@ -16,6 +16,7 @@ from app.config.paths import (
     Profile,  # noqa: E402
     resources_dir,  # noqa: E402
 )
+from app.config.settings import Settings  # noqa: E402
 from app.devices.camera.simulator import SimulatedCamera  # noqa: E402
 from app.devices.idcard.simulator import SimulatedIdCardReader, load_roster  # noqa: E402
 from app.devices.printer.simulator import SimulatedPrinter  # noqa: E402
@@ -47,7 +48,8 @@ def clock() -> FixedClock:
 def desk(home, clock, tmp_path):
     from app.main import build_desk
 
-    d = build_desk(Profile.TRAINING, home, clock=clock, password_hasher=FAST_HASHER,
+    settings = Settings(idcard_poll=False, sscard_driver="simulator")   # tests that poll start it themselves
+    d = build_desk(Profile.TRAINING, home, settings=settings, clock=clock, password_hasher=FAST_HASHER,
                    idcard=SimulatedIdCardReader(load_roster(resources_dir())), camera=SimulatedCamera(seed=7),
                    printer=SimulatedPrinter(tmp_path / "printed"))
     yield d

@@ -15,11 +15,14 @@ from dataclasses import dataclass
 
 from app.devices.errors import DeviceError
 from app.devices.idcard.base import PHOTO_UNAVAILABLE, CardRead, PhotoDecoder, photo_of
+from app.devices.idcard.text_block import nationality_label
 from app.devices.idcard.watch import CardWatch, ReaderState, WatchEvent
 from app.devices.printer.base import PrintJob, PrintResult
 from app.imaging.encode import encode_jpeg
 
 log = logging.getLogger(__name__)
+
+__all__ = ["CardArrival", "DeviceService", "DeviceStatus", "nationality_label"]
 
 LABELS = {"idcard": "身份证阅读器", "sscard": "社保卡读卡器", "camera": "高拍仪", "printer": "打印机"}
 _WATCH_STATES = {ReaderState.CONNECTED: "ok", ReaderState.NO_READER: "absent", ReaderState.READING: "busy",
@@ -47,6 +50,7 @@ class CardArrival:
     kind: str                  # idcard / sscard
     card: CardRead | None
     problem: str = ""          # set when the read failed (damaged card, lifted too early…)
+    photo: bytes | None = None  # the decoded photo, when a decoder is configured
 
 
 class DeviceService:
@@ -108,7 +112,7 @@ class DeviceService:
         self._set(kind, _WATCH_STATES[event.state], event.message)
         arrival = None
         if event.card is not None:
-            arrival = CardArrival(kind, event.card)
+            arrival = CardArrival(kind, event.card, photo=self.photo(event.card))
         elif event.state is ReaderState.ERROR:
             arrival = CardArrival(kind, None, event.message)
         if arrival is not None and event.polled:

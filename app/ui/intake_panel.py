@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QComboBox,
     QGridLayout,
@@ -25,6 +26,7 @@ from app.domain.accounts import Clerk
 from app.domain.case import CaseState, MaterialStatus
 from app.domain.identity import Agent, CardType, Identity
 from app.services.desk import Desk
+from app.services.devices import nationality_label
 from app.services.intake import EDITABLE as _EDITABLE
 from app.services.intake import Application
 from app.ui.dialogs import CorrectionDialog, ManualEntryDialog, RefusalDialog, SupervisorDialog
@@ -33,8 +35,13 @@ from app.ui.materials_view import MaterialsView
 from app.ui.operations import Operations
 
 
+def _with_photo(devices, card):
+    return card, devices.photo(card)
+
+
 class IntakePanel(QWidget):
     changed = Signal()     # a case was saved (the case list and status bar refresh)
+    card_arrived = Signal(object)   # a CardArrival from a reader's background polling (any thread)
 
     def __init__(self, desk: Desk, clerk: Clerk, ops: Operations, parent=None):
         super().__init__(parent)
@@ -51,6 +58,8 @@ class IntakePanel(QWidget):
         outer = QVBoxLayout(self)
         outer.setContentsMargins(4, 4, 4, 4)
         outer.addWidget(splitter)
+        self.card_arrived.connect(self._card_arrival)
+        desk.devices.on_card(self.card_arrived.emit)
         self.message = QLabel("请叫号，读取申请人身份证，然后选择事项。")
         self.message.setObjectName("intake_message")
         self.message.setWordWrap(True)
@@ -74,18 +83,28 @@ class IntakePanel(QWidget):
             value.setTextInteractionFlags(Qt.TextSelectableByMouse)
             grid.addWidget(value, row, 1)
             self.applicant_labels[key] = value
+        self.photo = QLabel("照片")
+        self.photo.setObjectName("applicant_photo")
+        self.photo.setFixedSize(102, 126)
+        self.photo.setAlignment(Qt.AlignCenter)
+        self.photo.setStyleSheet("border:1px solid #bbb;color:#888")
+        grid.addWidget(self.photo, 0, 2, 5, 1, Qt.AlignTop)
         self.card_warnings = QLabel()
+        self.card_warnings.setObjectName("card_warnings")
         self.card_warnings.setStyleSheet("color:#b9770e")
         self.card_warnings.setWordWrap(True)
-        grid.addWidget(self.card_warnings, 8, 0, 1, 2)
+        grid.addWidget(self.card_warnings, 8, 0, 1, 3)
         buttons = QHBoxLayout()
         self.read_card_button = QPushButton("读卡 (F2)")
+        self.ss_card_button = QPushButton("读社保卡")
+        self.ss_card_button.setVisible("sscard" in self.desk.devices.watches)
         self.manual_button = QPushButton("手工录入")
         self.agent_button = QPushButton("手工录入代办人")
-        for b in (self.read_card_button, self.manual_button, self.agent_button):
+        for b in (self.read_card_button, self.ss_card_button, self.manual_button, self.agent_button):
             buttons.addWidget(b)
-        grid.addLayout(buttons, 9, 0, 1, 2)
+        grid.addLayout(buttons, 9, 0, 1, 3)
         self.read_card_button.clicked.connect(self.read_card)
+        self.ss_card_button.clicked.connect(self.read_social_security_card)
         self.manual_button.clicked.connect(self._manual_entry)
         self.agent_button.clicked.connect(self._manual_agent)
         col.addWidget(applicant)
@@ -96,8 +115,15 @@ class IntakePanel(QWidget):
         self.sim_cards.addItems(self.desk.devices.simulated_cards())
         self.sim_place = QPushButton("放卡")
         self.sim_place.clicked.connect(lambda: self.desk.devices.present_simulated_card(self.sim_cards.currentIndex()))
+        self.sim_lift = QPushButton("取走")
+        self.sim_lift.clicked.connect(self.desk.devices.lift_simulated_card)
+        self.sim_ss = QPushButton("插社保卡")
+        self.sim_ss.clicked.connect(
+            lambda: self.desk.devices.present_simulated_social_security_card(self.sim_cards.currentIndex()))
+        self.sim_ss.setVisible(hasattr(self.desk.devices.sscard, "present"))
         sim.addWidget(self.sim_cards, 1)
-        sim.addWidget(self.sim_place)
+        for b in (self.sim_place, self.sim_lift, self.sim_ss):
+            sim.addWidget(b)
         self.sim_box.setVisible(self.desk.training and self.sim_cards.count() > 0)
         col.addWidget(self.sim_box)
 
@@ -178,9 +204,10 @@ class IntakePanel(QWidget):
             for v in labels.values():
                 v.setText("—")
             return
-        labels["name"].setText(i.name)
+        labels["name"].setText(f"{i.name}（{i.english_name}）" if i.english_name and i.english_name != i.name else i.name)
         labels["id"].setText(i.masked_id)
-        labels["sex"].setText(f"{i.sex.label if i.sex else '—'} / {i.nation or '—'}")
+        origin = i.nation or (nationality_label(i.nationality) if i.nationality else "")
+        labels["sex"].setText(f"{i.sex.label if i.sex else '—'} / {origin or '—'}")
         labels["birth"].setText(i.birth_date.isoformat() if i.birth_date else "—")
         labels["address"].setText(i.address or "—")
         labels["valid"].setText(f"{i.valid_from or '—'} 至 {'长期' if i.long_term else (i.valid_to or '—')}")
@@ -235,11 +262,33 @@ class IntakePanel(QWidget):
         self.say(f"请 {ticket} 号到{self.desk.settings.window_name}办理。请读取申请人身份证。" if ticket else "当前没有等候的号。")
 
     def read_card(self) -> None:
-        self.ops.run(self.desk.workers.idcard, self.desk.devices.read_card, on_success=self._card_read,
-                     disable=[self.read_card_button])
+        devices = self.desk.devices
+        self.ops.run(self.desk.workers.idcard, lambda: _with_photo(devices, devices.read_card()),
+                     on_success=lambda result: self._card_read(*result), disable=[self.read_card_button])
 
-    def _card_read(self, card) -> None:
-        check = self.desk.intake.check_card(self.app, card.identity)
+    def read_social_security_card(self) -> None:
+        devices = self.desk.devices
+        self.ops.run(self.desk.workers.idcard, lambda: (devices.read_social_security_card(), None),
+                     on_success=lambda result: self._card_read(*result), disable=[self.ss_card_button])
+
+    def _card_arrival(self, arrival) -> None:
+        if arrival.card is None:
+            self.say("⚠ " + arrival.problem)
+        else:
+            self._card_read(arrival.card, arrival.photo)
+
+    def _show_photo(self, card, photo: bytes | None) -> None:
+        pixmap = QPixmap()
+        if photo and pixmap.loadFromData(photo):
+            self.photo.setPixmap(pixmap.scaled(self.photo.size(), Qt.KeepAspectRatio, Qt.SmoothTransformation))
+        else:
+            self.photo.setPixmap(QPixmap())
+            self.photo.setText("社保卡\n无照片" if card.identity.card_type is CardType.SOCIAL_SECURITY
+                               else self.desk.devices.photo_unavailable)
+
+    def _card_read(self, card, photo: bytes | None = None) -> None:
+        self._show_photo(card, photo)
+        check = self.desk.intake.check_card(self.app, card.holder)
         if check.matches_applicant is False:
             self._ask_applicant_or_agent(check.identity)
             return

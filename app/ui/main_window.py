@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
 
@@ -57,6 +58,8 @@ class MainWindow(QMainWindow):
                              ("F5", self.queue.call_next)):
             QShortcut(QKeySequence(keys), self, activated=action)
         self.resize(1366, 860)
+        if desk.settings.idcard_poll:
+            QTimer.singleShot(0, desk.devices.start_watching)   # readers are probed once the window is up
 
     def _show_error(self, message: str) -> None:
         self.intake.say("⚠ " + message)
@@ -64,4 +67,5 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.status.timer.stop()
+        self.desk.devices.stop_watching()
         super().closeEvent(event)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Protocol
 
 from app.domain.identity import Identity
@@ -19,6 +19,13 @@ class CardRead:
     appended_address: str = ""  # 追加住址, when the card carries one
     fingerprint: bytes = b""
     photo_image: bytes = b""   # an already decoded photo (BMP/JPEG), from DLLs that decode themselves
+
+    @property
+    def holder(self) -> Identity:
+        """The identity to record: an appended address (a move after issue) is kept beside the printed one."""
+        if not self.appended_address:
+            return self.identity
+        return replace(self.identity, address=f"{self.identity.address}（追加住址：{self.appended_address}）")
 
 
 class IdCardReader(Protocol):
