@@ -8,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 
+from app import cli_idcard
 from app.config.paths import Profile, resolve_paths
 
 
@@ -27,6 +28,8 @@ def _parser() -> argparse.ArgumentParser:
     demo = sub.add_parser("demo", help="无界面演示：在模拟设备上走完整个受理流程（培训环境）")
     demo.add_argument("--out", type=Path, required=True, help="回执 PDF 和窗口截图的输出文件夹")
     demo.add_argument("--cases", type=int, default=1, help="模拟的来访人次")
+
+    cli_idcard.add_commands(sub)
 
     clerk = sub.add_parser("clerk", help="工作人员账号").add_subparsers(dest="action", required=True)
     add = clerk.add_parser("add", help="新建账号（密码从终端输入，或用 --password-stdin）")
@@ -107,6 +110,8 @@ def main(argv: list[str] | None = None) -> int:
         return _db_check(profile)
     if args.command == "clerk":
         return _clerk_add(profile, args)
+    if args.command == "idcard":
+        return cli_idcard.run(args, profile)
     if args.command == "demo":
         from app.demo import run_demo_command
 

@@ -1,0 +1,177 @@
+"""`zongchuang idcard …`: what an installer needs to bring up an identity-card reader."""
+
+from __future__ import annotations
+
+import json
+import os
+import string
+import sys
+import time
+from dataclasses import replace
+from datetime import date
+from pathlib import Path
+
+from app.config.paths import Profile, resolve_paths
+from app.config.settings import Settings
+from app.devices import registry
+from app.devices.errors import DeviceError, NoCard
+from app.devices.idcard import sam_frame as sf
+from app.devices.idcard.text_block import TEXT_SIZE, decode_appended_address, decode_text_block, nationality_label
+from app.domain.identity import Identity, mask_id_number, mask_name
+
+
+def add_commands(sub) -> None:
+    idc = sub.add_parser("idcard", help="身份证阅读器：检测端口、试读、解码").add_subparsers(dest="action", required=True)
+    idc.add_parser("ports", help="列出可用的串口和 PC/SC 读卡器")
+    read = idc.add_parser("read", help="读一次卡（输出已脱敏）")
+    read.add_argument("--driver", help="sam / sdtapi / termb / syn / simulator（默认取设置）")
+    read.add_argument("--port", help="串口名（如 COM3、/dev/ttyUSB0）或动态库端口号（如 1001）")
+    read.add_argument("--baud", type=int, help="串口波特率（默认自动检测）")
+    read.add_argument("--dll", help="厂家动态库路径")
+    read.add_argument("--wait", type=float, default=5.0, help="等待放卡的秒数（默认 5）")
+    dec = idc.add_parser("decode", help="解码保存的应答帧或 256 字节文字信息（二进制或十六进制文本）")
+    dec.add_argument("file", type=Path)
+
+
+def run(args, profile: Profile) -> int:
+    if args.action == "ports":
+        return ports()
+    if args.action == "read":
+        return read(args, profile)
+    return decode(args.file)
+
+
+# --- ports ---------------------------------------------------------------------------------------
+
+def ports() -> int:
+    from app.devices.idcard.serial_sam import serial_ports
+    from app.devices.sscard.pcsc import PcscContext
+
+    found = serial_ports()
+    print(f"串口（sam 驱动，--port）：{len(found)} 个")
+    for p in found:
+        print(f"  {p.device}  {p.description}")
+    try:
+        context = PcscContext()
+        readers = context.readers()
+        context.close()
+        print(f"PC/SC 读卡器（社保卡，sscard_reader）：{len(readers)} 个")
+        for r in readers:
+            print(f"  {r}")
+    except DeviceError as e:
+        print(f"PC/SC 读卡器：{e}")
+    if os.name == "nt":
+        print("厂家动态库（sdtapi / termb / syn）：端口 1001–1016 为 USB，1–16 为串口；--port 留空则逐个扫描")
+    return 0
+
+
+# --- read ----------------------------------------------------------------------------------------
+
+def read(args, profile: Profile) -> int:
+    paths = resolve_paths(profile)
+    settings = Settings.load(paths.settings)
+    overrides = {k: v for k, v in (("idcard_driver", args.driver), ("idcard_port", args.port),
+                                   ("idcard_baud", args.baud), ("idcard_dll", args.dll)) if v is not None}
+    settings = replace(settings, **overrides)
+    try:
+        reader = registry.make_idcard_reader(settings, profile, paths.resources)
+        if reader is None:
+            print("未配置身份证阅读器（idcard_driver = none）", file=sys.stderr)
+            return 2
+        reader.open()
+    except DeviceError as e:
+        print(f"阅读器不可用：{e}", file=sys.stderr)
+        return 2
+    try:
+        deadline = time.monotonic() + args.wait
+        print(f"已连接 {reader.name}" + (f"，安全模块号 {reader.module_id}" if getattr(reader, "module_id", "") else ""))
+        print("请放卡…")
+        while True:
+            try:
+                card = reader.read_card()
+                break
+            except NoCard:
+                if time.monotonic() >= deadline:
+                    print("未检测到卡片", file=sys.stderr)
+                    return 1
+                time.sleep(0.5)
+            except DeviceError as e:
+                print(f"读卡失败：{e}", file=sys.stderr)
+                return 1
+    finally:
+        reader.close()
+    print(json.dumps(_masked(card.identity, card.appended_address, len(card.photo_wlt)), ensure_ascii=False, indent=2))
+    return 0
+
+
+def _masked(identity: Identity, appended: str, photo_bytes: int) -> dict:
+    return {
+        "card_type": identity.card_type.value, "card_type_label": identity.card_type.label,
+        "name": mask_name(identity.name), "id_number": mask_id_number(identity.id_number),
+        "valid_to": "长期" if identity.long_term else (identity.valid_to.isoformat() if identity.valid_to else None),
+        "has_appended_address": bool(appended), "photo_bytes": photo_bytes,
+        "warnings": identity.warnings(date.today()),
+    }
+
+
+# --- decode --------------------------------------------------------------------------------------
+
+def _bytes_of(path: Path) -> bytes:
+    raw = path.read_bytes()
+    text = raw.decode("ascii", errors="ignore")
+    if raw and len(text) == len(raw) and all(c in string.hexdigits or c.isspace() for c in text):
+        digits = "".join(text.split())
+        if len(digits) % 2 == 0:
+            return bytes.fromhex(digits)
+    return raw
+
+
+def decode(path: Path) -> int:
+    try:
+        data = _bytes_of(path)
+    except OSError as e:
+        print(f"无法读取文件 {path}：{e.strerror}", file=sys.stderr)
+        return 2
+    try:
+        result = decode_bytes(data)
+    except sf.FrameError as e:
+        print(f"无法解码：数据不是有效的应答帧或文字信息（{e}）", file=sys.stderr)
+        return 1
+    print(json.dumps(result, ensure_ascii=False, indent=2))
+    return 0 if result.get("outcome") in (None, "success", "found", "no_content") else 1
+
+
+def decode_bytes(data: bytes) -> dict:
+    """What a saved frame or text block holds; raises FrameError when it is neither."""
+    if data.startswith(sf.PREAMBLE):
+        response = sf.decode_response(data)
+        out: dict = {"kind": "response_frame", "sw3": f"{response.sw3:02X}", "outcome": response.outcome.value,
+                     "message": response.message}
+        if response.outcome is not sf.Outcome.SUCCESS or not response.data:
+            return out
+        if len(response.data) == 70:
+            out["appended_address"] = decode_appended_address(response.data)
+            return out
+        if len(response.data) == 16:
+            out["module_id"] = sf.format_module_id(response.data)
+            return out
+        try:
+            card = sf.split_card_data(response.data)
+        except sf.FrameError:
+            card = sf.split_card_data(response.data, with_fingerprint=True)
+        out.update(_identity(card.text))
+        out["photo_bytes"], out["fingerprint_bytes"] = len(card.photo), len(card.fingerprint)
+        return out
+    if len(data) == TEXT_SIZE:
+        return {"kind": "text_block", **_identity(data)}
+    raise sf.FrameError(f"not a response frame (AA AA AA 96 69 …) nor a {TEXT_SIZE}-byte text block: {len(data)} bytes")
+
+
+def _identity(text: bytes) -> dict:
+    identity = decode_text_block(text)
+    fields = identity.to_dict()
+    fields.pop("phone", None)
+    if identity.nationality:
+        fields["nationality_label"] = nationality_label(identity.nationality)
+    return {"card_type": identity.card_type.value, "card_type_label": identity.card_type.label,
+            "fields": fields, "warnings": identity.warnings(date.today())}
