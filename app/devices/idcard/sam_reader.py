@@ -82,7 +82,10 @@ class SamReader:
         """Check the module answers and is healthy; idempotent."""
         if self.module_id:
             return
-        status = self.command(sf.STATUS)
+        try:
+            status = self.command(sf.STATUS)
+        except CardReadError as e:
+            raise DeviceUnavailable("身份证阅读器通信异常：请检查端口和波特率设置") from e
         if status.outcome is not sf.Outcome.SUCCESS:
             raise DeviceUnavailable(f"身份证阅读器安全模块异常：{status.message}")
         self.module_id = self.read_module_id()
