@@ -33,7 +33,9 @@ def _sw(sw: int) -> bytes:
 
 
 class VirtualSocialSecurityCard:
-    """Holds the basic files of one card holder and answers SELECT / READ RECORD as the chip does."""
+    """Holds the basic files of one card holder and answers SELECT / READ RECORD as a T=0 chip does:
+    SELECT of the environment answers 61xx (its FCI waits for GET RESPONSE), and a READ RECORD with
+    the wrong Le answers 6Cxx naming the right one."""
 
     atr = SSC_ATR
 
@@ -41,6 +43,8 @@ class VirtualSocialSecurityCard:
         self.holder = holder
         self._in_ssse = False
         self._current_ef = None
+        self._pending = b""
+        self.fci = _tlv(0x6F, _tlv(0x84, a.SSSE_NAME))
         self.records = {
             (5, 0x07): _tlv(0x07, holder["card_number"].encode("ascii")),
             (6, 0x08): _tlv(0x08, holder["ss_number"].encode("ascii")),
@@ -52,7 +56,7 @@ class VirtualSocialSecurityCard:
         }
 
     def reset(self) -> None:
-        self._in_ssse, self._current_ef = False, None
+        self._in_ssse, self._current_ef, self._pending = False, None, b""
 
     def respond(self, command: bytes) -> bytes:
         if len(command) < 4:
@@ -62,8 +66,14 @@ class VirtualSocialSecurityCard:
             name = command[5:5 + command[4]] if len(command) > 5 else b""
             if name != a.SSSE_NAME:
                 return _sw(0x6A82)
-            self._in_ssse, self._current_ef = True, None
-            return _ok()
+            self._in_ssse, self._current_ef, self._pending = True, None, self.fci
+            return _sw(0x6100 | len(self.fci))
+        if ins == 0xC0:
+            if not self._pending:
+                return _sw(0x6985)
+            le = command[4] if len(command) > 4 else 0
+            data, self._pending = self._pending[:le or 256], b""
+            return _ok(data)
         if ins == 0xA4 and p1 == 0x02:
             if not self._in_ssse or command[5:7] not in (b"\xef\x05", b"\xef\x06"):
                 return _sw(0x6A82)
@@ -77,7 +87,7 @@ class VirtualSocialSecurityCard:
             if record is None:
                 return _sw(0x6A83)
             le = command[4] if len(command) > 4 else 0
-            if le and le != len(record):
+            if le != len(record):
                 return _sw(0x6C00 | len(record))
             return _ok(record)
         if command[:2] == b"\xff\xca":
