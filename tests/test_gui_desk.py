@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from gui_support import choose, click, settle
 from PySide6.QtWidgets import QDialogButtonBox
 
 from app.domain.case import CaseState
@@ -23,29 +23,6 @@ def window(qtbot, desk, clerk):
     yield w
     w.close()
     qtbot.waitUntil(lambda: w.ops.idle, timeout=15000)
-
-
-def settle(qtbot, window):
-    qtbot.waitUntil(lambda: window.ops.idle, timeout=15000)
-
-
-def click(qtbot, window, button):
-    assert button.isEnabled(), button.text()
-    qtbot.mouseClick(button, Qt.LeftButton)
-    settle(qtbot, window)
-
-
-def choose(qtbot, window, query: str, name: str):
-    panel = window.intake
-    panel.search.clear()
-    if query.isascii():
-        qtbot.keyClicks(panel.search, query)
-    else:
-        panel.search.setText(query)      # QTest cannot type through an input method
-    labels = [panel.choices.item(i).text() for i in range(panel.choices.count())]
-    row = next(i for i, label in enumerate(labels) if name in label)
-    panel.choices.setCurrentRow(row)
-    click(qtbot, window, panel.start_button)
 
 
 def test_full_intake_from_ticket_to_printed_receipt(qtbot, window, desk, tmp_path):

@@ -312,12 +312,22 @@ class IntakePanel(QWidget):
         box.open()
 
     def _ask_relation(self, identity: Identity) -> None:
-        relation, ok = QInputDialog.getText(self, "代办人", f"{identity.name} 与申请人的关系：", text="亲属")
-        if ok:
-            app = self.app
-            self.ops.run(self.desk.workers.db,
-                         lambda: self.desk.intake.set_agent(app, Agent(identity, relation.strip()), self.clerk),
-                         on_success=lambda _: self._after_change(f"已登记代办人 {identity.name}"))
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("代办人")
+        dialog.setLabelText(f"{identity.name} 与申请人的关系：")
+        dialog.setTextValue("亲属")
+        dialog.accepted.connect(lambda: self._set_agent(identity, dialog.textValue().strip()))
+        self.dialog = dialog
+        dialog.open()
+
+    def _set_agent(self, identity: Identity, relation: str) -> None:
+        app = self.app
+        if app is None:
+            self.say("请先选择事项，再登记代办人。")
+            return
+        self.ops.run(self.desk.workers.db,
+                     lambda: self.desk.intake.set_agent(app, Agent(identity, relation), self.clerk),
+                     on_success=lambda _: self._after_change(f"已登记代办人 {identity.name}"))
 
     def _use_as_applicant(self, identity: Identity, from_card: bool, warnings: list[str] | None = None) -> None:
         self.identity = identity
