@@ -16,7 +16,12 @@ from app.config.settings import Settings
 from app.devices import registry
 from app.devices.errors import DeviceError, NoCard
 from app.devices.idcard import sam_frame as sf
-from app.devices.idcard.text_block import TEXT_SIZE, decode_appended_address, decode_text_block, nationality_label
+from app.devices.idcard.text_block import (
+    TEXT_SIZE,
+    decode_appended_address,
+    decode_text_block,
+    nationality_label,
+)
 from app.domain.identity import Identity, mask_id_number, mask_name
 
 
