@@ -89,7 +89,7 @@ def test_a_damaged_card_shows_an_error_and_the_reader_state(qtbot, window):
     panel = window.intake
     lay(qtbot, window, 10)
     qtbot.waitUntil(lambda: "读卡失败" in panel.message.text(), timeout=5000)
-    qtbot.waitUntil(lambda: window.status.device_labels["idcard"].text() == "身份证阅读器：故障", timeout=5000)
+    qtbot.waitUntil(lambda: window.status.device_labels["idcard"].text() == "身份证阅读器：读卡失败", timeout=5000)
     assert panel.identity is None
     click(qtbot, window, panel.sim_lift)
     qtbot.waitUntil(lambda: window.status.device_labels["idcard"].text() == "身份证阅读器：已连接", timeout=5000)

@@ -35,9 +35,12 @@ class DeviceStatus:
     label: str         # 身份证阅读器 …
     state: str         # ok / absent / busy / error
     message: str
+    text: str = ""     # the state in words when the device has its own (an identity reader's 读卡失败)
 
     @property
     def state_text(self) -> str:
+        if self.text:
+            return self.text
         if self.state == "busy":
             return self.message.rstrip("…") or "工作中"
         return {"ok": "已连接", "absent": "未连接", "error": "故障"}[self.state]
@@ -74,8 +77,8 @@ class DeviceService:
 
     # --- status --------------------------------------------------------------------------------
 
-    def _set(self, kind: str, state: str, message: str) -> None:
-        status = DeviceStatus(kind, LABELS[kind], state, message)
+    def _set(self, kind: str, state: str, message: str, text: str = "") -> None:
+        status = DeviceStatus(kind, LABELS[kind], state, message, text)
         with self._lock:
             changed = self._status.get(kind) != status
             self._status[kind] = status
@@ -109,7 +112,7 @@ class DeviceService:
     # --- identity cards ------------------------------------------------------------------------
 
     def _watch_event(self, kind: str, event: WatchEvent) -> None:
-        self._set(kind, _WATCH_STATES[event.state], event.message)
+        self._set(kind, _WATCH_STATES[event.state], event.message, event.state.label)
         arrival = None
         if event.card is not None:
             arrival = CardArrival(kind, event.card, photo=self.photo(event.card))
