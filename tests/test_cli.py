@@ -44,3 +44,65 @@ def test_demo_then_db_check(tmp_path):
 
     log_text = (tmp_path / "training" / "logs" / "zongchuang.log").read_text(encoding="utf-8")
     assert "33010619650312031X" not in log_text and "330106********031X" in log_text
+
+
+# --- zongchuang idcard ------------------------------------------------------------------------------
+
+
+def _read_frame(index: int) -> bytes:
+    from app.config.paths import resources_dir
+    from app.devices.idcard import sam_frame as sf
+    from app.devices.idcard.simulator import load_roster, photo_for, text_block_for
+
+    person = load_roster(resources_dir())[index]
+    return sf.encode_response(0x90, sf.encode_card_data(text_block_for(person), photo_for(person)))
+
+
+def test_idcard_decode_a_saved_frame_and_a_hex_text_block(tmp_path):
+    frame = tmp_path / "frame.bin"
+    frame.write_bytes(_read_frame(8))
+    data = json.loads(zongchuang("idcard", "decode", str(frame), home=tmp_path).stdout)
+    assert data["kind"] == "response_frame" and data["card_type"] == "foreigner_old"
+    assert data["fields"]["english_name"] == "SMITH, JOHN WILLIAM" and data["fields"]["nationality_label"] == "美国"
+    assert data["photo_bytes"] == 1024 and data["warnings"] == []
+
+    text = tmp_path / "text.hex"
+    text.write_text(" ".join(f"{b:02x}" for b in _read_frame(3)[14:270]))     # as a serial monitor shows it
+    data = json.loads(zongchuang("idcard", "decode", str(text), home=tmp_path).stdout)
+    assert data["kind"] == "text_block" and data["fields"]["name"] == "阿依古丽·买买提"
+    assert any("过期" in w for w in data["warnings"])
+
+
+def test_idcard_decode_refuses_a_bad_frame_and_reports_error_results(tmp_path):
+    broken = tmp_path / "broken.bin"
+    broken.write_bytes(_read_frame(0)[:-1] + b"\x00")
+    run = zongchuang("idcard", "decode", str(broken), home=tmp_path, check=False)
+    assert run.returncode == 1 and "无法解码" in run.stderr and "checksum" in run.stderr
+    failed = tmp_path / "failed.hex"
+    failed.write_text("AAAAAA9669 0004 000041 45")
+    run = zongchuang("idcard", "decode", str(failed), home=tmp_path, check=False)
+    assert run.returncode == 1 and json.loads(run.stdout)["message"] == "读卡操作失败"
+    missing = zongchuang("idcard", "decode", str(tmp_path / "nope.bin"), home=tmp_path, check=False)
+    assert missing.returncode == 2 and "无法读取文件" in missing.stderr
+
+
+def test_idcard_read_over_a_serial_port_prints_masked_fields(tmp_path):
+    from app.config.paths import resources_dir
+    from app.devices.idcard.pty_simulator import PtySamSimulator
+    from app.devices.idcard.simulator import SimulatedSamModule, load_roster
+
+    module = SimulatedSamModule(load_roster(resources_dir()))
+    module.present(1)
+    with PtySamSimulator(module, 57600) as line:
+        run = zongchuang("idcard", "read", "--driver", "sam", "--port", line.port, home=tmp_path)
+    assert "05.01-20240611-0014455316-2203524516" in run.stdout and "57600" in run.stdout
+    data = json.loads(run.stdout[run.stdout.index("{"):])
+    assert data["name"] == "李**" and data["id_number"] == "330105********0428"
+    assert "330105198807240428" not in run.stdout and "李秀英" not in run.stdout
+    nothing = zongchuang("idcard", "read", "--driver", "sam", "--port", "/dev/nonexistent", home=tmp_path, check=False)
+    assert nothing.returncode == 2 and "未找到身份证阅读器" in nothing.stderr
+
+
+def test_idcard_ports_lists_serial_ports(tmp_path):
+    run = zongchuang("idcard", "ports", home=tmp_path)
+    assert "串口（sam 驱动，--port）" in run.stdout and "PC/SC 读卡器" in run.stdout

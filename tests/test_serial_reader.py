@@ -47,6 +47,14 @@ def test_open_checks_the_module_and_reads_its_id(reader, line):
     assert [sf.decode_request(f)[0] for f in line.requests[:2]] == [sf.STATUS, sf.READ_MODULE_ID]
 
 
+def test_reset_and_a_module_that_refuses_it(reader, module):
+    reader.reset()
+    answer = module.handle
+    module.handle = lambda frame: sf.encode_response(0x60) if sf.decode_request(frame)[0] == sf.RESET else answer(frame)
+    with pytest.raises(DeviceUnavailable, match="复位失败：模块自检失败"):
+        reader.reset()
+
+
 def test_find_fails_while_no_card(reader, line):
     with pytest.raises(NoCard):
         reader.read_card()
