@@ -91,3 +91,33 @@ def test_refusal_waits_for_a_supervisor(desk, clerk, supervisor):
         desk.intake.decide_refusal(app, clerk, approve=True)
     desk.intake.decide_refusal(app, desk.accounts.login_supervisor("zhao", "super-pass-1"), approve=True)
     assert desk.store.cases.get(app.primary.id).state is CaseState.REFUSED
+
+
+@pytest.mark.parametrize("index", [7, 8, 9])
+def test_permit_holders_are_accepted_with_their_own_number_rules(desk, clerk, index):
+    """A J permit's or a foreigner card's number passes the form's ID-number field by its own rule."""
+    identity = read_card(desk, index)
+    app = desk.intake.start("item", "SB001", clerk, None)
+    desk.intake.set_applicant(app, identity, clerk, from_card=True)
+    fill_like_a_citizen(desk, app, clerk)
+    assert desk.intake.form_values(app)["id_number"] == identity.id_number
+    collect_materials(desk, app, clerk, defer_one=False)
+    desk.intake.accept(app, clerk)
+    assert app.state is CaseState.ACCEPTED
+    assert app.primary.materials["id_card"].status is MaterialStatus.RECEIVED
+
+
+def test_a_typed_foreign_number_is_still_checked_as_a_resident_number(desk, clerk):
+    app = desk.intake.start("item", "SB001", clerk, None)
+    desk.intake.set_applicant(app, read_card(desk, 1), clerk, from_card=True)
+    values = {**desk.intake.form_values(app), "id_number": "USA330165010101"}
+    assert "18位" in desk.intake.save_form(app, values, clerk)["id_number"]
+
+
+def test_a_social_security_card_fills_the_applicant_but_not_the_id_card_material(desk, clerk):
+    desk.devices.present_simulated_social_security_card(1)
+    card = desk.devices.read_social_security_card()
+    app = desk.intake.start("item", "SB001", clerk, None)
+    desk.intake.set_applicant(app, card.holder, clerk, from_card=True)
+    assert app.primary.applicant.card_type.value == "social_security"
+    assert app.primary.materials["id_card"].status is MaterialStatus.MISSING

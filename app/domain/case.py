@@ -15,7 +15,7 @@ from typing import Any
 from app.domain.calendar import WorkingDayCalendar
 from app.domain.catalog import Material, ServiceItem
 from app.domain.errors import DomainError, IllegalTransition, ValidationError
-from app.domain.forms import validate_form
+from app.domain.forms import documents_of, validate_form
 from app.domain.identity import Agent, Identity
 
 
@@ -281,7 +281,8 @@ class Case:
     def _check_complete(self, item: ServiceItem, materials_allowed: tuple[MaterialStatus, ...]) -> None:
         if self.applicant is None:
             raise ValidationError("请先读取身份证或录入申请人", "applicant")
-        errors = validate_form(item.fields, self.fields)
+        errors = validate_form(item.fields, self.fields,
+                               documents_of(self.applicant, self.agent.identity if self.agent else None))
         if errors:
             raise ValidationError("；".join(errors.values()), next(iter(errors)))
         missing = [m.name for m in item.materials

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 
 from app.domain.catalog import FieldType, FormField
-from app.domain.identity import Agent, Identity, check_id_number
+from app.domain.identity import Agent, CardType, Identity, check_document_number
 
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 
@@ -40,8 +40,12 @@ def prefill(fields: Iterable[FormField], applicant: Identity | None, agent: Agen
     return values
 
 
-def field_error(f: FormField, raw: str | None) -> str | None:
-    """The clerk-facing problem with one value, or None when it is acceptable."""
+def field_error(f: FormField, raw: str | None, documents: Mapping[str, CardType] | None = None) -> str | None:
+    """The clerk-facing problem with one value, or None when it is acceptable.
+
+    `documents` maps the numbers of documents read for this case (applicant, agent) to their card
+    type, so a foreigner's permit number is checked by its own rule, not as a resident ID number.
+    """
     value = (raw or "").strip()
     if not value:
         return f"请填写“{f.label}”" if f.required else None
@@ -55,7 +59,7 @@ def field_error(f: FormField, raw: str | None) -> str | None:
     elif f.type is FieldType.PHONE and not _PHONE.match(value):
         return f"“{f.label}”不是有效的电话号码"
     elif f.type is FieldType.ID_NUMBER:
-        check = check_id_number(value)
+        check = check_document_number((documents or {}).get(value.upper(), CardType.RESIDENT), value)
         if check.error:
             return f"“{f.label}”：{check.error}"
     elif f.type is FieldType.NUMBER:
@@ -70,11 +74,16 @@ def field_error(f: FormField, raw: str | None) -> str | None:
     return None
 
 
-def validate_form(fields: Iterable[FormField], values: Mapping[str, str]) -> dict[str, str]:
+def documents_of(*people: Identity | None) -> dict[str, CardType]:
+    return {p.id_number.upper(): p.card_type for p in people if p is not None}
+
+
+def validate_form(fields: Iterable[FormField], values: Mapping[str, str],
+                  documents: Mapping[str, CardType] | None = None) -> dict[str, str]:
     """Every problem of the form, keyed by field key; empty when the form may be submitted."""
     errors = {}
     for f in fields:
-        problem = field_error(f, values.get(f.key))
+        problem = field_error(f, values.get(f.key), documents)
         if problem:
             errors[f.key] = problem
     return errors

@@ -16,7 +16,7 @@ from app.domain.calendar import WorkingDayCalendar
 from app.domain.case import Case, CaseState, MaterialStatus
 from app.domain.catalog import Catalog, FormField, Material, ServiceItem, merge_fields, merge_materials
 from app.domain.errors import DomainError
-from app.domain.forms import prefill, validate_form
+from app.domain.forms import documents_of, prefill, validate_form
 from app.domain.identity import Agent, Identity, mask_id_number, mask_name
 from app.services.clock import Clock
 from app.store.database import Store
@@ -163,7 +163,9 @@ class IntakeService:
             case.fill_fields({k: v.strip() for k, v in values.items() if k in keys}, clerk.username, now)
 
         self._change(app, change)
-        return validate_form(app.fields, values)
+        case = app.primary
+        return validate_form(app.fields, values,
+                             documents_of(case.applicant, case.agent.identity if case.agent else None))
 
     def mark_material(self, app: Application, code: str, status: MaterialStatus, clerk: Clerk,
                       attachments: list[str] | None = None) -> None:

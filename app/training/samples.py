@@ -2,6 +2,7 @@
 
 SAMPLE_ANSWERS: dict[str, str] = {
     "phone": "13812345678",
+    "address": "浙江省杭州市西湖区文三路100号",       # told by applicants whose card carries no address
     "bank_account": "6222021202012345678",
     "bank_name": "中国工商银行示范支行",
     "child_name": "李小满",

@@ -255,6 +255,7 @@ class IntakePanel(QWidget):
     def on_ticket_called(self, ticket: str | None) -> None:
         self.ticket = ticket
         self.identity = None
+        self._clear_photo()
         self.app = None
         self.form.build([], {})
         self.materials.setRowCount(0)
@@ -287,14 +288,18 @@ class IntakePanel(QWidget):
                                else self.desk.devices.photo_unavailable)
 
     def _card_read(self, card, photo: bytes | None = None) -> None:
-        self._show_photo(card, photo)
         check = self.desk.intake.check_card(self.app, card.holder)
         if check.matches_applicant is False:
-            self._ask_applicant_or_agent(check.identity)
+            self._ask_applicant_or_agent(check.identity, lambda: self._show_photo(card, photo))
             return
+        self._show_photo(card, photo)
         self._use_as_applicant(check.identity, from_card=True, warnings=check.warnings)
 
-    def _ask_applicant_or_agent(self, identity: Identity) -> None:
+    def _clear_photo(self) -> None:
+        self.photo.setPixmap(QPixmap())
+        self.photo.setText("照片")
+
+    def _ask_applicant_or_agent(self, identity: Identity, show_photo) -> None:
         box = QMessageBox(QMessageBox.Question, "证件与申请人不一致",
                           f"读到的证件属于 {identity.name}（{identity.masked_id}），与当前申请人不同。\n请选择：", parent=self)
         as_applicant = box.addButton("作为申请人", QMessageBox.AcceptRole)
@@ -303,6 +308,7 @@ class IntakePanel(QWidget):
 
         def chosen(_):
             if box.clickedButton() is as_applicant:
+                show_photo()
                 self._use_as_applicant(identity, from_card=True)
             elif box.clickedButton() is as_agent:
                 self._ask_relation(identity)
@@ -345,9 +351,13 @@ class IntakePanel(QWidget):
 
     def _manual_entry(self) -> None:
         dialog = ManualEntryDialog(self)
-        dialog.accepted.connect(lambda: self._use_as_applicant(dialog.identity, from_card=False))
+        dialog.accepted.connect(lambda: self._use_manual_entry(dialog.identity))
         self.dialog = dialog
         dialog.open()
+
+    def _use_manual_entry(self, identity: Identity) -> None:
+        self._clear_photo()
+        self._use_as_applicant(identity, from_card=False)
 
     def _manual_agent(self) -> None:
         if self.app is None:
