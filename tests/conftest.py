@@ -57,6 +57,20 @@ def desk(home, clock, tmp_path):
 
 
 @pytest.fixture
+def window(qtbot, desk, clerk):
+    """The main window, shown, for the clerk "wang"; closed once its background work is done."""
+    from app.ui.main_window import MainWindow
+
+    w = MainWindow(desk, clerk)
+    qtbot.addWidget(w)
+    w.show()
+    qtbot.waitExposed(w)
+    yield w
+    w.close()
+    qtbot.waitUntil(lambda: w.ops.idle, timeout=15000)
+
+
+@pytest.fixture
 def clerk(desk):
     return desk.accounts.create("wang", "王小明", Role.CLERK, "clerk-pass-1")
 

@@ -16,19 +16,12 @@ pytestmark = pytest.mark.gui
 
 
 @pytest.fixture
-def window(qtbot, desk, clerk):
-    from app.ui.main_window import MainWindow
-
-    w = MainWindow(desk, clerk)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
+def window(window, desk):
+    """The main window with the readers polled (every 0.1 s), as in daily use."""
     for watch in desk.devices.watches.values():
         watch.interval = 0.1
     desk.devices.start_watching()
-    yield w
-    w.close()
-    qtbot.waitUntil(lambda: w.ops.idle, timeout=15000)
+    return window
 
 
 def lay(qtbot, window, index: int) -> None:

@@ -9,20 +9,8 @@ from PySide6.QtWidgets import QDialogButtonBox
 from app.domain.case import CaseState
 from app.ui.dialogs import RefusalDialog, SupervisorDialog
 from app.ui.login import LoginDialog
-from app.ui.main_window import MainWindow
 
 pytestmark = pytest.mark.gui
-
-
-@pytest.fixture
-def window(qtbot, desk, clerk):
-    w = MainWindow(desk, clerk)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.close()
-    qtbot.waitUntil(lambda: w.ops.idle, timeout=15000)
 
 
 def test_full_intake_from_ticket_to_printed_receipt(qtbot, window, desk, tmp_path):

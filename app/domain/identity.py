@@ -61,6 +61,16 @@ class CardType(StrEnum):
         return self not in (CardType.MANUAL, CardType.SOCIAL_SECURITY)
 
 
+def card_date(text: str) -> date | None:
+    """A date as identity cards store it, YYYYMMDD; None when the text is not one."""
+    if len(text) != 8 or not text.isdigit():
+        return None
+    try:
+        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
+    except ValueError:
+        return None
+
+
 def check_digit(first17: str) -> str:
     """The GB 11643 check character for the first 17 digits."""
     return _CHECK_CHARS[sum(int(d) * w for d, w in zip(first17, _WEIGHTS, strict=True)) % 11]

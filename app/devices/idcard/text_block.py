@@ -7,10 +7,8 @@ anything else the resident ID card.
 
 from __future__ import annotations
 
-from datetime import date
-
 from app.devices.idcard.sam_frame import FrameError
-from app.domain.identity import NATIONS, CardType, Identity, Sex
+from app.domain.identity import NATIONS, CardType, Identity, Sex, card_date
 
 TEXT_SIZE = 256
 LONG_TERM = "长期"
@@ -65,15 +63,6 @@ def _text(block: bytes, span: tuple[int, int]) -> str:
     return _raw(block, span).strip()
 
 
-def _date(text: str) -> date | None:
-    if len(text) != 8 or not text.isdigit():
-        return None
-    try:
-        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
-    except ValueError:
-        return None
-
-
 def card_type_of(block: bytes) -> CardType:
     marker = _text(block, (TYPE_OFFSET, 2))
     return {v: k for k, v in TYPE_MARKERS.items()}.get(marker, CardType.RESIDENT)
@@ -94,8 +83,8 @@ def decode_text_block(block: bytes) -> Identity:
         authority = FOREIGNER_AUTHORITY
     return Identity(
         name=f["name"] or english, id_number=f["id"].upper(), sex={"1": Sex.MALE, "2": Sex.FEMALE}.get(f["sex"]),
-        nation=NATIONS.get(f.get("nation", ""), ""), birth_date=_date(f["birth"]), address=f.get("address", ""),
-        issuing_authority=authority, valid_from=_date(f["valid_from"]), valid_to=_date(f["valid_to"]),
+        nation=NATIONS.get(f.get("nation", ""), ""), birth_date=card_date(f["birth"]), address=f.get("address", ""),
+        issuing_authority=authority, valid_from=card_date(f["valid_from"]), valid_to=card_date(f["valid_to"]),
         long_term=f["valid_to"] == LONG_TERM, card_type=card_type, english_name=english,
         nationality=f.get("nationality", ""), pass_number=f.get("pass_number", ""),
         issue_count=f.get("issue_count", ""),

@@ -20,7 +20,7 @@ from app.devices.idcard import sam_frame as sf
 from app.devices.idcard.base import CardRead
 from app.devices.idcard.sam_reader import expect_outcome
 from app.devices.idcard.text_block import LONG_TERM, decode_appended_address, decode_text_block
-from app.domain.identity import NATIONS, CardType, Identity, Sex
+from app.domain.identity import NATIONS, CardType, Identity, Sex, card_date
 
 log = logging.getLogger(__name__)
 
@@ -30,9 +30,12 @@ APIS = ("sdtapi", "termb", "syn")
 DEFAULT_DLL = {"sdtapi": "sdtapi.dll", "termb": "termb.dll", "syn": "SynIDCardAPI.dll"}
 
 
-def scan_ports(port: int) -> tuple[int, ...]:
-    """The configured port, or USB 1001–1016 then serial 1–16."""
-    return (port,) if port else USB_PORTS + SERIAL_PORTS
+def find_port(configured: int, opens: Callable[[int], bool]) -> int:
+    """The configured port, or the first of USB 1001–1016 then serial 1–16 that the DLL opens."""
+    for port in (configured,) if configured else USB_PORTS + SERIAL_PORTS:
+        if opens(port):
+            return port
+    raise DeviceUnavailable("未找到身份证阅读器（已扫描 USB 1001–1016 和串口 1–16）")
 
 
 def dll_machine(path: Path) -> str:
@@ -79,12 +82,7 @@ class SdtApiReader:
     def open(self) -> None:
         if self.port:
             return
-        for port in scan_ports(self.configured_port):
-            if self.lib.SDT_OpenPort(port) == sf.SUCCESS:
-                self.port = port
-                break
-        else:
-            raise DeviceUnavailable("未找到身份证阅读器（已扫描 USB 1001–1016 和串口 1–16）")
+        self.port = find_port(self.configured_port, lambda port: self.lib.SDT_OpenPort(port) == sf.SUCCESS)
         buf = ctypes.create_string_buffer(128)
         if self.lib.SDT_GetSAMIDToStr(self.port, buf, 1) == sf.SUCCESS:
             self.module_id = buf.value.decode("ascii", errors="replace")
@@ -124,13 +122,8 @@ def _gbk(buf) -> str:
 
 
 def parse_dll_date(text: str) -> date | None:
-    digits = "".join(ch for ch in text if ch.isdigit())
-    if len(digits) != 8:
-        return None
-    try:
-        return date(int(digits[:4]), int(digits[4:6]), int(digits[6:]))
-    except ValueError:
-        return None
+    """YYYYMMDD, with or without separators (1988-07-24, 2018.03.15)."""
+    return card_date("".join(ch for ch in text if ch.isdigit()))
 
 
 _NATION_CODES = {name: code for code, name in NATIONS.items()}
@@ -169,12 +162,8 @@ class TermbReader:
     def open(self) -> None:
         if self.port:
             return
-        for port in scan_ports(self.configured_port):
-            if self.lib.CVR_InitComm(port) == 1:
-                self.port = port
-                self.name = f"身份证阅读器（termb，端口 {port}）"
-                return
-        raise DeviceUnavailable("未找到身份证阅读器（已扫描 USB 1001–1016 和串口 1–16）")
+        self.port = find_port(self.configured_port, lambda port: self.lib.CVR_InitComm(port) == 1)
+        self.name = f"身份证阅读器（termb，端口 {self.port}）"
 
     def close(self) -> None:
         if self.port:
@@ -222,12 +211,8 @@ class SynReader:
     def open(self) -> None:
         if self.port:
             return
-        for port in scan_ports(self.configured_port):
-            if self.lib.Syn_OpenPort(port) == 0:
-                self.port = port
-                self.name = f"身份证阅读器（Syn，端口 {port}）"
-                return
-        raise DeviceUnavailable("未找到身份证阅读器（已扫描 USB 1001–1016 和串口 1–16）")
+        self.port = find_port(self.configured_port, lambda port: self.lib.Syn_OpenPort(port) == 0)
+        self.name = f"身份证阅读器（Syn，端口 {self.port}）"
 
     def close(self) -> None:
         if self.port:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from app.domain.identity import card_date
+
 # "sx1.sh." + GBK "社会保障": the social-security environment (SSSE)
 SSSE_NAME = b"sx1.sh." + "社会保障".encode("gbk")
 SELECT_SSSE = bytes([0x00, 0xA4, 0x04, 0x00, len(SSSE_NAME)]) + SSSE_NAME
@@ -48,13 +50,7 @@ def bcd(value: bytes) -> str:
 
 
 def bcd_date(value: bytes) -> date | None:
-    text = bcd(value)
-    if len(text) != 8 or not text.isdigit():
-        return None
-    try:
-        return date(int(text[:4]), int(text[4:6]), int(text[6:]))
-    except ValueError:
-        return None
+    return card_date(bcd(value))
 
 
 def sex_code(value: bytes) -> str:
