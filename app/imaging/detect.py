@@ -1,0 +1,197 @@
+"""Finding the page (or card) in a camera frame.
+
+Candidates come from two views of a downscaled frame — edges and a brightness split — each
+reduced to a convex quadrilateral and scored by how much of its outline lies on a real edge.
+The winner's sides are then fitted to the edge profile at a finer scale (sub-pixel, robust to
+a finger over one side) and intersected, which is what makes the corners accurate.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import numpy as np
+
+from app.imaging.geometry import is_convex, order_corners, quad_area
+from app.imaging.scale import halve_to
+
+WORK_SIDE = 720           # the frame is searched at about this size
+MIN_SUPPORT = 0.6         # of the outline on a strong edge
+MIN_CONTRAST = 18.0       # Lab colour difference between the document and the desk around it
+
+
+@dataclass(frozen=True)
+class Detection:
+    corners: np.ndarray      # 4×2, TL TR BR BL, in the input image's pixel coordinates
+    score: float             # fraction of the outline that lies on a strong edge (0–1)
+    search_scale: float = 1.0   # size of the image the corners were located in, relative to the input
+
+    def scaled(self, factor: float) -> Detection:
+        """The same outline in an image `factor` times as large (e.g. a preview's outline on the still)."""
+        return Detection(self.corners * factor, self.score, self.search_scale / factor)
+
+    def as_list(self) -> list[list[float]]:
+        return [[round(float(x), 1), round(float(y), 1)] for x, y in self.corners]
+
+
+def _quads_from_mask(mask: np.ndarray, min_area: float) -> list[np.ndarray]:
+    out = []
+    contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    for contour in contours:
+        if cv2.contourArea(contour) < min_area:
+            continue
+        hull = cv2.convexHull(contour)
+        perimeter = cv2.arcLength(hull, True)
+        for eps in (0.015, 0.025, 0.04):
+            approx = cv2.approxPolyDP(hull, eps * perimeter, True)
+            if len(approx) == 4:
+                quad = order_corners(approx.reshape(4, 2))
+                if is_convex(quad) and quad_area(quad) >= min_area:
+                    out.append(quad)
+                break
+    return out
+
+
+def _candidates(lab: np.ndarray, min_area: float) -> list[np.ndarray]:
+    edges = np.zeros(lab.shape[:2], np.uint8)
+    for c in range(lab.shape[2]):
+        channel = cv2.GaussianBlur(lab[:, :, c], (5, 5), 0)
+        low, high = np.percentile(channel[::4, ::4], (5, 95))
+        spread = float(high - low)
+        if spread < 12:
+            continue
+        edges |= cv2.Canny(channel, 0.25 * spread, 0.6 * spread)
+    kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3))
+    closed = cv2.morphologyEx(edges, cv2.MORPH_CLOSE, kernel, iterations=2)
+    quads = _quads_from_mask(closed, min_area)
+    light = cv2.GaussianBlur(lab[:, :, 0], (7, 7), 0)
+    _, bright = cv2.threshold(light, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    bright = cv2.morphologyEx(bright, cv2.MORPH_OPEN, kernel, iterations=2)
+    quads += _quads_from_mask(bright, min_area)
+    return quads
+
+
+def _across_side(a: np.ndarray, b: np.ndarray, ts: np.ndarray, offsets: np.ndarray,
+                 image: np.ndarray) -> np.ndarray:
+    """Brightness change across the side a→b (absolute, per pixel), sampled at fractions `ts` along
+    it and at `offsets` pixels off it (positive offsets point into the quadrilateral). Only the
+    sampled pixels are read, so a full-resolution colour frame costs no more than a small grey one."""
+    h, w = image.shape[:2]
+    direction = (b - a) / max(1e-6, float(np.linalg.norm(b - a)))
+    normal = np.array([-direction[1], direction[0]])
+    steps = np.concatenate([offsets - 0.5, offsets[-1:] + 0.5])
+    pts = a + (b - a) * ts[:, None, None] + normal * steps[None, :, None]
+    xs, ys = pts[..., 0].astype(np.float32), pts[..., 1].astype(np.float32)
+    values = cv2.remap(image, xs, ys, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
+    if values.ndim == 3:
+        values = values @ np.array([0.114, 0.587, 0.299], np.float32)     # BGR → luma
+    inside = (xs[:, 1:] >= 0) & (xs[:, 1:] <= w - 1) & (ys[:, 1:] >= 0) & (ys[:, 1:] <= h - 1)
+    return np.abs(np.diff(values, axis=1)) * inside
+
+
+def _edge_support(quad: np.ndarray, grey: np.ndarray, threshold: float) -> float:
+    """Fraction of points along the outline where the brightness changes sharply across the side."""
+    ts, offsets = np.linspace(0.05, 0.95, 24), np.arange(-2.0, 3.0)
+    hits = [(_across_side(quad[i], quad[(i + 1) % 4], ts, offsets, grey).max(axis=1) > threshold).mean()
+            for i in range(4)]
+    return float(np.mean(hits))
+
+
+def _contrast(quad: np.ndarray, lab: np.ndarray) -> float:
+    """How different the document is from what lies around it (median colour difference across the sides).
+
+    Grain and seams of a desk outline quadrilaterals too, but with the same surface on both sides."""
+    h, w = lab.shape[:2]
+    band = max(3.0, 0.02 * max(h, w))
+    diffs = []
+    for i in range(4):
+        a, b = quad[i], quad[(i + 1) % 4]
+        normal = np.array([-(b - a)[1], (b - a)[0]]) / max(1e-6, float(np.linalg.norm(b - a)))
+        ts = np.linspace(0.1, 0.9, 16)[:, None]
+        sides = []
+        for offset in (band, -band):                  # positive offsets point into the quad
+            pts = a + (b - a) * ts + normal * offset
+            xs = np.clip(pts[:, 0], 0, w - 1).astype(int)
+            ys = np.clip(pts[:, 1], 0, h - 1).astype(int)
+            sides.append(lab[ys, xs].astype(np.float32))
+        diffs.append(float(np.median(np.linalg.norm(sides[0] - sides[1], axis=-1))))
+    return float(np.median(diffs))
+
+
+def _refine(quad: np.ndarray, image: np.ndarray, reach: float, spacing: float, smooth: bool) -> np.ndarray | None:
+    """Fit each side to the strongest edge across it (sampled every `spacing` pixels along it),
+    then intersect neighbouring sides."""
+    lines = []
+    offsets = np.arange(-reach, reach + 1.0)
+    for i in range(4):
+        a, b = quad[i], quad[(i + 1) % 4]
+        length = float(np.linalg.norm(b - a))
+        normal = np.array([-(b - a)[1], (b - a)[0]]) / max(1e-6, length)
+        samples = max(12, int(length / spacing))
+        ts = np.linspace(0.06, 0.94, samples)
+        response = _across_side(a, b, ts, offsets, image)
+        if smooth:                                    # sensor noise at full resolution
+            response = cv2.GaussianBlur(response, (3, 3), 0)
+        peak = response.argmax(axis=1)
+        strength = response[np.arange(samples), peak]
+        keep = (strength > 0.35 * np.median(strength[strength > 0])) if np.any(strength > 0) else strength > 0
+        keep &= (peak > 0) & (peak < len(offsets) - 1)
+        if keep.sum() < 6:
+            return None
+        rows = np.nonzero(keep)[0]
+        left, mid, right = (response[rows, peak[rows] - 1], response[rows, peak[rows]], response[rows, peak[rows] + 1])
+        denom = left - 2 * mid + right
+        shift = np.where(np.abs(denom) > 1e-6, 0.5 * (left - right) / np.where(denom == 0, 1, denom), 0.0)
+        along = offsets[peak[rows]] + np.clip(shift, -0.5, 0.5)
+        points = a + (b - a) * ts[rows, None] + normal * along[:, None]
+        vx, vy, x0, y0 = cv2.fitLine(points.astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+        lines.append((np.array([x0, y0], np.float64), np.array([vx, vy], np.float64)))
+    corners = []
+    for i in range(4):
+        (p1, d1), (p2, d2) = lines[i - 1], lines[i]
+        m = np.array([d1, -d2]).T
+        if abs(np.linalg.det(m)) < 1e-6:
+            return None
+        t = np.linalg.solve(m, p2 - p1)
+        corners.append(p1 + d1 * t[0])
+    return np.array(corners)
+
+
+def find_outline(image: np.ndarray, *, min_area_fraction: float = 0.04) -> Detection | None:
+    """The most page-like quadrilateral, located at the search size (corners in `image` pixels,
+    accurate to a pixel or two of the search size); None when there is no page."""
+    if image is None or image.size == 0 or image.ndim not in (2, 3):
+        return None
+    small, scale = halve_to(image, WORK_SIDE)
+    lab = cv2.cvtColor(small, cv2.COLOR_BGR2LAB) if small.ndim == 3 else small[:, :, None]
+    candidates = _candidates(lab, min_area_fraction * small.shape[0] * small.shape[1])
+    if not candidates:
+        return None
+    grey = cv2.GaussianBlur(lab[:, :, 0], (5, 5), 1.2).astype(np.float32)
+    steps = np.abs(np.diff(grey[::4], axis=1))
+    threshold = max(2.0, float(np.percentile(steps, 90)) * 0.5)
+    scored = sorted(((_edge_support(q, grey, threshold), quad_area(q), q) for q in candidates),
+                    key=lambda s: (round(s[0], 1), s[1]), reverse=True)
+    for support, _, quad in scored:
+        if support >= MIN_SUPPORT and _contrast(quad, lab) >= MIN_CONTRAST:
+            return Detection(quad / scale, float(support), search_scale=scale)
+    return None
+
+
+def refine_outline(image: np.ndarray, found: Detection) -> Detection:
+    """The outline's sides fitted to the edges of the full image; corners in `image` pixels."""
+    quad = found.corners
+    # first within the search's uncertainty, sparsely; then closely along the found edge
+    for reach, spacing in ((max(4.0, 6 / found.search_scale), 24.0), (4.0, 6.0)):
+        refined = _refine(quad, image, round(reach), spacing, smooth=True)
+        if refined is None or not is_convex(refined):
+            break
+        quad = refined
+    return Detection(order_corners(quad), found.score, search_scale=1.0)
+
+
+def detect_page(image: np.ndarray, *, min_area_fraction: float = 0.04) -> Detection | None:
+    """The page's outline in the frame with accurate corners, or None when no page is found."""
+    found = find_outline(image, min_area_fraction=min_area_fraction)
+    return None if found is None else refine_outline(image, found)

@@ -1,0 +1,135 @@
+"""From a camera still (or an image file) to a stored page: find, flatten, straighten, enhance, encode."""
+
+from __future__ import annotations
+
+import io
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+
+import cv2
+import numpy as np
+from PIL import Image
+
+from app.imaging.barcodes import Barcode, read_barcodes
+from app.imaging.correct import deskew, warp_page
+from app.imaging.detect import WORK_SIDE, Detection, find_outline, refine_outline
+from app.imaging.encode import ImageError, decode_image, encode_jpeg, thumbnail
+from app.imaging.enhance import ColourMode, enhance_with_preview
+
+
+class NoPageFound(ImageError):
+    """No page outline could be found in the image."""
+
+
+@dataclass(frozen=True)
+class PageOptions:
+    mode: ColourMode = ColourMode.COLOUR
+    quality: int = 85
+    corners: tuple[tuple[float, float], ...] | None = None   # set by the clerk when detection was wrong
+    require_page: bool = False        # without a page outline: raise NoPageFound instead of keeping the frame
+    straighten: bool = True           # level the text lines when no outline was used
+    find_barcodes: bool = True
+    thumbnail_side: int = 240
+    min_area_fraction: float = 0.04
+
+
+@dataclass(frozen=True)
+class ProcessedPage:
+    jpeg: bytes = field(repr=False)
+    thumbnail: bytes = field(repr=False)               # JPEG
+    size: tuple[int, int]                              # of the stored page (width, height)
+    corners: list[list[float]] | None                  # page outline in the input's pixels, None = whole frame
+    detected: bool                                     # found by detection (not given, not the whole frame)
+    skew: float = 0.0                                  # degrees corrected when no outline was used
+    barcodes: tuple[Barcode, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {"corners": self.corners, "detected": self.detected, "size": list(self.size),
+                "skew": self.skew, "barcodes": [b.to_dict() for b in self.barcodes]}
+
+
+_helpers: ThreadPoolExecutor | None = None
+
+
+def _helper_pool() -> ThreadPoolExecutor:
+    """Two threads that overlap the pipeline's independent steps (OpenCV and zxing release the GIL)."""
+    global _helpers
+    if _helpers is None:
+        _helpers = ThreadPoolExecutor(2, thread_name_prefix="imaging")
+    return _helpers
+
+
+def process_still(image: np.ndarray, options: PageOptions = PageOptions(),
+                  outline: Detection | None = None) -> ProcessedPage:
+    """One captured frame as a stored page; `outline` is where the page was seen already (e.g. in
+    the preview, scaled to this frame), which spares the search. The same input gives the same page."""
+    if image is None or image.ndim not in (2, 3) or image.size == 0:
+        raise ImageError("图像为空")
+    if outline is None and options.corners is None:
+        outline = find_outline(image, min_area_fraction=options.min_area_fraction)
+    return _finish(image, options, outline)
+
+
+def process_image_file(data: bytes, options: PageOptions = PageOptions()) -> ProcessedPage:
+    """An image file (JPEG, PNG, BMP, TIFF) through the same pipeline; ImageError when it is not one.
+
+    The outline is searched in a reduced decode on a helper thread while the full decode runs."""
+    search = None
+    if options.corners is None:
+        search = _helper_pool().submit(_outline_in_reduced, data, options.min_area_fraction)
+    image = decode_image(data)
+    outline = None
+    if search is not None:
+        found = search.result()
+        if found is not None:
+            reduced_width, detection = found
+            outline = detection.scaled(image.shape[1] / reduced_width)
+    return _finish(image, options, outline)
+
+
+def _outline_in_reduced(data: bytes, min_area_fraction: float) -> tuple[int, Detection | None] | None:
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            width = max(probe.size)
+    except Exception:                       # not an image: the full decode reports it
+        return None
+    flag = next((f for r, f in _REDUCED if width / r >= WORK_SIDE), cv2.IMREAD_COLOR)
+    small = cv2.imdecode(np.frombuffer(data, np.uint8), flag)
+    if small is None:
+        return None
+    found = find_outline(small, min_area_fraction=min_area_fraction)
+    return None if found is None else (small.shape[1], found)
+
+
+_REDUCED = ((8, cv2.IMREAD_REDUCED_COLOR_8), (4, cv2.IMREAD_REDUCED_COLOR_4), (2, cv2.IMREAD_REDUCED_COLOR_2))
+
+
+def _finish(image: np.ndarray, options: PageOptions, outline: Detection | None) -> ProcessedPage:
+    skew = 0.0
+    detected = False
+    if options.corners is not None:
+        corners = np.array(options.corners, np.float64)
+        page = warp_page(image, corners)
+    elif outline is not None:
+        detection = refine_outline(image, outline)
+        corners, detected = detection.corners, True
+        page = warp_page(image, corners)
+    elif options.require_page:
+        raise NoPageFound("画面中没有找到纸张边缘")
+    else:
+        corners = None
+        page, skew = deskew(image) if options.straighten else (image, 0.0)
+    barcodes = _helper_pool().submit(read_barcodes, page) if options.find_barcodes else None
+    page, small = enhance_with_preview(page, options.mode)
+    jpeg = encode_jpeg(page, options.quality)
+    thumb = encode_jpeg(thumbnail(small, options.thumbnail_side), 80)
+    h, w = page.shape[:2]
+    return ProcessedPage(
+        jpeg=jpeg,
+        thumbnail=thumb,
+        size=(w, h),
+        corners=None if corners is None else [[round(float(x), 1), round(float(y), 1)] for x, y in corners],
+        detected=detected,
+        skew=skew,
+        barcodes=tuple(barcodes.result()) if barcodes is not None else (),
+    )
