@@ -50,8 +50,8 @@ def collect_materials(desk: Desk, app: Application, clerk: Clerk, defer_one: boo
             desk.intake.mark_material(app, m.code, MaterialStatus.DEFERRED, clerk)
             defer_one = False
             continue
-        desk.devices.place_simulated_document(m.code.upper())
-        desk.intake.attach_pages(app, m.code, [desk.devices.capture_page()], clerk)
+        desk.devices.place_simulated_document(m.name, settled=True)
+        desk.intake.attach_pages(app, m.code, [desk.devices.capture_page().jpeg], clerk)
 
 
 def run_visits(desk: Desk, visits: int) -> DemoResult:

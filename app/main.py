@@ -22,6 +22,7 @@ from app.services.clock import Clock, system_clock
 from app.services.desk import Desk
 from app.services.devices import DeviceService
 from app.services.intake import IntakeService
+from app.services.materials import MaterialPagesService
 from app.services.queue import QueueService
 from app.services.receipts import Centre, ReceiptService
 from app.services.workers import Workers
@@ -57,20 +58,22 @@ def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settin
             log.warning("device unavailable: %s", e)
             return None
 
+    try:
+        chosen = ensure_cjk_font(settings.font_path, paths.resources)
+        font, font_file = chosen.name, str(chosen.path)
+    except FontNotFound as e:
+        font = font_file = None
+        warnings.append(str(e))
+        log.error("no CJK font; tried %s", e.tried)
+
     app_dir = Path(sys.executable).parent if getattr(sys, "frozen", False) else None
     reader = device(idcard, lambda: registry.make_idcard_reader(settings, profile, paths.resources, app_dir))
     ss_reader = device(sscard, lambda: registry.make_social_security_reader(settings, profile, paths.resources))
     photo_decoder = device(_DEFAULT, lambda: registry.make_photo_decoder(settings))
-    cam = device(camera, lambda: registry.make_camera(settings.camera_driver, profile))
+    cam = device(camera, lambda: registry.make_camera(settings, profile, font_file))
     prn = device(printer, lambda: registry.make_printer(settings.printer_driver, profile, paths.printouts))
     devices = DeviceService(reader, cam, prn, settings.jpeg_quality, ss_reader, photo_decoder)
 
-    try:
-        font = ensure_cjk_font(settings.font_path, paths.resources).name
-    except FontNotFound as e:
-        font = None
-        warnings.append(str(e))
-        log.error("no CJK font; tried %s", e.tried)
 
     accounts = AccountService(store.clerks, clock, password_hasher)
     intake = IntakeService(store, catalog, calendar, clock, settings.workstation_prefix, settings.defer_days)
@@ -81,5 +84,6 @@ def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settin
         queue=QueueService(store.tickets, settings.ticket_prefix, settings.window_name, clock),
         intake=intake,
         receipts=ReceiptService(centre, font, profile is Profile.TRAINING, intake, devices, clock),
-        cases=CaseQueryService(store, clock), devices=devices, startup_warnings=warnings,
+        cases=CaseQueryService(store, clock), devices=devices,
+        materials=MaterialPagesService(store, intake, font_file, settings.jpeg_quality), startup_warnings=warnings,
     )

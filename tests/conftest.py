@@ -18,11 +18,13 @@ from app.config.paths import (
 )
 from app.config.settings import Settings  # noqa: E402
 from app.devices.camera.simulator import SimulatedCamera  # noqa: E402
+from app.documents.fonts import candidate_paths  # noqa: E402
 from app.devices.idcard.simulator import SimulatedIdCardReader, load_roster  # noqa: E402
 from app.devices.printer.simulator import SimulatedPrinter  # noqa: E402
 from app.domain.accounts import Role  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]
+FONT = next((str(p) for p in candidate_paths("", resources_dir()) if p.exists()), None)
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
@@ -48,9 +50,12 @@ def clock() -> FixedClock:
 def desk(home, clock, tmp_path):
     from app.main import build_desk
 
-    settings = Settings(idcard_poll=False, sscard_driver="simulator")   # tests that poll start it themselves
+    settings = Settings(idcard_poll=False, sscard_driver="simulator",   # tests that poll start it themselves
+                        capture_still_ms=300, capture_sound=False)
     d = build_desk(Profile.TRAINING, home, settings=settings, clock=clock, password_hasher=FAST_HASHER,
-                   idcard=SimulatedIdCardReader(load_roster(resources_dir())), camera=SimulatedCamera(seed=7),
+                   idcard=SimulatedIdCardReader(load_roster(resources_dir())), camera=SimulatedCamera(
+                       still_size=(1600, 1200), preview_size=(480, 360), fps=15, seed=7, lay_seconds=0.25,
+                       leave_seconds=0.2, font_path=FONT),
                    printer=SimulatedPrinter(tmp_path / "printed"))
     yield d
     d.close()

@@ -73,13 +73,16 @@ def test_simulators_are_refused_in_production(tmp_path):
         registry.make_social_security_reader(Settings(sscard_driver="simulator"), Profile.PRODUCTION, resources_dir())
     with pytest.raises(DeviceUnavailable):
         registry.make_printer("simulator", Profile.PRODUCTION, tmp_path)
-    assert registry.make_camera("simulator", Profile.TRAINING) is not None
+    assert registry.make_camera(Settings(camera_driver="simulator"), Profile.TRAINING) is not None
+    with pytest.raises(DeviceUnavailable, match="正式环境"):
+        registry.make_camera(Settings(camera_driver="simulator"), Profile.PRODUCTION)
 
 
 def test_simulated_camera_renders_a_document_on_a_desk():
     from app.devices.camera.simulator import SimulatedCamera
 
-    cam = SimulatedCamera(size=(800, 600), seed=1)
+    cam = SimulatedCamera(still_size=(800, 600), seed=1)
+    cam.place("出生医学证明", settled=True)
     cam.open()
     frame = cam.capture_still()
     assert frame.shape == (600, 800, 3)

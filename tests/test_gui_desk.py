@@ -36,8 +36,11 @@ def test_full_intake_from_ticket_to_printed_receipt(qtbot, window, desk, tmp_pat
     assert panel.form.errors["phone"].isVisibleTo(panel)
 
     qtbot.keyClicks(panel.form.widgets["phone"], "13812345678")
-    click(qtbot, window, panel.materials.buttons["photo"]["capture"])
-    assert "已拍摄" in panel.materials.item(panel.materials.codes.index("photo"), 2).text()
+    click(qtbot, window, panel.materials.buttons["photo"]["capture"])      # the capture view opens
+    click(qtbot, window, panel.capture_view.sim_place)                      # a photo laid under the camera
+    qtbot.waitUntil(lambda: "已拍摄" in panel.materials.item(panel.materials.codes.index("photo"), 2).text(),
+                    timeout=10000)
+    panel.close_capture()
 
     click(qtbot, window, panel.accept_button)
     case = desk.store.cases.get(app.primary.id)

@@ -81,12 +81,13 @@ def make_social_security_reader(settings: Settings, profile: Profile, resources:
     raise DeviceUnavailable(f"未知的社保卡读卡器驱动“{driver}”，请在设置中选择 pcsc")
 
 
-def make_camera(driver: str, profile: Profile):
+def make_camera(settings: Settings, profile: Profile, font_path: str | None = None):
+    driver = settings.camera_driver
     if driver == "simulator":
         _refuse_simulator_in_production(profile, "高拍仪")
         from app.devices.camera.simulator import SimulatedCamera
 
-        return SimulatedCamera()
+        return SimulatedCamera(font_path=font_path)
     raise DeviceUnavailable(f"高拍仪驱动“{driver}”尚不可用")
 
 

@@ -58,6 +58,19 @@ class MaterialStatus(StrEnum):
         return {"missing": "未收", "received": "已收", "captured": "已拍摄", "deferred": "容缺"}[self.value]
 
 
+class EvidenceGrade(StrEnum):
+    """How far a material can be relied on (国办函〔2016〕108号)."""
+
+    A = "A"    # issued by the agency itself
+    B = "B"    # checked by the clerk against the original; the scan carries the 核验原件 mark
+    C = "C"    # supplied by the applicant, original still to be checked
+    D = "D"    # made by the applicant, backed by a signed commitment
+
+    @property
+    def label(self) -> str:
+        return {"A": "A 本部门核发", "B": "B 已核验原件", "C": "C 申请人提供", "D": "D 申请人承诺"}[self.value]
+
+
 PRESENT = (MaterialStatus.RECEIVED, MaterialStatus.CAPTURED)
 _EDITABLE = frozenset({CaseState.DRAFT, CaseState.CORRECTION_NOTIFIED})
 _OPEN = frozenset(CaseState) - {CaseState.REFUSED, CaseState.COMPLETED_APPROVED, CaseState.COMPLETED_DENIED,
@@ -123,6 +136,7 @@ class MaterialRecord:
     attachments: list[str] = field(default_factory=list)   # SHA-256 of stored pages
     source: str = ""                                        # e.g. "id_card" when taken from the card read
     note: str = ""
+    grade: EvidenceGrade | None = None
 
 
 @dataclass
@@ -222,6 +236,10 @@ class Case:
             rec.status = MaterialStatus(p["status"])
             rec.attachments = list(p.get("attachments", rec.attachments))
             rec.source, rec.note = p.get("source", ""), p.get("note", "")
+            if p.get("grade"):
+                rec.grade = EvidenceGrade(p["grade"])
+            elif rec.status is MaterialStatus.MISSING:
+                rec.grade = None
         elif t in ("accepted", "accepted_with_deferred"):
             self.accepted_at = e.occurred_at
             self.promised_date = date.fromisoformat(p["promised_date"])
@@ -268,15 +286,20 @@ class Case:
             self._record("fields_filled", {"values": changed}, clerk, at)
 
     def mark_material(self, material: Material, status: MaterialStatus, clerk: str, at: datetime, *,
-                      attachments: list[str] | None = None, source: str = "", note: str = "") -> None:
+                      attachments: list[str] | None = None, source: str = "", note: str = "",
+                      grade: EvidenceGrade | None = None) -> None:
+        """Record a material's status, its pages (SHA-256, in order) and, when given, its evidence grade."""
         if status is MaterialStatus.DEFERRED and (not material.deferrable or self.instant):
             raise DomainError(f"材料“{material.name}”不可容缺" + ("（即办件）" if self.instant else ""))
         if self.state is CaseState.ACCEPTED_DEFERRED and status not in PRESENT:
             raise IllegalTransition("容缺受理后只能补交材料")
         current = self.materials.get(material.code, MaterialRecord())
         kept = current.attachments if attachments is None else attachments
-        self._record("material_marked", {"code": material.code, "status": status.value, "attachments": kept,
-                                         "source": source, "note": note}, clerk, at)
+        payload = {"code": material.code, "status": status.value, "attachments": kept, "source": source,
+                   "note": note}
+        if grade is not None:
+            payload["grade"] = grade.value
+        self._record("material_marked", payload, clerk, at)
 
     def _check_complete(self, item: ServiceItem, materials_allowed: tuple[MaterialStatus, ...]) -> None:
         if self.applicant is None:
@@ -388,7 +411,8 @@ class Case:
             "applicant": self.applicant.to_dict() if self.applicant else None,
             "agent": self.agent.to_dict() if self.agent else None, "fields": dict(self.fields),
             "materials": {c: {"status": r.status.value, "attachments": list(r.attachments), "source": r.source,
-                              "note": r.note} for c, r in self.materials.items()},
+                              "note": r.note, "grade": r.grade.value if r.grade else None}
+                          for c, r in self.materials.items()},
             "accepted_at": iso(self.accepted_at), "promised_date": iso(self.promised_date),
             "promised_provisional": self.promised_provisional, "deferred_deadline": iso(self.deferred_deadline),
             "correction": list(self.correction), "refusal": self.refusal, "decision": self.decision,

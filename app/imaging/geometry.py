@@ -30,7 +30,8 @@ def is_convex(quad: np.ndarray) -> bool:
     signs = []
     for i in range(4):
         a, b, c = q[i], q[(i + 1) % 4], q[(i + 2) % 4]
-        signs.append(np.cross(b - a, c - b))
+        (x1, y1), (x2, y2) = b - a, c - b
+        signs.append(x1 * y2 - y1 * x2)
     return all(s > 0 for s in signs) or all(s < 0 for s in signs)
 
 

@@ -6,12 +6,18 @@ from dataclasses import dataclass
 
 from app.config.paths import Paths, Profile
 from app.config.settings import Settings
+from app.domain.accounts import Clerk
+from app.imaging.enhance import ColourMode
+from app.imaging.motion import AutoCapture
+from app.imaging.pipeline import PageOptions
 from app.services.accounts import AccountService
+from app.services.capture import CaptureListeners, CaptureSession
 from app.services.cases import CaseQueryService
 from app.services.catalog import CatalogService
 from app.services.clock import Clock
 from app.services.devices import DeviceService
 from app.services.intake import IntakeService
+from app.services.materials import MaterialPagesService
 from app.services.queue import QueueService
 from app.services.receipts import ReceiptService
 from app.services.workers import Workers
@@ -33,11 +39,21 @@ class Desk:
     receipts: ReceiptService
     cases: CaseQueryService
     devices: DeviceService
+    materials: MaterialPagesService
     startup_warnings: list[str]
 
     @property
     def training(self) -> bool:
         return self.profile is Profile.TRAINING
+
+    def capture_session(self, clerk: Clerk, listeners: CaptureListeners) -> CaptureSession:
+        """A capture session on this desk's camera with the capture settings."""
+        s = self.settings
+        options = PageOptions(mode=ColourMode(s.capture_mode) if s.capture_mode in set(ColourMode) else ColourMode.COLOUR,
+                              quality=s.jpeg_quality)
+        auto = AutoCapture(still_seconds=s.capture_still_ms / 1000, continuous=s.capture_continuous,
+                           enabled=s.capture_auto)
+        return CaptureSession(self.devices.camera, self.materials, self.workers, clerk, options, auto, listeners)
 
     def close(self) -> None:
         self.devices.close()

@@ -13,12 +13,13 @@ import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from app.devices.camera.sample_documents import id_card_sides
 from app.devices.errors import DeviceError
 from app.devices.idcard.base import PHOTO_UNAVAILABLE, CardRead, PhotoDecoder, photo_of
 from app.devices.idcard.text_block import nationality_label
 from app.devices.idcard.watch import CardWatch, ReaderState, WatchEvent
 from app.devices.printer.base import PrintJob, PrintResult
-from app.imaging.encode import encode_jpeg
+from app.imaging.pipeline import PageOptions, ProcessedPage, process_still
 
 log = logging.getLogger(__name__)
 
@@ -156,13 +157,14 @@ class DeviceService:
 
     # --- camera and printer --------------------------------------------------------------------
 
-    def capture_page(self) -> bytes:
-        """One still from the document camera, as JPEG."""
+    def capture_page(self, options: PageOptions | None = None) -> ProcessedPage:
+        """One still from the document camera through the page pipeline (blocking: use the camera worker)."""
         def capture(camera):
             camera.open()
             return camera.capture_still()
 
-        return encode_jpeg(self._operate("camera", self.camera, "正在拍摄…", capture), self.jpeg_quality)
+        still = self._operate("camera", self.camera, "正在拍摄…", capture)
+        return process_still(still, options or PageOptions(quality=self.jpeg_quality))
 
     def print_pdf(self, title: str, pdf: bytes) -> PrintResult:
         return self._operate("printer", self.printer, "正在打印…",
@@ -189,8 +191,22 @@ class DeviceService:
     def present_simulated_social_security_card(self, index: int) -> None:
         self.sscard.present(index)
 
-    def place_simulated_document(self, title: str) -> None:
+    def place_simulated_document(self, title: str, *, settled: bool = False) -> None:
+        """Lay a sample document under the simulated camera (`settled`: already lying still)."""
         place = getattr(self.camera, "place", None)
         if place:
-            place(title)
+            place(title, settled=settled)
+
+    def place_simulated_id_card(self, side: str) -> None:
+        """Lay the front or back of a sample ID card under the simulated camera."""
+        place = getattr(self.camera, "place", None)
+        if place:
+            front, back = id_card_sides("张三", "男", "汉", "1990年1月1日", "浙江省杭州市西湖区文三路100号",
+                                        "330106199001011234")
+            place(front if side == "front" else back)
+
+    def remove_simulated_document(self) -> None:
+        remove = getattr(self.camera, "remove", None)
+        if remove:
+            remove()
 

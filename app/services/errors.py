@@ -7,6 +7,7 @@ import logging
 from app.devices.errors import DeviceError
 from app.documents.fonts import FontNotFound
 from app.domain.errors import DomainError
+from app.imaging.encode import ImageError
 from app.store.errors import StoreError
 
 log = logging.getLogger(__name__)
@@ -15,7 +16,7 @@ GENERIC = "操作未完成，请重试；如仍失败请联系技术支持（详
 
 
 def clerk_message(error: BaseException) -> str:
-    if isinstance(error, DomainError | DeviceError | StoreError | FontNotFound):
+    if isinstance(error, DomainError | DeviceError | StoreError | FontNotFound | ImageError):
         return str(error)
     log.error("unexpected failure", exc_info=error)
     return GENERIC

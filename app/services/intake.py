@@ -13,7 +13,7 @@ from datetime import date
 
 from app.domain.accounts import Clerk
 from app.domain.calendar import WorkingDayCalendar
-from app.domain.case import Case, CaseState, MaterialStatus
+from app.domain.case import Case, CaseState, EvidenceGrade, MaterialStatus
 from app.domain.catalog import Catalog, FormField, Material, ServiceItem, merge_fields, merge_materials
 from app.domain.errors import DomainError
 from app.domain.forms import documents_of, prefill, validate_form
@@ -63,6 +63,12 @@ class Application:
             if code in c.materials:
                 return list(c.materials[code].attachments)
         return []
+
+    def grade_of(self, code: str) -> EvidenceGrade | None:
+        for c in self.cases:
+            if code in c.materials:
+                return c.materials[code].grade
+        return None
 
 
 @dataclass(frozen=True)
@@ -168,7 +174,7 @@ class IntakeService:
                              documents_of(case.applicant, case.agent.identity if case.agent else None))
 
     def mark_material(self, app: Application, code: str, status: MaterialStatus, clerk: Clerk,
-                      attachments: list[str] | None = None) -> None:
+                      attachments: list[str] | None = None, grade: EvidenceGrade | None = None) -> None:
         app.material(code)
         if status is MaterialStatus.DEFERRED and not self.deferrable(app, code):
             raise DomainError(f"材料“{app.material(code).name}”不可容缺")
@@ -176,7 +182,7 @@ class IntakeService:
         def change(case: Case, now) -> None:
             for m in self._item(case).materials:
                 if m.code == code:
-                    case.mark_material(m, status, clerk.username, now, attachments=attachments)
+                    case.mark_material(m, status, clerk.username, now, attachments=attachments, grade=grade)
 
         self._change(app, change)
 
@@ -186,10 +192,13 @@ class IntakeService:
         return app.material(code).deferrable and not any(it.instant for it in needing)
 
     def attach_pages(self, app: Application, code: str, pages: list[bytes], clerk: Clerk) -> list[str]:
-        """Store scanned pages (JPEG) and mark the material captured; returns the page hashes."""
+        """Store scanned pages (JPEG) after the material's pages and mark it captured; returns the page hashes.
+
+        A newly captured material is graded C (supplied by the applicant, original not yet checked)."""
         app.material(code)
         hashes = app.attachments_of(code) + [self.store.attachments.put(p) for p in pages]
-        self.mark_material(app, code, MaterialStatus.CAPTURED, clerk, attachments=hashes)
+        grade = app.grade_of(code) or EvidenceGrade.C
+        self.mark_material(app, code, MaterialStatus.CAPTURED, clerk, attachments=hashes, grade=grade)
         return hashes
 
     # --- decisions ------------------------------------------------------------------------------

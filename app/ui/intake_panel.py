@@ -29,6 +29,7 @@ from app.services.desk import Desk
 from app.services.devices import nationality_label
 from app.services.intake import EDITABLE as _EDITABLE
 from app.services.intake import Application
+from app.ui.capture_view import CaptureDialog
 from app.ui.dialogs import CorrectionDialog, ManualEntryDialog, RefusalDialog, SupervisorDialog
 from app.ui.form_view import FormView
 from app.ui.materials_view import MaterialsView
@@ -50,6 +51,7 @@ class IntakePanel(QWidget):
         self.app: Application | None = None
         self.ticket: str | None = None
         self.dialog = None      # the dialog currently open (non-modal, so tests drive it like a clerk)
+        self.capture_view: CaptureDialog | None = None
 
         splitter = QSplitter(Qt.Horizontal, self)
         splitter.addWidget(self._build_left())
@@ -419,21 +421,30 @@ class IntakePanel(QWidget):
                      on_success=lambda _: self._after_change(f"“{name}”{status.label}"))
 
     def capture(self, code: str | None = None) -> None:
-        """Capture one page for the material (the selected row with F3)."""
+        """Open the capture view for the material (the selected row with F3); F3 again takes a still."""
         app = self.app
+        if self.capture_view is not None and self.capture_view.isVisible() and code is None:
+            self.capture_view.capture_now()
+            return
         code = code or self.materials.selected_code()
         if app is None or code is None:
             self.say("请先在材料清单中选中要拍摄的材料。")
             return
-        name = app.material(code).name
-        if self.desk.training:
-            self.desk.devices.place_simulated_document(code.upper())
+        if self.capture_view is None:
+            self.capture_view = CaptureDialog(self.desk, self.clerk, self.ops, self)
+            self.capture_view.pages_changed.connect(
+                lambda: self._after_change(f"“{self.capture_view._material_name()}”已更新，共{len(self.capture_view.pages)}页"))
+            self.capture_view.show_material(app, code)
+            self.capture_view.start()
+        else:
+            self.capture_view.show_material(app, code)
+            if not self.capture_view.isVisible():
+                self.capture_view.start()
+        self.capture_view.raise_()
 
-        def store(jpeg: bytes) -> None:
-            self.ops.run(self.desk.workers.db, lambda: self.desk.intake.attach_pages(app, code, [jpeg], self.clerk),
-                         on_success=lambda pages: self._after_change(f"“{name}”已拍摄，共{len(pages)}页"))
-
-        self.ops.run(self.desk.workers.camera, self.desk.devices.capture_page, on_success=store)
+    def close_capture(self) -> None:
+        if self.capture_view is not None:
+            self.capture_view.close()
 
     # --- decisions ------------------------------------------------------------------------------
 

@@ -68,4 +68,5 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event) -> None:
         self.status.timer.stop()
         self.desk.devices.stop_watching()
+        self.intake.close_capture()
         super().closeEvent(event)

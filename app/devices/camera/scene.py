@@ -116,10 +116,11 @@ def _desk(index: int, seed: int, size: tuple[int, int]) -> np.ndarray:
     return out
 
 
-@functools.lru_cache(maxsize=4)
-def _noise(size: tuple[int, int]) -> np.ndarray:
+@functools.lru_cache(maxsize=8)
+def _noise(size: tuple[int, int], sigma: int) -> np.ndarray:
     w, h = size
-    out = np.random.default_rng(size).standard_normal((h, w, 1), np.float32)
+    out = np.random.default_rng((*size, sigma)).normal(0, sigma, (h, w)).round().astype(np.int16)
+    out = cv2.merge([out, out, out])
     out.setflags(write=False)
     return out
 
@@ -164,10 +165,26 @@ def _hand_mask(scene: Scene, size: tuple[int, int]) -> np.ndarray | None:
     return mask
 
 
+@functools.lru_cache(maxsize=4)
+def _light_field(lighting: Lighting, size: tuple[int, int]) -> np.ndarray:
+    """Per-pixel gain of the desk lamp: a gradient and vignetting, 3 channels with the tint."""
+    w, h = size
+    y = np.linspace(-0.5, 0.5, h, dtype=np.float32)[:, None]
+    x = np.linspace(-0.5, 0.5, w, dtype=np.float32)[None, :]
+    gain = 1 + lighting.gradient[0] * x + lighting.gradient[1] * y - lighting.vignette * (x * x + y * y) * 2
+    return cv2.merge([gain * t for t in lighting.tint])
+
+
+def _blend(under: np.ndarray, over: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """`over` laid on `under` with coverage `alpha` (uint8 mask)."""
+    weight = alpha.astype(np.float32) * (1 / 255)
+    return cv2.blendLinear(over, under, weight, 1 - weight)
+
+
 def render(scene: Scene, size: tuple[int, int], font_path: str | None = None) -> np.ndarray:
     """The camera's view of the scene as a BGR uint8 frame of `size` (width, height)."""
     w, h = size
-    frame = _desk(scene.background, scene.texture_seed, size).astype(np.float32)
+    frame = _desk(scene.background, scene.texture_seed, size).copy()
     if scene.document is not None:
         corners = scene.corners_px(size).astype(np.float32)
         side_px = np.linalg.norm(corners[1] - corners[0])
@@ -179,22 +196,18 @@ def render(scene: Scene, size: tuple[int, int], font_path: str | None = None) ->
         warped = cv2.warpPerspective(texture, m, size, flags=cv2.INTER_AREA if ppm > 4 else cv2.INTER_LINEAR)
         alpha = cv2.warpPerspective(np.full((th, tw), 255, np.uint8), m, size, flags=cv2.INTER_LINEAR)
         shadow = cv2.GaussianBlur(alpha, (0, 0), max(1.0, w / 300))
-        shadow = np.roll(shadow, (max(1, h // 200), max(1, w // 250)), (0, 1)).astype(np.float32) / 255
-        frame *= 1 - 0.35 * shadow[:, :, None]
-        a = alpha.astype(np.float32)[:, :, None] / 255
-        frame = frame * (1 - a) + warped.astype(np.float32) * a
+        shadow = np.roll(shadow, (max(1, h // 200), max(1, w // 250)), (0, 1))
+        frame = _blend(frame, np.zeros_like(frame), (shadow * 0.35).astype(np.uint8))
+        frame = _blend(frame, warped, alpha)
     hand = _hand_mask(scene, size)
     if hand is not None:
-        a = hand.astype(np.float32)[:, :, None] / 255
-        frame = frame * (1 - a) + np.array([120, 150, 205], np.float32) * a
+        skin = np.empty_like(frame)
+        skin[:] = (120, 150, 205)
+        frame = _blend(frame, skin, hand)
     light = scene.lighting
-    y = np.linspace(-0.5, 0.5, h, dtype=np.float32)[:, None]
-    x = np.linspace(-0.5, 0.5, w, dtype=np.float32)[None, :]
-    gain = 1 + light.gradient[0] * x + light.gradient[1] * y - light.vignette * (x * x + y * y) * 2
-    frame *= gain[:, :, None]
-    frame *= np.array(light.tint, np.float32)
+    frame = cv2.multiply(frame, _light_field(light, size), dtype=cv2.CV_8U)
     if light.blur > 0:
         frame = cv2.GaussianBlur(frame, (0, 0), light.blur * max(w, 640) / 1296 + 0.01)
     if light.noise > 0:
-        frame += _noise(size) * light.noise
-    return np.clip(frame, 0, 255).astype(np.uint8)
+        frame = cv2.add(frame, _noise(size, round(light.noise)), dtype=cv2.CV_8U)
+    return frame

@@ -1,77 +1,147 @@
-"""A simulated document camera: renders a document page lying on a desk, with perspective and shading."""
+"""A simulated document camera: documents laid on a desk by a hand, seen live and as stills.
+
+It runs on a timeline: `place()` slides a document in under a hand, the hand leaves, the view
+settles; `remove()` takes it away. Preview frames are rendered on the camera's own thread at the
+preview size, stills at the full still size, from the same scene — so the page pipeline and
+auto-capture see what they would see from a real camera.
+"""
 
 from __future__ import annotations
 
-import cv2
+import logging
+import threading
+import time
+from dataclasses import replace
+
 import numpy as np
 
+from app.devices.camera.base import ErrorSink, FrameSink
+from app.devices.camera.sample_documents import SampleDocument
+from app.devices.camera.scene import Scene, random_scene, render
 from app.devices.errors import DeviceUnavailable
 
-A4_RATIO = 297 / 210
+log = logging.getLogger(__name__)
 
-
-def render_page(title: str, rng: np.random.Generator, width: int = 840) -> np.ndarray:
-    """A plausible document page: heading, ruled text lines, a table, a red seal."""
-    height = int(width * A4_RATIO)
-    page = np.full((height, width, 3), 250, np.uint8)
-    cv2.putText(page, title[:28], (60, 110), cv2.FONT_HERSHEY_SIMPLEX, 1.4, (20, 20, 20), 3, cv2.LINE_AA)
-    y = 180
-    for _ in range(int(rng.integers(10, 18))):
-        length = int(rng.integers(width // 3, width - 120))
-        cv2.rectangle(page, (60, y), (60 + length, y + 12), (70, 70, 70), -1)
-        y += 38
-    top = y + 20
-    for r in range(5):
-        cv2.line(page, (60, top + r * 46), (width - 60, top + r * 46), (40, 40, 40), 2)
-    for c in (60, width // 3, 2 * width // 3, width - 60):
-        cv2.line(page, (c, top), (c, top + 4 * 46), (40, 40, 40), 2)
-    centre = (width - 190, height - 200)
-    cv2.circle(page, centre, 90, (40, 40, 200), 6)
-    cv2.drawMarker(page, centre, (40, 40, 200), cv2.MARKER_STAR, 70, 5)
-    return page
+UNPLUGGED = "高拍仪已断开，请检查 USB 连接"
 
 
 class SimulatedCamera:
-    """Each still shows the current page on a desk, slightly rotated and in perspective."""
-
-    def __init__(self, size: tuple[int, int] = (1600, 1200), seed: int | None = None):
+    def __init__(self, still_size: tuple[int, int] = (2592, 1944), preview_size: tuple[int, int] = (648, 486),
+                 *, fps: float = 12.0, seed: int | None = None, font_path: str | None = None,
+                 lay_seconds: float = 0.5, leave_seconds: float = 0.4, clock=time.monotonic):
         self.name = "模拟高拍仪"
-        self.size = size
+        self.still_size, self.preview_size = still_size, preview_size
+        self.fps = fps
+        self.font_path = font_path
+        self.lay_seconds, self.leave_seconds = lay_seconds, leave_seconds
+        self.clock = clock
         self.rng = np.random.default_rng(seed)
-        self.document = "DOCUMENT"
+        self._lock = threading.Lock()
+        self._scene = Scene(None, background=int(self.rng.integers(4)))
+        self._placed_at: float | None = None
+        self._leaving: tuple[Scene, float] | None = None
         self._open = False
+        self._plugged = True
+        self._preview: threading.Thread | None = None
+        self._stop = threading.Event()
+
+    # --- what lies under the camera (training panel, tests) -------------------------------------
+
+    def place(self, document: SampleDocument | str, *, settled: bool = False) -> None:
+        """Lay a document down: a hand brings it in, then leaves (`settled`: it is already lying still)."""
+        if isinstance(document, str):
+            document = SampleDocument(document)
+        with self._lock:
+            scene = random_scene(self.rng, document, strong=False)
+            self._scene = replace(scene, background=self._scene.background, texture_seed=self._scene.texture_seed)
+            self._placed_at = self.clock() - (self.lay_seconds + self.leave_seconds if settled else 0.0)
+            self._leaving = None
+
+    def remove(self) -> None:
+        """Take the document away (a hand takes it off the desk)."""
+        with self._lock:
+            if self._scene.document is not None:
+                self._leaving = (self._scene, self.clock())
+            self._scene = replace(self._scene, document=None, corners=())
+            self._placed_at = None
+
+    def unplug(self) -> None:
+        self._plugged = False
+
+    def replug(self) -> None:
+        self._plugged = True
+
+    def scene_now(self) -> Scene:
+        """The scene at this moment of the timeline."""
+        now = self.clock()
+        with self._lock:
+            scene, placed, leaving = self._scene, self._placed_at, self._leaving
+        if leaving is not None:
+            old, since = leaving
+            t = (now - since) / max(1e-6, self.lay_seconds)
+            if t < 1:
+                return _sliding(old, 1 - t, hand=1.0)
+            return scene
+        if placed is None or scene.document is None:
+            return scene
+        t = now - placed
+        if t < self.lay_seconds:                              # sliding in under the hand
+            return _sliding(scene, t / self.lay_seconds, hand=1.0)
+        t -= self.lay_seconds
+        if t < self.leave_seconds:                            # the hand withdraws
+            return scene.with_hand(1.0 - t / self.leave_seconds)
+        return scene
+
+    # --- DocumentCamera -------------------------------------------------------------------------
 
     def open(self) -> None:
+        if not self._plugged:
+            raise DeviceUnavailable(UNPLUGGED)
         self._open = True
 
     def close(self) -> None:
+        self.stop_preview()
         self._open = False
 
-    def place(self, title: str) -> None:
-        """Put a document under the camera (its heading is `title`, ASCII)."""
-        self.document = title
+    def start_preview(self, on_frame: FrameSink, on_error: ErrorSink) -> None:
+        self.stop_preview()
+        self._stop = threading.Event()
+        stop = self._stop
+
+        def run() -> None:
+            interval = 1.0 / self.fps
+            while not stop.is_set():
+                started = time.monotonic()
+                if not self._plugged:
+                    on_error(DeviceUnavailable(UNPLUGGED))
+                    return
+                try:
+                    on_frame(render(self.scene_now(), self.preview_size, self.font_path))
+                except Exception:                              # a consumer's bug must not kill the camera
+                    log.exception("preview frame consumer failed")
+                stop.wait(max(0.0, interval - (time.monotonic() - started)))
+
+        self._preview = threading.Thread(target=run, name="camera-preview", daemon=True)
+        self._preview.start()
+
+    def stop_preview(self) -> None:
+        self._stop.set()
+        if self._preview is not None and self._preview is not threading.current_thread():
+            self._preview.join(timeout=2)
+        self._preview = None
 
     def capture_still(self) -> np.ndarray:
+        if not self._plugged:
+            raise DeviceUnavailable(UNPLUGGED)
         if not self._open:
-            raise DeviceUnavailable("高拍仪未连接")
-        w, h = self.size
-        page = render_page(self.document, self.rng)
-        ph, pw = page.shape[:2]
-        desk = np.empty((h, w, 3), np.uint8)
-        desk[:] = (96, 128, 150)
-        desk = cv2.add(desk, self.rng.integers(0, 18, (h, w, 3), dtype=np.uint8))
-        scale = 0.8 * h / ph
-        cx, cy = w / 2 + self.rng.uniform(-0.05, 0.05) * w, h / 2 + self.rng.uniform(-0.03, 0.03) * h
-        half_w, half_h = pw * scale / 2, ph * scale / 2
-        angle = np.deg2rad(self.rng.uniform(-6, 6))
-        rot = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
-        corners = np.array([[-half_w, -half_h], [half_w, -half_h], [half_w, half_h], [-half_w, half_h]])
-        jitter = self.rng.uniform(-0.03, 0.03, (4, 2)) * [half_w, half_h]
-        dst = (corners + jitter) @ rot.T + [cx, cy]
-        src = np.float32([[0, 0], [pw, 0], [pw, ph], [0, ph]])
-        m = cv2.getPerspectiveTransform(src, dst.astype(np.float32))
-        warped = cv2.warpPerspective(page, m, (w, h))
-        mask = cv2.warpPerspective(np.full((ph, pw), 255, np.uint8), m, (w, h))
-        desk[mask > 0] = warped[mask > 0]
-        shade = np.linspace(1.0, self.rng.uniform(0.7, 0.9), w, dtype=np.float32)[None, :, None]
-        return np.clip(desk.astype(np.float32) * shade, 0, 255).astype(np.uint8)
+            raise DeviceUnavailable("高拍仪未打开")
+        return render(self.scene_now(), self.still_size, self.font_path)
+
+
+def _sliding(scene: Scene, progress: float, hand: float) -> Scene:
+    """The scene with its document `progress` of the way in from the hand's side."""
+    offsets = {0: (0.0, 1.0), 1: (1.0, 0.0), 2: (0.0, -1.0), 3: (-1.0, 0.0)}
+    dx, dy = offsets[scene.hand_side]
+    shift = (1 - progress) * 0.8
+    corners = tuple((x + dx * shift, y + dy * shift) for x, y in scene.corners)
+    return replace(scene, corners=corners, hand=hand)

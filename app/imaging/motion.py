@@ -1,0 +1,91 @@
+"""When to take the picture: a page lying still under the camera, once per page.
+
+`AutoCapture` is fed every preview frame (with whether a page was found in it) and answers what
+the capture view should show and whether to take a still now. After a still it waits until the
+view has clearly changed — the page turned over, replaced or taken away — before arming again.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import StrEnum
+
+import cv2
+import numpy as np
+
+SIGNATURE_SIZE = (64, 48)
+
+
+class CaptureState(StrEnum):
+    NO_PAGE = "no_page"          # nothing to capture
+    SETTLING = "settling"        # a page, but the view is moving (hand, page being placed)
+    STEADY = "steady"            # still: counting down to the capture
+    CAPTURE = "capture"          # take the still now (reported once per page)
+    DONE = "done"                # captured; waiting for the next page
+    PAUSED = "paused"            # single-shot mode after its capture, or auto-capture off
+
+    @property
+    def label(self) -> str:
+        return {"no_page": "请将材料放在高拍仪下", "settling": "请保持材料平稳…", "steady": "即将拍摄…",
+                "capture": "正在拍摄…", "done": "已拍摄，请放下一页", "paused": "自动拍摄已暂停"}[self.value]
+
+
+def signature(frame: np.ndarray) -> np.ndarray:
+    """A tiny blurred grey copy of the frame: what is compared between frames."""
+    grey = frame if frame.ndim == 2 else cv2.cvtColor(frame, cv2.COLOR_BGR2GRAY)
+    small = cv2.resize(grey, SIGNATURE_SIZE, interpolation=cv2.INTER_AREA)
+    return cv2.GaussianBlur(small, (3, 3), 0).astype(np.float32)
+
+
+def difference(a: np.ndarray, b: np.ndarray) -> float:
+    """Mean absolute grey-level difference between two signatures."""
+    return float(np.mean(np.abs(a - b)))
+
+
+@dataclass
+class AutoCapture:
+    still_seconds: float = 0.8     # how long the view must stay still
+    continuous: bool = True        # keep capturing page after page
+    motion_threshold: float = 2.5  # grey levels between consecutive frames that count as still
+    change_threshold: float = 10.0  # grey levels against the captured view that count as a new page
+    enabled: bool = True
+
+    def __post_init__(self) -> None:
+        self._previous: np.ndarray | None = None
+        self._still_since: float | None = None
+        self._captured: np.ndarray | None = None
+        self._armed = True
+        self.progress = 0.0
+
+    def rearm(self) -> None:
+        """Capture again even though the view has not changed (e.g. after a recapture request)."""
+        self._captured = None
+        self._armed = True
+
+    def feed(self, frame: np.ndarray, page_present: bool, now: float) -> CaptureState:
+        sig = signature(frame)
+        moving = self._previous is None or difference(sig, self._previous) > self.motion_threshold
+        self._previous = sig
+        if self._captured is not None:
+            if difference(sig, self._captured) <= self.change_threshold:
+                self.progress = 0.0
+                return CaptureState.DONE
+            self._captured = None                 # the view changed: next page
+        if not self.enabled or not self._armed:
+            self.progress = 0.0
+            return CaptureState.PAUSED
+        if not page_present:
+            self._still_since, self.progress = None, 0.0
+            return CaptureState.NO_PAGE
+        if moving:
+            self._still_since, self.progress = None, 0.0
+            return CaptureState.SETTLING
+        if self._still_since is None:
+            self._still_since = now
+        self.progress = min(1.0, (now - self._still_since) / self.still_seconds) if self.still_seconds else 1.0
+        if self.progress < 1.0:
+            return CaptureState.STEADY
+        self._captured, self._still_since, self.progress = sig, None, 0.0
+        if not self.continuous:
+            self._armed = False
+        return CaptureState.CAPTURE

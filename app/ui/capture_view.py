@@ -1,0 +1,422 @@
+"""The capture view (高拍仪): live preview, auto-capture, the material's pages and what can be done to them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+from PySide6.QtCore import QPointF, QSize, Qt, QTimer, Signal
+from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPen, QPixmap, QPolygonF
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QListView,
+    QListWidget,
+    QListWidgetItem,
+    QProgressBar,
+    QPushButton,
+    QVBoxLayout,
+)
+
+from app.domain.accounts import Clerk
+from app.domain.case import EvidenceGrade
+from app.services.capture import CapturedPage, CaptureListeners, Preview
+from app.services.desk import Desk
+from app.services.intake import Application
+from app.ui.corner_editor import CornerEditor
+from app.ui.operations import Operations
+
+_MODES = (("colour", "彩色"), ("grey", "灰度"), ("bw", "黑白"), ("original", "原图"))
+_OUTLINE = {"steady": "#27ae60", "capture": "#27ae60", "settling": "#f39c12", "done": "#2980b9"}
+
+
+def to_pixmap(frame: np.ndarray) -> QPixmap:
+    h, w = frame.shape[:2]
+    image = QImage(frame.data, w, h, frame.strides[0], QImage.Format_BGR888)
+    return QPixmap.fromImage(image.copy())
+
+
+class PreviewLabel(QLabel):
+    """The live picture with the found page outlined and a flash when a still is taken."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setMinimumSize(480, 360)
+        self.setAlignment(Qt.AlignCenter)
+        self.setStyleSheet("background:#222;color:#ddd")
+        self.setText("正在连接高拍仪…")
+        self.preview: Preview | None = None
+        self.flash = False
+
+    def show_preview(self, preview: Preview) -> None:
+        self.preview = preview
+        self.update()
+
+    def paintEvent(self, event) -> None:
+        if self.preview is None:
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        painter.fillRect(self.rect(), QColor("#222"))
+        pixmap = to_pixmap(self.preview.frame)
+        scaled = pixmap.size().scaled(self.size(), Qt.KeepAspectRatio)
+        x, y = (self.width() - scaled.width()) // 2, (self.height() - scaled.height()) // 2
+        painter.drawPixmap(x, y, scaled.width(), scaled.height(), pixmap)
+        if self.preview.outline:
+            factor = scaled.width() / pixmap.width()
+            pen = QPen(QColor(_OUTLINE.get(self.preview.state.value, "#f39c12")), 3)
+            painter.setPen(pen)
+            painter.drawPolygon(QPolygonF([QPointF(x + px * factor, y + py * factor) for px, py in self.preview.outline]))
+        if self.flash:
+            painter.fillRect(x, y, scaled.width(), scaled.height(), QColor(255, 255, 255, 160))
+        painter.end()
+
+
+class CaptureDialog(QDialog):
+    preview_ready = Signal(object)
+    page_ready = Signal(object)
+    failed = Signal(str)
+    status_changed = Signal(str, bool)
+    pages_changed = Signal()
+
+    def __init__(self, desk: Desk, clerk: Clerk, ops: Operations, parent=None):
+        super().__init__(parent)
+        self.desk, self.clerk, self.ops = desk, clerk, ops
+        self.setWindowTitle("高拍仪拍摄")
+        self.resize(1100, 640)
+        self.app: Application | None = None
+        self.code: str | None = None
+        self.pages: list[str] = []
+        self.captures = 0            # stills stored while this view was open
+        self.editor: CornerEditor | None = None
+        self.session = desk.capture_session(clerk, CaptureListeners(
+            on_preview=self.preview_ready.emit, on_page=self.page_ready.emit, on_error=self.failed.emit,
+            on_status=self.status_changed.emit))
+        self.preview_ready.connect(self._on_preview)
+        self.page_ready.connect(self._on_page)
+        self.failed.connect(self._on_failed)
+        self.status_changed.connect(self._on_status)
+        self._build()
+
+    # --- layout ---------------------------------------------------------------------------------
+
+    def _build(self) -> None:
+        outer = QHBoxLayout(self)
+        left = QVBoxLayout()
+        self.title = QLabel()
+        self.title.setStyleSheet("font-weight:bold")
+        left.addWidget(self.title)
+        self.preview = PreviewLabel()
+        left.addWidget(self.preview, 1)
+        row = QHBoxLayout()
+        self.state_label = QLabel("")
+        self.state_label.setObjectName("capture_state")
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 100)
+        self.progress.setTextVisible(False)
+        self.progress.setMaximumWidth(160)
+        row.addWidget(self.state_label, 1)
+        row.addWidget(self.progress)
+        left.addLayout(row)
+        self.camera_label = QLabel("高拍仪：连接中…")
+        left.addWidget(self.camera_label)
+        controls = QHBoxLayout()
+        self.capture_button = QPushButton("拍摄 (F3)")
+        self.capture_button.clicked.connect(self.capture_now)
+        self.auto_box = QCheckBox("自动拍摄")
+        self.auto_box.setChecked(self.session.auto.enabled)
+        self.auto_box.toggled.connect(self._set_auto)
+        self.continuous_box = QCheckBox("连续")
+        self.continuous_box.setChecked(self.session.auto.continuous)
+        self.continuous_box.toggled.connect(self._set_continuous)
+        self.mode_box = QComboBox()
+        for key, label in _MODES:
+            self.mode_box.addItem(label, key)
+        self.mode_box.setCurrentIndex(max(0, self.mode_box.findData(self.session.options.mode.value)))
+        self.mode_box.currentIndexChanged.connect(self._set_mode)
+        self.id_copy_button = QPushButton("身份证复印件")
+        self.id_copy_button.clicked.connect(self._id_copy)
+        self.import_button = QPushButton("从文件导入…")
+        self.import_button.clicked.connect(self._import)
+        for w in (self.capture_button, self.auto_box, self.continuous_box, self.mode_box, self.id_copy_button,
+                  self.import_button):
+            controls.addWidget(w)
+        left.addLayout(controls)
+        if self.desk.training:
+            sim = QHBoxLayout()
+            sim.addWidget(QLabel("模拟："))
+            for text, action in (("放材料", lambda: self.desk.devices.place_simulated_document(self._material_name())),
+                                 ("放身份证正面", lambda: self.desk.devices.place_simulated_id_card("front")),
+                                 ("放身份证反面", lambda: self.desk.devices.place_simulated_id_card("back")),
+                                 ("取走", self.desk.devices.remove_simulated_document)):
+                b = QPushButton(text)
+                b.clicked.connect(action)
+                sim.addWidget(b)
+                setattr(self, {"放材料": "sim_place", "放身份证正面": "sim_front", "放身份证反面": "sim_back",
+                               "取走": "sim_remove"}[text], b)
+            sim.addStretch(1)
+            left.addLayout(sim)
+        outer.addLayout(left, 3)
+
+        right = QVBoxLayout()
+        right.addWidget(QLabel("本材料页面（可拖动排序）"))
+        self.thumbs = QListWidget()
+        self.thumbs.setObjectName("capture_pages")
+        self.thumbs.setViewMode(QListView.IconMode)
+        self.thumbs.setIconSize(QSize(120, 160))
+        self.thumbs.setMovement(QListView.Snap)
+        self.thumbs.setDragDropMode(QListWidget.InternalMove)
+        self.thumbs.setSpacing(6)
+        self.thumbs.model().rowsMoved.connect(self._reordered)
+        right.addWidget(self.thumbs, 1)
+        self.barcode_label = QLabel("")
+        self.barcode_label.setObjectName("capture_barcodes")
+        self.barcode_label.setWordWrap(True)
+        self.barcode_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
+        right.addWidget(self.barcode_label)
+        page_row = QHBoxLayout()
+        self.left_button = QPushButton("左转")
+        self.left_button.clicked.connect(lambda: self._rotate(3))
+        self.right_button = QPushButton("右转")
+        self.right_button.clicked.connect(lambda: self._rotate(1))
+        self.delete_button = QPushButton("删除")
+        self.delete_button.clicked.connect(self._delete)
+        self.recapture_button = QPushButton("重拍")
+        self.recapture_button.clicked.connect(self._recapture)
+        self.corners_button = QPushButton("调整边角")
+        self.corners_button.clicked.connect(self._adjust_corners)
+        for w in (self.left_button, self.right_button, self.delete_button, self.recapture_button, self.corners_button):
+            page_row.addWidget(w)
+        right.addLayout(page_row)
+        grade_row = QHBoxLayout()
+        self.verify_button = QPushButton("核验原件")
+        self.verify_button.setToolTip("已与原件核对无误：每页加盖核对标记（B 级）")
+        self.verify_button.clicked.connect(self._verify)
+        self.grade_box = QComboBox()
+        self.grade_box.addItem("等级：未定", None)
+        for g in EvidenceGrade:
+            self.grade_box.addItem(g.label, g.value)
+        self.grade_box.activated.connect(self._set_grade)
+        self.pdf_button = QPushButton("导出 PDF…")
+        self.pdf_button.clicked.connect(self._export_pdf)
+        self.done_button = QPushButton("完成")
+        self.done_button.clicked.connect(self.close)
+        for w in (self.verify_button, self.grade_box, self.pdf_button, self.done_button):
+            grade_row.addWidget(w)
+        right.addLayout(grade_row)
+        outer.addLayout(right, 2)
+
+    # --- target and lifetime --------------------------------------------------------------------
+
+    def show_material(self, app: Application, code: str) -> None:
+        self.app, self.code = app, code
+        self.session.target(app, code)
+        self.title.setText(f"正在拍摄：{app.material(code).name}")
+        self._load_pages()
+
+    def start(self) -> None:
+        self.session.start()
+        self.show()
+
+    def closeEvent(self, event) -> None:
+        self.session.stop()
+        super().closeEvent(event)
+
+    def _material_name(self) -> str:
+        return self.app.material(self.code).name if self.app and self.code else "材料"
+
+    # --- session events (GUI thread) ------------------------------------------------------------
+
+    def _on_preview(self, preview: Preview) -> None:
+        self.preview.show_preview(preview)
+        side = self.session.id_copy_side
+        text = {"front": "身份证复印件：请放身份证正面", "back": "身份证复印件：请翻到反面"}.get(side, "")
+        self.state_label.setText(text + ("　" if text else "") + preview.state.label)
+        self.progress.setValue(int(preview.progress * 100))
+
+    def _on_page(self, captured: CapturedPage) -> None:
+        self.captures += 1
+        self._cue()
+        if captured.side == "front":
+            self.state_label.setText("正面已拍摄，请将身份证翻到反面")
+            return
+        self.pages = captured.pages
+        barcodes = captured.page.barcodes
+        self.barcode_label.setText("识别到条码：" + "；".join(b.text for b in barcodes) if barcodes else "")
+        self._load_pages()
+        self.pages_changed.emit()
+
+    def _on_failed(self, message: str) -> None:
+        self.state_label.setText(message)
+        self.state_label.setStyleSheet("color:#c0392b")
+        QTimer.singleShot(4000, lambda: self.state_label.setStyleSheet(""))
+
+    def _on_status(self, text: str, connected: bool) -> None:
+        self.camera_label.setText(f"高拍仪：{text}")
+        self.camera_label.setStyleSheet("" if connected else "color:#c0392b")
+        if not connected:
+            self.preview.preview = None
+            self.preview.setText(f"{text}\n重新连接后将自动恢复")
+            self.preview.update()
+
+    def _cue(self) -> None:
+        self.preview.flash = True
+        self.preview.update()
+        QTimer.singleShot(150, self._end_flash)
+        if self.desk.settings.capture_sound:
+            QApplication.beep()
+
+    def _end_flash(self) -> None:
+        self.preview.flash = False
+        self.preview.update()
+
+    # --- pages ----------------------------------------------------------------------------------
+
+    def _load_pages(self) -> None:
+        app, code = self.app, self.code
+        hashes = app.attachments_of(code)
+
+        def thumbs():
+            return [(h, self.desk.materials.thumbnail(h)) for h in hashes]
+
+        self.ops.run(self.desk.workers.db, thumbs, on_success=self._show_thumbs)
+        grade = app.grade_of(code)
+        self.grade_box.setCurrentIndex(self.grade_box.findData(grade.value if grade else None))
+
+    def _show_thumbs(self, thumbs) -> None:
+        self.pages = [h for h, _ in thumbs]
+        self.thumbs.clear()
+        for i, (h, jpeg) in enumerate(thumbs):
+            pixmap = QPixmap()
+            pixmap.loadFromData(jpeg)
+            item = QListWidgetItem(QIcon(pixmap), f"第{i + 1}页")
+            item.setData(Qt.UserRole, h)
+            self.thumbs.addItem(item)
+        if thumbs:
+            self.thumbs.setCurrentRow(len(thumbs) - 1)
+
+    def selected_index(self) -> int | None:
+        row = self.thumbs.currentRow()
+        return row if 0 <= row < len(self.pages) else None
+
+    def _page_op(self, work, text: str) -> None:
+        def done(_):
+            self._load_pages()
+            self.pages_changed.emit()
+            self.state_label.setText(text)
+
+        self.ops.run(self.desk.workers.db, work, on_success=done)
+
+    def _rotate(self, quarter_turns: int) -> None:
+        index = self.selected_index()
+        if index is not None:
+            app, code = self.app, self.code
+            self._page_op(lambda: self.desk.materials.rotate(app, code, index, quarter_turns, self.clerk),
+                          f"第{index + 1}页已旋转")
+
+    def _delete(self) -> None:
+        index = self.selected_index()
+        if index is not None:
+            app, code = self.app, self.code
+            self._page_op(lambda: self.desk.materials.delete(app, code, index, self.clerk), f"第{index + 1}页已删除")
+
+    def _reordered(self, *_args) -> None:
+        order = [self.thumbs.item(i).data(Qt.UserRole) for i in range(self.thumbs.count())]
+        if order == self.pages or sorted(order) != sorted(self.pages):
+            return
+        app, code, clerk = self.app, self.code, self.clerk
+
+        def work():
+            hashes = list(self.pages)
+            for target, h in enumerate(order):
+                self.desk.materials.move(app, code, hashes.index(h), target, clerk)
+                hashes = app.attachments_of(code)
+            return hashes
+
+        self._page_op(work, "页面顺序已调整")
+
+    def _recapture(self) -> None:
+        index = self.selected_index()
+        if index is not None:
+            self.session.recapture(index)
+            self.state_label.setText(f"请放好第{index + 1}页，下一次拍摄将替换它")
+
+    def _verify(self) -> None:
+        today = self.desk.clock().date()
+        self._page_op(lambda: self.session.verify(today), "已核验原件，页面已加盖核对标记（B 级）")
+
+    def _set_grade(self, _index: int) -> None:
+        value = self.grade_box.currentData()
+        if value is None:
+            return
+        app, code = self.app, self.code
+        self._page_op(lambda: self.desk.materials.set_grade(app, code, EvidenceGrade(value), self.clerk),
+                      f"材料等级：{EvidenceGrade(value).label}")
+
+    def _export_pdf(self) -> None:
+        app, code = self.app, self.code
+        name = f"{app.primary.case_number}-{app.material(code).name}.pdf"
+        path, _ = QFileDialog.getSaveFileName(self, "导出 PDF", str(Path.home() / name), "PDF (*.pdf)")
+        if path:
+            self.export_pdf_to(Path(path))
+
+    def export_pdf_to(self, path: Path) -> None:
+        app, code = self.app, self.code
+        self.ops.run(self.desk.workers.db, lambda: path.write_bytes(self.desk.materials.pdf(app, code)),
+                     on_success=lambda _: self.state_label.setText(f"已导出：{path.name}"))
+
+    def _import(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "从文件导入", str(Path.home()),
+                                              "图像 (*.jpg *.jpeg *.png *.bmp *.tif *.tiff)")
+        if path:
+            self.import_file(Path(path))
+
+    def import_file(self, path: Path) -> None:
+        def work():
+            return self.session.import_file(path.read_bytes())
+
+        self.ops.run(self.desk.workers.cpu, work, on_success=self._on_page)
+
+    def _adjust_corners(self) -> None:
+        index = self.selected_index()
+        still = self.session.last_still
+        if index is None or still is None:
+            self.state_label.setText("只能调整本次刚拍摄的画面")
+            return
+        editor = CornerEditor(still, self.session.last_corners or None, self)
+        self.editor = editor
+
+        def apply():
+            corners = editor.corners()
+            self.ops.run(self.desk.workers.cpu, lambda: self.session.redo_with_corners(corners, index),
+                         on_success=lambda captured: (self._on_page(captured),
+                                                      self.state_label.setText("已按调整后的边角重新裁切")))
+
+        editor.accepted.connect(apply)
+        editor.open()
+
+    # --- capture --------------------------------------------------------------------------------
+
+    def capture_now(self) -> None:
+        if not self.session.capture():
+            self.state_label.setText("正在拍摄上一页，请稍候")
+
+    def _set_auto(self, on: bool) -> None:
+        self.session.auto.enabled = on
+        self.session.auto.rearm()
+
+    def _set_continuous(self, on: bool) -> None:
+        self.session.auto.continuous = on
+        self.session.auto.rearm()
+
+    def _set_mode(self, _index: int) -> None:
+        self.session.set_mode(self.mode_box.currentData())
+
+    def _id_copy(self) -> None:
+        self.session.start_id_copy()
+        self.state_label.setText("身份证复印件：请放身份证正面")
