@@ -58,11 +58,11 @@ def rotate(image: np.ndarray, angle: float) -> np.ndarray:
 
 
 def deskew(image: np.ndarray) -> tuple[np.ndarray, float]:
-    """The page with its text lines level, and the correction applied (degrees)."""
+    """The page with its text lines level, and the rotation applied (degrees, counter-clockwise positive)."""
     angle = estimate_skew(image)
     if abs(angle) < MIN_SKEW:
         return image, 0.0
-    return rotate(image, angle), angle
+    return rotate(image, -angle), -angle
 
 
 def turn(image: np.ndarray, quarter_turns: int) -> np.ndarray:

@@ -37,17 +37,20 @@ def signature(frame: np.ndarray) -> np.ndarray:
     return cv2.GaussianBlur(small, (3, 3), 0).astype(np.float32)
 
 
+CHANGED_LEVELS = 12.0     # a signature pixel this much brighter or darker has changed (noise is far below)
+
+
 def difference(a: np.ndarray, b: np.ndarray) -> float:
-    """Mean absolute grey-level difference between two signatures."""
-    return float(np.mean(np.abs(a - b)))
+    """The fraction of the view that changed between two signatures (a hand is a small part of it)."""
+    return float(np.mean(np.abs(a - b) > CHANGED_LEVELS))
 
 
 @dataclass
 class AutoCapture:
     still_seconds: float = 0.8     # how long the view must stay still
     continuous: bool = True        # keep capturing page after page
-    motion_threshold: float = 2.5  # grey levels between consecutive frames that count as still
-    change_threshold: float = 10.0  # grey levels against the captured view that count as a new page
+    motion_threshold: float = 0.004  # fraction of the view changed between frames that still counts as still
+    change_threshold: float = 0.08   # fraction changed against the captured view that means a new page
     enabled: bool = True
 
     def __post_init__(self) -> None:

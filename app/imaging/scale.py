@@ -22,13 +22,19 @@ def halve_to(image: np.ndarray, side: int) -> tuple[np.ndarray, float]:
     return image, scale
 
 
+def halve_keeping(image: np.ndarray, side: int) -> np.ndarray:
+    """Halve while the longer side stays at least `side` (the result is between `side` and twice that)."""
+    while max(image.shape[:2]) >= 2 * side:
+        image = halve(image)
+    return image
+
+
 def shrink_to(image: np.ndarray, side: int) -> np.ndarray:
     """The image with its longer side exactly `side` (or unchanged when already smaller)."""
     h, w = image.shape[:2]
     if max(h, w) <= side:
         return image
-    while max(image.shape[:2]) >= 2 * side:
-        image = halve(image)
+    image = halve_keeping(image, side)
     scale = side / max(image.shape[:2])
     h, w = image.shape[:2]
     return cv2.resize(image, (max(1, round(w * scale)), max(1, round(h * scale))), interpolation=cv2.INTER_AREA)

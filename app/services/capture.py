@@ -154,6 +154,8 @@ class CaptureSession:
     # --- frames (camera thread) -----------------------------------------------------------------
 
     def _on_frame(self, frame: np.ndarray) -> None:
+        if not self._connected:                  # frames are flowing again (a still failed, the preview did not)
+            self._set_connected(True, "已连接")
         outline = find_outline(frame, min_area_fraction=0.02 if self.id_copy else self.options.min_area_fraction)
         self._last_outline = outline
         self.last_preview_size = (frame.shape[1], frame.shape[0])
