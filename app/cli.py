@@ -8,7 +8,7 @@ import json
 import sys
 from pathlib import Path
 
-from app import cli_idcard
+from app import cli_camera, cli_idcard
 from app.config.paths import Profile, resolve_paths
 
 
@@ -30,6 +30,7 @@ def _parser() -> argparse.ArgumentParser:
     demo.add_argument("--cases", type=int, default=1, help="模拟的来访人次")
 
     cli_idcard.add_commands(sub)
+    cli_camera.add_commands(sub)
 
     clerk = sub.add_parser("clerk", help="工作人员账号").add_subparsers(dest="action", required=True)
     add = clerk.add_parser("add", help="新建账号（密码从终端输入，或用 --password-stdin）")
@@ -112,6 +113,8 @@ def main(argv: list[str] | None = None) -> int:
         return _clerk_add(profile, args)
     if args.command == "idcard":
         return cli_idcard.run(args, profile)
+    if args.command in ("camera", "imaging"):
+        return cli_camera.run(args)
     if args.command == "demo":
         from app.demo import run_demo_command
 

@@ -18,9 +18,9 @@ from app.config.paths import (
 )
 from app.config.settings import Settings  # noqa: E402
 from app.devices.camera.simulator import SimulatedCamera  # noqa: E402
-from app.documents.fonts import candidate_paths  # noqa: E402
 from app.devices.idcard.simulator import SimulatedIdCardReader, load_roster  # noqa: E402
 from app.devices.printer.simulator import SimulatedPrinter  # noqa: E402
+from app.documents.fonts import candidate_paths  # noqa: E402
 from app.domain.accounts import Role  # noqa: E402
 
 ROOT = Path(__file__).resolve().parents[1]

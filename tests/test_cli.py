@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -106,3 +108,45 @@ def test_idcard_read_over_a_serial_port_prints_masked_fields(tmp_path):
 def test_idcard_ports_lists_serial_ports(tmp_path):
     run = zongchuang("idcard", "ports", home=tmp_path)
     assert "串口（sam 驱动，--port）" in run.stdout and "PC/SC 读卡器" in run.stdout
+
+
+def test_imaging_process_prints_corners_size_and_qr(tmp_path):
+    import cv2
+    import numpy as np
+    from conftest import FONT
+
+    from app.devices.camera.sample_documents import SampleDocument
+    from app.devices.camera.scene import random_scene, render
+
+    scene = random_scene(np.random.default_rng(1), SampleDocument("出生医学证明", qr="ZZ330100-2026-000001"), strong=False)
+    cv2.imwrite(str(tmp_path / "in.jpg"), render(scene, (2592, 1944), FONT))
+    out = zongchuang("imaging", "process", str(tmp_path / "in.jpg"), str(tmp_path / "out.jpg"), home=tmp_path, check=False)
+    assert out.returncode == 0, out.stderr
+    result = json.loads(out.stdout)
+    truth = scene.corners_px((2592, 1944))
+    assert np.abs(np.array(result["corners"]) - truth).max() < 15          # input pixel coordinates
+    assert result["size"][0] / result["size"][1] == pytest.approx(210 / 297, rel=0.01)
+    assert result["barcodes"] == [{"format": "QR Code", "text": "ZZ330100-2026-000001"}]
+    assert cv2.imread(str(tmp_path / "out.jpg")).shape[:2] == (result["size"][1], result["size"][0])
+
+
+def test_imaging_process_refuses_what_is_not_a_page(tmp_path):
+    (tmp_path / "bad.jpg").write_bytes(b"not an image at all")
+    bad = zongchuang("imaging", "process", str(tmp_path / "bad.jpg"), str(tmp_path / "o.jpg"), home=tmp_path, check=False)
+    assert bad.returncode == 1 and "不是可识别的图像文件" in bad.stderr
+    (tmp_path / "empty.jpg").write_bytes(b"")
+    assert "为空" in zongchuang("imaging", "process", str(tmp_path / "empty.jpg"), str(tmp_path / "o.jpg"), home=tmp_path, check=False).stderr
+    import cv2
+    import numpy as np
+
+    cv2.imwrite(str(tmp_path / "desk.jpg"), np.full((600, 800, 3), 90, np.uint8))
+    none = zongchuang("imaging", "process", str(tmp_path / "desk.jpg"), str(tmp_path / "o.jpg"), home=tmp_path, check=False)
+    assert none.returncode == 1 and "没有找到纸张边缘" in none.stderr
+    assert not (tmp_path / "o.jpg").exists()
+    missing = zongchuang("imaging", "process", str(tmp_path / "nope.jpg"), str(tmp_path / "o.jpg"), home=tmp_path, check=False)
+    assert missing.returncode == 2
+
+
+def test_camera_list_without_a_camera(tmp_path):
+    out = zongchuang("camera", "list", home=tmp_path)
+    assert out.returncode == 0 and "未找到摄像头" in out.stdout

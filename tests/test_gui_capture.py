@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from PySide6.QtCore import Qt
 from gui_support import choose, click, settle
+from PySide6.QtCore import Qt
 
 from app.domain.case import EvidenceGrade, MaterialStatus
 from app.imaging.encode import decode_image

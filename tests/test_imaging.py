@@ -179,3 +179,15 @@ def test_auto_capture_waits_for_a_page_and_for_stillness():
 def test_encoded_pages_decode_back():
     image = np.zeros((10, 10, 3), np.uint8)
     assert decode_image(encode_jpeg(image)).shape == (10, 10, 3)
+
+
+def test_the_camera_streams_the_largest_mjpeg_size():
+    from app.devices.camera.formats import StreamFormat, choose_format
+
+    offered = [StreamFormat("YUYV", 2592, 1944, 1), StreamFormat("YUYV", 640, 480, 30),
+               StreamFormat("MJPEG", 2592, 1944, 15), StreamFormat("MJPEG", 1920, 1080, 30),
+               StreamFormat("MJPEG", 3264, 2448, 2)]
+    assert choose_format(offered) == StreamFormat("MJPEG", 2592, 1944, 15)      # 8 MP at 2 fps is unusable
+    assert choose_format([StreamFormat("YUYV", 2592, 1944, 1), StreamFormat("YUYV", 1280, 720, 10)]) == \
+        StreamFormat("YUYV", 1280, 720, 10)
+    assert choose_format([]) is None

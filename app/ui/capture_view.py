@@ -254,7 +254,7 @@ class CaptureDialog(QDialog):
     def _on_failed(self, message: str) -> None:
         self.state_label.setText(message)
         self.state_label.setStyleSheet("color:#c0392b")
-        QTimer.singleShot(4000, lambda: self.state_label.setStyleSheet(""))
+        QTimer.singleShot(4000, self.state_label, lambda: self.state_label.setStyleSheet(""))
 
     def _on_status(self, text: str, connected: bool) -> None:
         self.camera_label.setText(f"高拍仪：{text}")
@@ -267,7 +267,7 @@ class CaptureDialog(QDialog):
     def _cue(self) -> None:
         self.preview.flash = True
         self.preview.update()
-        QTimer.singleShot(150, self._end_flash)
+        QTimer.singleShot(150, self.preview, self._end_flash)
         if self.desk.settings.capture_sound:
             QApplication.beep()
 
