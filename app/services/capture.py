@@ -20,7 +20,6 @@ import numpy as np
 from app.devices.errors import DeviceError, DeviceUnavailable
 from app.domain.accounts import Clerk
 from app.imaging.detect import Detection, find_outline
-from app.imaging.encode import encode_jpeg
 from app.imaging.enhance import ColourMode
 from app.imaging.motion import AutoCapture, CaptureState
 from app.imaging.pipeline import PageOptions, ProcessedPage, process_still
@@ -244,9 +243,3 @@ class CaptureSession:
     def verify(self, on: date) -> list[str]:
         return self.pages.verify_against_original(self.app, self.code, self.clerk, on)
 
-
-def still_preview_jpeg(still: np.ndarray, side: int = 1200) -> bytes:
-    """A display copy of a still for the corner editor."""
-    from app.imaging.encode import thumbnail
-
-    return encode_jpeg(thumbnail(still, side), 85)
