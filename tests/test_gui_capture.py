@@ -31,6 +31,14 @@ def open_capture(qtbot, window, code):
     return view
 
 
+def capture_first_scanned_material(qtbot, window):
+    """A birth registration started, the capture view open on its first material that is scanned."""
+    panel = start_birth_registration(qtbot, window)
+    app = panel.app
+    code = next(m.code for m in app.materials if not m.from_id_card)
+    return panel, app, code, open_capture(qtbot, window, code)
+
+
 def lay_down(qtbot, view, button, captures_before):
     qtbot.mouseClick(button, Qt.LeftButton)
     qtbot.waitUntil(lambda: view.captures == captures_before + 1, timeout=10000)
@@ -66,10 +74,7 @@ def test_auto_capture_takes_each_page_once_onto_the_material_being_captured(qtbo
 
 
 def test_id_card_copy_has_both_sides_at_true_size(qtbot, window, desk):
-    panel = start_birth_registration(qtbot, window)
-    app = panel.app
-    code = next(m.code for m in app.materials if not m.from_id_card)
-    view = open_capture(qtbot, window, code)
+    panel, app, code, view = capture_first_scanned_material(qtbot, window)
     click(qtbot, window, view.id_copy_button)
     assert "正面" in view.state_label.text()
     lay_down(qtbot, view, view.sim_front, 0)
@@ -92,10 +97,7 @@ def test_id_card_copy_has_both_sides_at_true_size(qtbot, window, desk):
 
 
 def test_camera_unplugged_mid_capture_says_so_and_loses_nothing(qtbot, window, desk):
-    panel = start_birth_registration(qtbot, window)
-    app = panel.app
-    code = next(m.code for m in app.materials if not m.from_id_card)
-    view = open_capture(qtbot, window, code)
+    panel, app, code, view = capture_first_scanned_material(qtbot, window)
     view.auto_box.setChecked(False)
     events_before = len(desk.store.cases.events(app.primary.id))
     desk.devices.camera.unplug()
@@ -117,10 +119,7 @@ def test_camera_unplugged_mid_capture_says_so_and_loses_nothing(qtbot, window, d
 
 
 def test_pages_reorder_rotate_delete_verify_and_export(qtbot, window, desk, tmp_path):
-    panel = start_birth_registration(qtbot, window)
-    app = panel.app
-    code = next(m.code for m in app.materials if not m.from_id_card)
-    view = open_capture(qtbot, window, code)
+    panel, app, code, view = capture_first_scanned_material(qtbot, window)
     for n in range(3):
         lay_down(qtbot, view, view.sim_place, n)
     settle(qtbot, window)

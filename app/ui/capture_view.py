@@ -150,7 +150,7 @@ class CaptureDialog(QDialog):
         if self.desk.training:
             sim = QHBoxLayout()
             sim.addWidget(QLabel("模拟："))
-            for text, action in (("放材料", lambda: self.desk.devices.place_simulated_document(self._material_name())),
+            for text, action in (("放材料", lambda: self.desk.devices.place_simulated_document(self.material_name())),
                                  ("放身份证正面", lambda: self.desk.devices.place_simulated_id_card("front")),
                                  ("放身份证反面", lambda: self.desk.devices.place_simulated_id_card("back")),
                                  ("取走", self.desk.devices.remove_simulated_document)):
@@ -227,7 +227,7 @@ class CaptureDialog(QDialog):
         self.session.stop()
         super().closeEvent(event)
 
-    def _material_name(self) -> str:
+    def material_name(self) -> str:
         return self.app.material(self.code).name if self.app and self.code else "材料"
 
     # --- session events (GUI thread) ------------------------------------------------------------

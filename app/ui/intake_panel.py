@@ -433,7 +433,7 @@ class IntakePanel(QWidget):
         if self.capture_view is None:
             self.capture_view = CaptureDialog(self.desk, self.clerk, self.ops, self)
             self.capture_view.pages_changed.connect(
-                lambda: self._after_change(f"“{self.capture_view._material_name()}”已更新，共{len(self.capture_view.pages)}页"))
+                lambda: self._after_change(f"“{self.capture_view.material_name()}”已更新，共{len(self.capture_view.pages)}页"))
             self.capture_view.show_material(app, code)
             self.capture_view.start()
         else:
