@@ -16,6 +16,11 @@ from app.imaging.pipeline import NoPageFound, PageOptions, process_image_file
 def add_commands(sub) -> None:
     cam = sub.add_parser("camera", help="高拍仪").add_subparsers(dest="action", required=True)
     cam.add_parser("list", help="列出摄像头及其输出格式，并标出将使用的格式")
+    video = cam.add_parser("sample-video", help="生成一段模拟桌面录像（MJPEG .avi），供 camera_driver = video 回放培训")
+    video.add_argument("output", type=Path)
+    video.add_argument("--documents", default="居民户口簿,结婚证,出生医学证明",
+                       help="依次放到桌上的材料名称，用逗号分隔")
+    video.add_argument("--size", default="2592x1944", help="画面尺寸，如 2592x1944")
     img = sub.add_parser("imaging", help="材料图像处理").add_subparsers(dest="action", required=True)
     proc = img.add_parser("process", help="对一张照片做页面检测、透视校正、增强，输出 JPEG，并打印 JSON 结果")
     proc.add_argument("input", type=Path)
@@ -26,8 +31,34 @@ def add_commands(sub) -> None:
 
 def run(args) -> int:
     if args.command == "camera":
-        return _camera_list()
+        return _sample_video(args) if args.action == "sample-video" else _camera_list()
     return _process(args)
+
+
+def _sample_video(args) -> int:
+    from app.config.paths import resources_dir
+    from app.devices.camera.desk_video import write_desk_video
+    from app.documents.fonts import FontNotFound, ensure_cjk_font
+
+    try:
+        width, height = (int(v) for v in args.size.lower().split("x"))
+    except ValueError:
+        print(f"画面尺寸“{args.size}”应写作 宽x高，如 2592x1944", file=sys.stderr)
+        return 2
+    try:
+        font = str(ensure_cjk_font("", resources_dir()).path)
+    except FontNotFound as e:
+        print(str(e), file=sys.stderr)
+        return 2
+    documents = [d.strip() for d in args.documents.split(",") if d.strip()]
+    try:
+        frames = write_desk_video(args.output, documents, size=(width, height), font_path=font)
+    except OSError as e:
+        print(f"无法写入 {args.output}：{e}", file=sys.stderr)
+        return 2
+    print(f"已生成 {args.output}：{len(documents)} 份材料，{frames} 帧，{width}×{height}。"
+          f"在设置中填写 camera_driver = video、camera_video = {args.output.resolve()} 即可回放。")
+    return 0
 
 
 def _camera_list() -> int:

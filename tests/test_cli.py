@@ -150,3 +150,16 @@ def test_imaging_process_refuses_what_is_not_a_page(tmp_path):
 def test_camera_list_without_a_camera(tmp_path):
     out = zongchuang("camera", "list", home=tmp_path)
     assert out.returncode == 0 and "未找到摄像头" in out.stdout
+
+
+def test_camera_sample_video_writes_a_replayable_desk(tmp_path):
+    out = zongchuang("camera", "sample-video", str(tmp_path / "desk.avi"), "--documents", "结婚证",
+                     "--size", "640x480", home=tmp_path)
+    assert "1 份材料" in out.stdout and "camera_driver = video" in out.stdout
+    import cv2
+
+    video = cv2.VideoCapture(str(tmp_path / "desk.avi"))
+    assert (video.get(cv2.CAP_PROP_FRAME_WIDTH), video.get(cv2.CAP_PROP_FRAME_HEIGHT)) == (640, 480)
+    assert video.get(cv2.CAP_PROP_FRAME_COUNT) >= 45
+    bad = zongchuang("camera", "sample-video", str(tmp_path / "x.avi"), "--size", "big", home=tmp_path, check=False)
+    assert bad.returncode == 2 and "宽x高" in bad.stderr

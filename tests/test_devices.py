@@ -76,6 +76,12 @@ def test_simulators_are_refused_in_production(tmp_path):
     assert registry.make_camera(Settings(camera_driver="simulator"), Profile.TRAINING) is not None
     with pytest.raises(DeviceUnavailable, match="正式环境"):
         registry.make_camera(Settings(camera_driver="simulator"), Profile.PRODUCTION)
+    with pytest.raises(DeviceUnavailable, match="正式环境"):
+        registry.make_camera(Settings(camera_driver="video", camera_video="desk.avi"), Profile.PRODUCTION)
+    with pytest.raises(DeviceUnavailable, match="camera_video"):
+        registry.make_camera(Settings(camera_driver="video"), Profile.TRAINING)
+    with pytest.raises(DeviceUnavailable, match="qt"):
+        registry.make_camera(Settings(camera_driver="twain"), Profile.PRODUCTION)
 
 
 def test_simulated_camera_renders_a_document_on_a_desk():

@@ -88,7 +88,18 @@ def make_camera(settings: Settings, profile: Profile, font_path: str | None = No
         from app.devices.camera.simulator import SimulatedCamera
 
         return SimulatedCamera(font_path=font_path)
-    raise DeviceUnavailable(f"高拍仪驱动“{driver}”尚不可用")
+    if driver == "qt":
+        from app.devices.camera.qt_camera import QtCamera
+
+        return QtCamera(settings.camera_name)
+    if driver == "video":
+        _refuse_simulator_in_production(profile, "高拍仪（录像回放）")
+        if not settings.camera_video:
+            raise DeviceUnavailable("请在设置 camera_video 中填写回放录像的路径")
+        from app.devices.camera.qt_camera import QtCamera
+
+        return QtCamera(video_file=Path(settings.camera_video))
+    raise DeviceUnavailable(f"未知的高拍仪驱动“{driver}”，请在设置中选择 qt（USB 高拍仪）")
 
 
 def make_printer(driver: str, profile: Profile, printouts: Path):

@@ -115,6 +115,7 @@ class CaptureSession:
 
     def stop(self) -> None:
         self._running = False
+        self._connected = False
         if self._reconnect is not None:
             self._reconnect.cancel()
         try:

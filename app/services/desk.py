@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from dataclasses import dataclass
 
 from app.config.paths import Paths, Profile
@@ -22,6 +23,8 @@ from app.services.queue import QueueService
 from app.services.receipts import ReceiptService
 from app.services.workers import Workers
 from app.store.database import Store
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -54,6 +57,15 @@ class Desk:
         auto = AutoCapture(still_seconds=s.capture_still_ms / 1000, continuous=s.capture_continuous,
                            enabled=s.capture_auto)
         return CaptureSession(self.devices.camera, self.materials, self.workers, clerk, options, auto, listeners)
+
+    def choose_camera(self, name: str) -> None:
+        """Switch to another camera and remember it for the next start."""
+        self.devices.select_camera(name)
+        self.settings.camera_name = name
+        try:
+            self.settings.save(self.paths.settings)
+        except OSError as e:
+            log.warning("the chosen camera could not be remembered: %s", e)
 
     def close(self) -> None:
         self.devices.close()

@@ -170,8 +170,28 @@ class DeviceService:
         return self._operate("printer", self.printer, "正在打印…",
                              lambda printer: printer.print_pdf(PrintJob(title, pdf)))
 
+    def camera_choices(self) -> list[str]:
+        """The cameras the clerk can choose between (empty when there is nothing to choose)."""
+        choices = getattr(self.camera, "choices", None)
+        try:
+            return choices() if choices else []
+        except DeviceError as e:
+            log.warning("cameras could not be listed: %s", e)
+            return []
+
+    def select_camera(self, name: str) -> None:
+        """Use another camera from the next time the camera is opened."""
+        self.camera.select(name)
+        self._set("camera", "ok", name)
+
     def close(self) -> None:
         self.stop_watching()
+        close = getattr(self.camera, "close", None)
+        if close is not None:
+            try:
+                close()
+            except DeviceError as e:
+                log.warning("camera did not close cleanly: %s", e)
 
     # --- training: what lies on the simulated devices ----------------------------------------
 

@@ -123,8 +123,20 @@ class CaptureDialog(QDialog):
         row.addWidget(self.state_label, 1)
         row.addWidget(self.progress)
         left.addLayout(row)
+        camera_row = QHBoxLayout()
         self.camera_label = QLabel("高拍仪：连接中…")
-        left.addWidget(self.camera_label)
+        camera_row.addWidget(self.camera_label, 1)
+        self.camera_box = QComboBox()
+        self.camera_box.setToolTip("选择高拍仪（下次启动时记住）")
+        choices = self.desk.devices.camera_choices()
+        self.camera_box.addItems(choices)
+        current = self.desk.settings.camera_name or getattr(self.desk.devices.camera, "name", "")
+        if current in choices:
+            self.camera_box.setCurrentText(current)
+        self.camera_box.activated.connect(self._choose_camera)
+        self.camera_box.setVisible(bool(choices))
+        camera_row.addWidget(self.camera_box)
+        left.addLayout(camera_row)
         controls = QHBoxLayout()
         self.capture_button = QPushButton("拍摄 (F3)")
         self.capture_button.clicked.connect(self.capture_now)
@@ -263,6 +275,12 @@ class CaptureDialog(QDialog):
             self.preview.preview = None
             self.preview.setText(f"{text}\n重新连接后将自动恢复")
             self.preview.update()
+
+    def _choose_camera(self, index: int) -> None:
+        self.session.stop()
+        self.desk.choose_camera(self.camera_box.itemText(index))
+        self.camera_label.setText("高拍仪：连接中…")
+        self.session.start()
 
     def _cue(self) -> None:
         self.preview.flash = True
