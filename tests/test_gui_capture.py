@@ -52,6 +52,7 @@ def test_auto_capture_takes_each_page_once_onto_the_material_being_captured(qtbo
     assert "请将材料放在高拍仪下" in view.state_label.text()
 
     lay_down(qtbot, view, view.sim_place, 0)
+    qtbot.waitUntil(lambda: "zzfw.example.gov.cn" in view.barcode_label.text(), timeout=5000)  # its QR, read
     qtbot.wait(1200)                                 # the page stays: no second capture
     assert view.captures == 1
     assert "已拍摄" in view.state_label.text()

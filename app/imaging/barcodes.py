@@ -41,3 +41,9 @@ def read_barcodes(image: np.ndarray) -> list[Barcode]:
                                    try_rotate=False, try_invert=False, try_downscale=False)
     found.sort(key=lambda b: (b.position.top_left.y, b.position.top_left.x))
     return [Barcode(str(b.format), b.text) for b in found if b.valid]
+
+
+def barcodes_in_jpeg(jpeg: bytes) -> list[Barcode]:
+    """The barcodes on a stored page (read after the page is stored, off the capture's critical path)."""
+    grey = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_GRAYSCALE)
+    return [] if grey is None else read_barcodes(grey)

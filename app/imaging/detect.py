@@ -83,9 +83,10 @@ def _across_side(a: np.ndarray, b: np.ndarray, ts: np.ndarray, offsets: np.ndarr
     steps = np.concatenate([offsets - 0.5, offsets[-1:] + 0.5])
     pts = a + (b - a) * ts[:, None, None] + normal * steps[None, :, None]
     xs, ys = pts[..., 0].astype(np.float32), pts[..., 1].astype(np.float32)
-    values = cv2.remap(image, xs, ys, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE).astype(np.float32)
+    values = cv2.remap(image, xs, ys, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
     if values.ndim == 3:
-        values = values @ np.array([0.114, 0.587, 0.299], np.float32)     # BGR → luma
+        values = cv2.cvtColor(values, cv2.COLOR_BGR2GRAY)
+    values = values.astype(np.float32)
     inside = (xs[:, 1:] >= 0) & (xs[:, 1:] <= w - 1) & (ys[:, 1:] >= 0) & (ys[:, 1:] <= h - 1)
     return np.abs(np.diff(values, axis=1)) * inside
 

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import io
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import cv2
 import numpy as np
-from PIL import Image
 
 from app.imaging.barcodes import Barcode, read_barcodes
 from app.imaging.correct import deskew, warp_page
-from app.imaging.detect import WORK_SIDE, Detection, find_outline, refine_outline
+from app.imaging.detect import Detection, find_outline, refine_outline
 from app.imaging.encode import ImageError, decode_image, encode_jpeg, thumbnail
 from app.imaging.enhance import ColourMode, enhance_with_preview
 
@@ -52,10 +50,10 @@ _helpers: ThreadPoolExecutor | None = None
 
 
 def _helper_pool() -> ThreadPoolExecutor:
-    """Two threads that overlap the pipeline's independent steps (OpenCV and zxing release the GIL)."""
+    """A thread that reads barcodes while the page is enhanced and encoded (zxing releases the GIL)."""
     global _helpers
     if _helpers is None:
-        _helpers = ThreadPoolExecutor(2, thread_name_prefix="imaging")
+        _helpers = ThreadPoolExecutor(1, thread_name_prefix="barcodes")
     return _helpers
 
 
@@ -71,37 +69,8 @@ def process_still(image: np.ndarray, options: PageOptions = PageOptions(),
 
 
 def process_image_file(data: bytes, options: PageOptions = PageOptions()) -> ProcessedPage:
-    """An image file (JPEG, PNG, BMP, TIFF) through the same pipeline; ImageError when it is not one.
-
-    The outline is searched in a reduced decode on a helper thread while the full decode runs."""
-    search = None
-    if options.corners is None:
-        search = _helper_pool().submit(_outline_in_reduced, data, options.min_area_fraction)
-    image = decode_image(data)
-    outline = None
-    if search is not None:
-        found = search.result()
-        if found is not None:
-            reduced_width, detection = found
-            outline = detection.scaled(image.shape[1] / reduced_width)
-    return _finish(image, options, outline)
-
-
-def _outline_in_reduced(data: bytes, min_area_fraction: float) -> tuple[int, Detection | None] | None:
-    try:
-        with Image.open(io.BytesIO(data)) as probe:
-            width = max(probe.size)
-    except Exception:                       # not an image: the full decode reports it
-        return None
-    flag = next((f for r, f in _REDUCED if width / r >= WORK_SIDE), cv2.IMREAD_COLOR)
-    small = cv2.imdecode(np.frombuffer(data, np.uint8), flag)
-    if small is None:
-        return None
-    found = find_outline(small, min_area_fraction=min_area_fraction)
-    return None if found is None else (small.shape[1], found)
-
-
-_REDUCED = ((8, cv2.IMREAD_REDUCED_COLOR_8), (4, cv2.IMREAD_REDUCED_COLOR_4), (2, cv2.IMREAD_REDUCED_COLOR_2))
+    """An image file (JPEG, PNG, BMP, TIFF) through the same pipeline; ImageError when it is not one."""
+    return process_still(decode_image(data), options)
 
 
 def _finish(image: np.ndarray, options: PageOptions, outline: Detection | None) -> ProcessedPage:
@@ -119,8 +88,11 @@ def _finish(image: np.ndarray, options: PageOptions, outline: Detection | None) 
     else:
         corners = None
         page, skew = deskew(image) if options.straighten else (image, 0.0)
-    barcodes = _helper_pool().submit(read_barcodes, page) if options.find_barcodes else None
-    page, small = enhance_with_preview(page, options.mode)
+    barcodes = None
+    if options.find_barcodes:           # on a copy of its own: the page is whitened in place meanwhile
+        grey = page if page.ndim == 2 else cv2.cvtColor(page, cv2.COLOR_BGR2GRAY)
+        barcodes = _helper_pool().submit(read_barcodes, grey if grey is not page else grey.copy())
+    page, small = enhance_with_preview(page, options.mode, in_place=page is not image)
     jpeg = encode_jpeg(page, options.quality)
     thumb = encode_jpeg(thumbnail(small, options.thumbnail_side), 80)
     h, w = page.shape[:2]

@@ -19,6 +19,7 @@ import numpy as np
 
 from app.devices.errors import DeviceError, DeviceUnavailable
 from app.domain.accounts import Clerk
+from app.imaging.barcodes import Barcode, barcodes_in_jpeg
 from app.imaging.detect import Detection, find_outline
 from app.imaging.enhance import ColourMode
 from app.imaging.motion import AutoCapture, CaptureState
@@ -57,6 +58,7 @@ class CaptureListeners:
     on_page: Callable[[CapturedPage], None] = lambda p: None
     on_error: Callable[[str], None] = lambda m: None
     on_status: Callable[[str, bool], None] = lambda text, connected: None   # camera status
+    on_barcodes: Callable[[str, tuple[Barcode, ...]], None] = lambda code, barcodes: None   # after on_page
 
 
 class CaptureSession:
@@ -188,7 +190,7 @@ class CaptureSession:
             self.last_still = still
             if outline is not None and self.last_preview_size:
                 outline = outline.scaled(still.shape[1] / self.last_preview_size[0])
-            options = self.options
+            options = replace(self.options, find_barcodes=False)     # read once the page is stored
             if self.id_copy:
                 options = PageOptions(mode=options.mode, quality=options.quality, require_page=True,
                                       find_barcodes=False, min_area_fraction=0.02)
@@ -197,6 +199,14 @@ class CaptureSession:
             return self.workers.db.submit(self._store, app, code, page).result()
         finally:
             self._busy.release()
+
+    def _read_barcodes(self, code: str, jpeg: bytes) -> None:
+        try:
+            found = tuple(barcodes_in_jpeg(jpeg))
+        except Exception:                         # a page is never lost over its barcodes
+            log.exception("barcode search failed")
+            return
+        self.listeners.on_barcodes(code, found)
 
     def _store(self, app: Application, code: str, page: ProcessedPage) -> CapturedPage | None:
         if self.id_copy:
@@ -222,6 +232,11 @@ class CaptureSession:
         result = future.result()
         if result is not None:
             self.listeners.on_page(result)
+            if not result.side and self.options.find_barcodes:
+                try:
+                    self.workers.cpu.submit(self._read_barcodes, result.code, result.page.jpeg)
+                except RuntimeError:              # workers shut down: the window is closing
+                    pass
 
     def redo_with_corners(self, corners: list[list[float]], index: int) -> CapturedPage:
         """Reprocess the last still with corners the clerk placed, replacing page `index` (blocking)."""

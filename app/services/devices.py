@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import logging
 import threading
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from app.devices.camera.sample_documents import id_card_sides
+from app.devices.camera.sample_documents import SampleDocument, id_card_sides
 from app.devices.errors import DeviceError
 from app.devices.idcard.base import PHOTO_UNAVAILABLE, CardRead, PhotoDecoder, photo_of
 from app.devices.idcard.text_block import nationality_label
@@ -214,8 +215,9 @@ class DeviceService:
     def place_simulated_document(self, title: str, *, settled: bool = False) -> None:
         """Lay a sample document under the simulated camera (`settled`: already lying still)."""
         place = getattr(self.camera, "place", None)
-        if place:
-            place(title, settled=settled)
+        if place:   # with the verification QR an electronic certificate carries
+            place(SampleDocument(title, qr=f"https://zzfw.example.gov.cn/v/{zlib.crc32(title.encode()):08x}"),
+                  settled=settled)
 
     def place_simulated_id_card(self, side: str) -> None:
         """Lay the front or back of a sample ID card under the simulated camera."""

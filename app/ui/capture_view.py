@@ -82,6 +82,7 @@ class CaptureDialog(QDialog):
     page_ready = Signal(object)
     failed = Signal(str)
     status_changed = Signal(str, bool)
+    barcodes_found = Signal(str, object)
     pages_changed = Signal()
 
     def __init__(self, desk: Desk, clerk: Clerk, ops: Operations, parent=None):
@@ -96,11 +97,12 @@ class CaptureDialog(QDialog):
         self.editor: CornerEditor | None = None
         self.session = desk.capture_session(clerk, CaptureListeners(
             on_preview=self.preview_ready.emit, on_page=self.page_ready.emit, on_error=self.failed.emit,
-            on_status=self.status_changed.emit))
+            on_status=self.status_changed.emit, on_barcodes=self.barcodes_found.emit))
         self.preview_ready.connect(self._on_preview)
         self.page_ready.connect(self._on_page)
         self.failed.connect(self._on_failed)
         self.status_changed.connect(self._on_status)
+        self.barcodes_found.connect(self._on_barcodes)
         self._build()
 
     # --- layout ---------------------------------------------------------------------------------
@@ -258,10 +260,16 @@ class CaptureDialog(QDialog):
             self.state_label.setText("正面已拍摄，请将身份证翻到反面")
             return
         self.pages = captured.pages
-        barcodes = captured.page.barcodes
-        self.barcode_label.setText("识别到条码：" + "；".join(b.text for b in barcodes) if barcodes else "")
+        self._show_barcodes(captured.page.barcodes)
         self._load_pages()
         self.pages_changed.emit()
+
+    def _on_barcodes(self, code: str, barcodes) -> None:
+        if code == self.code:
+            self._show_barcodes(barcodes)
+
+    def _show_barcodes(self, barcodes) -> None:
+        self.barcode_label.setText("识别到条码：" + "；".join(b.text for b in barcodes) if barcodes else "")
 
     def _on_failed(self, message: str) -> None:
         self.state_label.setText(message)
