@@ -45,10 +45,10 @@ def _catalog_list(as_json: bool) -> int:
     from app.config.paths import resources_dir
     from app.domain.errors import CatalogError
     from app.services.catalog import CatalogService
-    from app.store.catalog_files import load_catalog
+    from app.store.catalog_files import load_catalog, load_pinyin_initials
 
     try:
-        service = CatalogService(load_catalog(resources_dir() / "catalog"))
+        service = CatalogService(load_catalog(resources_dir() / "catalog"), load_pinyin_initials(resources_dir()))
     except CatalogError as e:
         print(f"事项目录有误：{e}", file=sys.stderr)
         return 2
@@ -120,8 +120,9 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_demo_command(args.out, args.cases)
     from app.main import build_desk
-    from app.ui.application import run_gui
+    from app.ui.application import ensure_qapplication, run_gui
 
+    ensure_qapplication()            # before the devices: the camera driver lives on the Qt main thread
     desk = build_desk(profile)
     try:
         otp = desk.accounts.ensure_first_admin() if profile is Profile.TRAINING else None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import logging
 import sys
 from collections.abc import Mapping
@@ -15,6 +16,7 @@ from app.devices.errors import DeviceError
 from app.documents.fonts import FontNotFound, ensure_cjk_font
 from app.domain.calendar import WorkingDayCalendar
 from app.logging_setup import configure_logging
+from app.memory import return_large_buffers
 from app.services.accounts import AccountService
 from app.services.cases import CaseQueryService
 from app.services.catalog import CatalogService
@@ -26,7 +28,7 @@ from app.services.materials import MaterialPagesService
 from app.services.queue import QueueService
 from app.services.receipts import Centre, ReceiptService
 from app.services.workers import Workers
-from app.store.catalog_files import load_catalog
+from app.store.catalog_files import load_catalog, load_pinyin_initials
 from app.store.database import open_store
 
 log = logging.getLogger(__name__)
@@ -41,6 +43,7 @@ def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settin
     paths = resolve_paths(profile, env).ensure()
     settings = settings or Settings.load(paths.settings)
     configure_logging(paths.logs)
+    return_large_buffers()
     i18n.install(settings.language, paths.resources)
     warnings: list[str] = []
 
@@ -78,12 +81,16 @@ def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settin
     accounts = AccountService(store.clerks, clock, password_hasher)
     intake = IntakeService(store, catalog, calendar, clock, settings.workstation_prefix, settings.defer_days)
     centre = Centre(settings.centre_name, settings.centre_address, settings.centre_phone, settings.window_name)
-    return Desk(
+    desk = Desk(
         profile=profile, paths=paths, settings=settings, clock=clock, store=store, workers=Workers(),
-        accounts=accounts, catalog=CatalogService(catalog),
+        accounts=accounts, catalog=CatalogService(catalog, load_pinyin_initials(paths.resources)),
         queue=QueueService(store.tickets, settings.ticket_prefix, settings.window_name, clock),
         intake=intake,
         receipts=ReceiptService(centre, font, profile is Profile.TRAINING, intake, devices, clock),
         cases=CaseQueryService(store, clock), devices=devices,
         materials=MaterialPagesService(store, intake, font_file, settings.jpeg_quality), startup_warnings=warnings,
     )
+    # What start-up created lives as long as the process: keep it out of the cyclic collector's full
+    # passes, which otherwise scan it all and hold every thread (the GUI's too) for tens of ms.
+    gc.freeze()
+    return desk

@@ -45,6 +45,8 @@ install_python_packages() {
   fi
   if [ ! -f "$stamp" ]; then
     .venv/bin/python -m pip install -q --upgrade pip
+    # QtPdf moved back into PySide6-Addons with the pinned PySide6; a separate wheel would clash with it.
+    .venv/bin/python -m pip uninstall -q -y PySide6-Pdf 2>/dev/null || true
     .venv/bin/python -m pip install -q -e ".[dev]"
     rm -f .venv/.installed-*
     touch "$stamp"

@@ -232,3 +232,15 @@ def test_replaying_the_events_rebuilds_the_same_case():
     assert [e.seq for e in events] == list(range(1, len(events) + 1))
     assert Case.replay(events).snapshot() == case.snapshot()
     assert Case.replay([type(e).from_dict(e.to_dict()) for e in events]).snapshot() == case.snapshot()
+
+
+def test_pinyin_initials_cover_every_reading_of_a_character():
+    from app.config.paths import resources_dir
+    from app.store.catalog_files import load_pinyin_initials
+
+    pinyin = load_pinyin_initials(resources_dir())
+    assert pinyin.variants("社会保障卡")[0] == "shbzk"                    # the common readings first
+    assert "bslrcsbjjsl" in pinyin.variants("百岁老人长寿保健金申领")      # 长 read cháng here
+    assert "ydjyba" in pinyin.variants("异地就医备案")
+    assert pinyin.variants("少儿医保")[0].startswith("s") and "1号" not in pinyin.variants("1号窗口")
+    assert len(pinyin.variants("长行长行长行长行长行")) == 16             # bounded

@@ -52,12 +52,15 @@ def _paper(small: np.ndarray) -> np.ndarray:
 
 
 _scratch = threading.local()
+SCRATCH_LIMIT = 8 << 20        # bytes; a flattened A4 page from a 5 MP camera is about 4 MB
 
 
 def _surface(shape: tuple[int, ...]) -> np.ndarray:
     """A reusable buffer of `shape` for the enlarged paper surface, one per thread: fresh multi-megabyte
     allocations cost more in page faults than the resize that fills them."""
     size = int(np.prod(shape))
+    if size > SCRATCH_LIMIT:                     # a whole 5 MP frame: not worth keeping per thread
+        return np.empty(shape, np.uint8)
     buffer = getattr(_scratch, "buffer", None)
     if buffer is None or buffer.size < size:
         buffer = _scratch.buffer = np.empty(size, np.uint8)

@@ -13,6 +13,7 @@ from app.imaging.correct import deskew, warp_page
 from app.imaging.detect import Detection, find_outline, refine_outline
 from app.imaging.encode import ImageError, decode_image, encode_jpeg, thumbnail
 from app.imaging.enhance import ColourMode, enhance_with_preview
+from app.threads import lower_priority
 
 
 class NoPageFound(ImageError):
@@ -53,7 +54,7 @@ def _helper_pool() -> ThreadPoolExecutor:
     """A thread that reads barcodes while the page is enhanced and encoded (zxing releases the GIL)."""
     global _helpers
     if _helpers is None:
-        _helpers = ThreadPoolExecutor(1, thread_name_prefix="barcodes")
+        _helpers = ThreadPoolExecutor(1, thread_name_prefix="barcodes", initializer=lower_priority)
     return _helpers
 
 

@@ -21,6 +21,7 @@ from app.devices.errors import DeviceError, DeviceUnavailable
 from app.domain.accounts import Clerk
 from app.imaging.barcodes import Barcode, barcodes_in_jpeg
 from app.imaging.detect import Detection, find_outline
+from app.imaging.encode import decode_image, encode_jpeg
 from app.imaging.enhance import ColourMode
 from app.imaging.motion import AutoCapture, CaptureState
 from app.imaging.pipeline import PageOptions, ProcessedPage, process_still
@@ -32,6 +33,7 @@ from app.services.workers import Workers
 log = logging.getLogger(__name__)
 
 RECONNECT_SECONDS = 1.0
+STILL_QUALITY = 92           # the kept still: enough to re-cut the page from it
 
 
 @dataclass(frozen=True)
@@ -78,7 +80,7 @@ class CaptureSession:
         self._running = False
         self._connected = False
         self._reconnect: threading.Timer | None = None
-        self.last_still: np.ndarray | None = None      # for manual corner adjustment
+        self._last_still: bytes | None = None          # JPEG of the last still, for manual corner adjustment
         self.last_corners: list[list[float]] | None = None
         self.last_preview_size: tuple[int, int] | None = None
 
@@ -187,7 +189,6 @@ class CaptureSession:
     def _take(self, app: Application, code: str, outline: Detection | None) -> CapturedPage | None:
         try:
             still = self.camera.capture_still()
-            self.last_still = still
             if outline is not None and self.last_preview_size:
                 outline = outline.scaled(still.shape[1] / self.last_preview_size[0])
             options = replace(self.options, find_barcodes=False)     # read once the page is stored
@@ -196,6 +197,7 @@ class CaptureSession:
                                       find_barcodes=False, min_area_fraction=0.02)
             page = self.workers.cpu.submit(process_still, still, options, outline).result()
             self.last_corners = page.corners
+            self.workers.cpu.submit(self._keep_still, still)
             return self.workers.db.submit(self._store, app, code, page).result()
         finally:
             self._busy.release()
@@ -207,6 +209,15 @@ class CaptureSession:
             log.exception("barcode search failed")
             return
         self.listeners.on_barcodes(code, found)
+
+    def _keep_still(self, still: np.ndarray) -> None:
+        """Keep the last still compressed (a 5 MP frame is 15 MB as pixels, about 1.5 MB as JPEG)."""
+        self._last_still = encode_jpeg(still, STILL_QUALITY)
+
+    def last_still(self) -> np.ndarray | None:
+        """The last still as pixels (decoding takes a moment: call from a worker)."""
+        data = self._last_still
+        return None if data is None else decode_image(data)
 
     def _store(self, app: Application, code: str, page: ProcessedPage) -> CapturedPage | None:
         if self.id_copy:
@@ -240,11 +251,12 @@ class CaptureSession:
 
     def redo_with_corners(self, corners: list[list[float]], index: int) -> CapturedPage:
         """Reprocess the last still with corners the clerk placed, replacing page `index` (blocking)."""
-        if self.last_still is None or self.app is None or self.code is None:
+        still = self.last_still()
+        if still is None or self.app is None or self.code is None:
             raise DeviceUnavailable("没有可调整的拍摄画面")
         options = PageOptions(mode=self.options.mode, quality=self.options.quality,
                               corners=tuple(map(tuple, corners)), find_barcodes=self.options.find_barcodes)
-        page = process_still(self.last_still, options)
+        page = process_still(still, options)
         return CapturedPage(self.code, self.pages.replace(self.app, self.code, index, page.jpeg, self.clerk), page)
 
     def import_file(self, data: bytes) -> CapturedPage:

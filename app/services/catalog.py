@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from pypinyin import Style, lazy_pinyin
-
 from app.domain.catalog import Catalog, ServiceItem, merge_fields, merge_materials
+from app.domain.pinyin import PinyinInitials
 
 
 @dataclass(frozen=True)
@@ -19,13 +18,13 @@ class CatalogChoice:
     search_text: str
 
 
-def initials(text: str) -> str:
-    return "".join(p[0] for p in lazy_pinyin(text, style=Style.FIRST_LETTER, errors="ignore") if p).lower()
-
-
 class CatalogService:
-    def __init__(self, catalog: Catalog):
+    def __init__(self, catalog: Catalog, pinyin: PinyinInitials):
         self.catalog = catalog
+
+        def initials(text: str) -> str:
+            return " ".join(pinyin.variants(text))
+
         self.choices: list[CatalogChoice] = []
         for b in catalog.bundles.values():
             names = "、".join(catalog.item(c).name for c in b.item_codes)

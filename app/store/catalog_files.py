@@ -7,6 +7,7 @@ from pathlib import Path
 
 from app.domain.catalog import Catalog, parse_catalog
 from app.domain.errors import CatalogError
+from app.domain.pinyin import PinyinInitials
 
 
 def load_catalog(directory: Path) -> Catalog:
@@ -21,3 +22,8 @@ def load_catalog(directory: Path) -> Catalog:
         except (OSError, UnicodeDecodeError) as e:
             raise CatalogError(f"目录文件 {path.name} 无法读取：{e}") from e
     return parse_catalog(documents)
+
+
+def load_pinyin_initials(resources: Path) -> PinyinInitials:
+    """The character → pinyin initials table shipped in resources (scripts/make_pinyin_initials.py)."""
+    return PinyinInitials.parse((resources / "pinyin_initials.txt").read_text(encoding="utf-8"))

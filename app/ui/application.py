@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import sys
 
 from PySide6.QtWidgets import QApplication
@@ -35,6 +36,7 @@ def run_gui(desk: Desk, one_time_password: str | None = None) -> int:
         return 0
     window = MainWindow(desk, login.clerk)
     window.show()
+    gc.freeze()                      # the window lives as long as the process (see app.main)
     closed = asyncio.Event()
     qt_app.aboutToQuit.connect(closed.set)
     with loop:

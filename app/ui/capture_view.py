@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
-from PySide6.QtCore import QPointF, QSize, Qt, QTimer, Signal
+from PySide6.QtCore import QPointF, QRect, QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import (
     QApplication,
@@ -35,10 +35,10 @@ _MODES = (("colour", "彩色"), ("grey", "灰度"), ("bw", "黑白"), ("original
 _OUTLINE = {"steady": "#27ae60", "capture": "#27ae60", "settling": "#f39c12", "done": "#2980b9"}
 
 
-def to_pixmap(frame: np.ndarray) -> QPixmap:
+def to_image(frame: np.ndarray) -> QImage:
+    """A BGR frame as an image in the format the screen paints fastest (callable from any thread)."""
     h, w = frame.shape[:2]
-    image = QImage(frame.data, w, h, frame.strides[0], QImage.Format_BGR888)
-    return QPixmap.fromImage(image.copy())
+    return QImage(frame.data, w, h, frame.strides[0], QImage.Format_BGR888).convertToFormat(QImage.Format_RGB32)
 
 
 class PreviewLabel(QLabel):
@@ -51,24 +51,25 @@ class PreviewLabel(QLabel):
         self.setStyleSheet("background:#222;color:#ddd")
         self.setText("正在连接高拍仪…")
         self.preview: Preview | None = None
+        self.image: QImage | None = None
         self.flash = False
 
-    def show_preview(self, preview: Preview) -> None:
-        self.preview = preview
+    def show_preview(self, preview: Preview, image: QImage) -> None:
+        self.preview, self.image = preview, image
         self.update()
 
     def paintEvent(self, event) -> None:
-        if self.preview is None:
+        if self.preview is None or self.image is None:
             super().paintEvent(event)
             return
         painter = QPainter(self)
         painter.fillRect(self.rect(), QColor("#222"))
-        pixmap = to_pixmap(self.preview.frame)
-        scaled = pixmap.size().scaled(self.size(), Qt.KeepAspectRatio)
+        image = self.image
+        scaled = image.size().scaled(self.size(), Qt.KeepAspectRatio)
         x, y = (self.width() - scaled.width()) // 2, (self.height() - scaled.height()) // 2
-        painter.drawPixmap(x, y, scaled.width(), scaled.height(), pixmap)
+        painter.drawImage(QRect(x, y, scaled.width(), scaled.height()), image)
         if self.preview.outline:
-            factor = scaled.width() / pixmap.width()
+            factor = scaled.width() / image.width()
             pen = QPen(QColor(_OUTLINE.get(self.preview.state.value, "#f39c12")), 3)
             painter.setPen(pen)
             painter.drawPolygon(QPolygonF([QPointF(x + px * factor, y + py * factor) for px, py in self.preview.outline]))
@@ -95,8 +96,9 @@ class CaptureDialog(QDialog):
         self.pages: list[str] = []
         self.captures = 0            # stills stored while this view was open
         self.editor: CornerEditor | None = None
+        self._icons: dict[str, QIcon] = {}      # page hash → its thumbnail, for every page shown
         self.session = desk.capture_session(clerk, CaptureListeners(
-            on_preview=self.preview_ready.emit, on_page=self.page_ready.emit, on_error=self.failed.emit,
+            on_preview=lambda p: self.preview_ready.emit((p, to_image(p.frame))), on_page=self.page_ready.emit, on_error=self.failed.emit,
             on_status=self.status_changed.emit, on_barcodes=self.barcodes_found.emit))
         self.preview_ready.connect(self._on_preview)
         self.page_ready.connect(self._on_page)
@@ -246,8 +248,9 @@ class CaptureDialog(QDialog):
 
     # --- session events (GUI thread) ------------------------------------------------------------
 
-    def _on_preview(self, preview: Preview) -> None:
-        self.preview.show_preview(preview)
+    def _on_preview(self, shown: tuple[Preview, QImage]) -> None:
+        preview, image = shown
+        self.preview.show_preview(preview, image)
         side = self.session.id_copy_side
         text = {"front": "身份证复印件：请放身份证正面", "back": "身份证复印件：请翻到反面"}.get(side, "")
         self.state_label.setText(text + ("　" if text else "") + preview.state.label)
@@ -306,9 +309,18 @@ class CaptureDialog(QDialog):
     def _load_pages(self) -> None:
         app, code = self.app, self.code
         hashes = app.attachments_of(code)
+        known = set(self._icons)
+        size = self.thumbs.iconSize()
 
-        def thumbs():
-            return [(h, self.desk.materials.thumbnail(h)) for h in hashes]
+        def thumbs():     # decoded and scaled here, so the GUI thread only wraps new images
+            out = []
+            for h in hashes:
+                image = None
+                if h not in known:
+                    image = QImage.fromData(self.desk.materials.thumbnail(h)).scaled(
+                        size, Qt.KeepAspectRatio, Qt.SmoothTransformation)
+                out.append((h, image))
+            return out
 
         self.ops.run(self.desk.workers.db, thumbs, on_success=self._show_thumbs)
         grade = app.grade_of(code)
@@ -316,13 +328,22 @@ class CaptureDialog(QDialog):
 
     def _show_thumbs(self, thumbs) -> None:
         self.pages = [h for h, _ in thumbs]
-        self.thumbs.clear()
-        for i, (h, jpeg) in enumerate(thumbs):
-            pixmap = QPixmap()
-            pixmap.loadFromData(jpeg)
-            item = QListWidgetItem(QIcon(pixmap), f"第{i + 1}页")
-            item.setData(Qt.UserRole, h)
-            self.thumbs.addItem(item)
+        for h, image in thumbs:
+            if image is not None:
+                self._icons[h] = QIcon(QPixmap.fromImage(image))
+        self._icons = {h: self._icons[h] for h in self.pages if h in self._icons}
+        for i, h in enumerate(self.pages):           # changed in place: a long list is not laid out anew
+            item = self.thumbs.item(i)
+            if item is None:
+                item = QListWidgetItem(f"第{i + 1}页")
+                self.thumbs.addItem(item)
+            if item.data(Qt.UserRole) != h:
+                item.setIcon(self._icons.get(h, QIcon()))
+                item.setData(Qt.UserRole, h)
+            if item.text() != f"第{i + 1}页":            # after a drag the items carry other numbers
+                item.setText(f"第{i + 1}页")
+        while self.thumbs.count() > len(self.pages):
+            self.thumbs.takeItem(self.thumbs.count() - 1)
         if thumbs:
             self.thumbs.setCurrentRow(len(thumbs) - 1)
 
@@ -410,8 +431,14 @@ class CaptureDialog(QDialog):
 
     def _adjust_corners(self) -> None:
         index = self.selected_index()
-        still = self.session.last_still
-        if index is None or still is None:
+        if index is None:
+            self.state_label.setText("请先选中要调整的页面")
+            return
+        self.ops.run(self.desk.workers.cpu, self.session.last_still,
+                     on_success=lambda still: self._edit_corners(still, index))
+
+    def _edit_corners(self, still, index: int) -> None:
+        if still is None:
             self.state_label.setText("只能调整本次刚拍摄的画面")
             return
         editor = CornerEditor(still, self.session.last_corners or None, self)

@@ -52,6 +52,8 @@ class Operations(QObject):
 
         def finish(result, error):
             release()
+            relay.done.disconnect(finish)   # the connection and the closure hold each other: break it
+            relay.deleteLater()
             try:
                 if error is None:
                     if on_success:

@@ -41,6 +41,7 @@ from app.devices.camera.formats import StreamFormat, choose_format
 from app.devices.camera.frames import frame_to_bgr, preview_bgr
 from app.devices.camera.qt_devices import CameraInfo, list_cameras, pick_camera, stream_format
 from app.devices.errors import CaptureError, DeviceUnavailable
+from app.threads import lower_priority
 
 log = logging.getLogger(__name__)
 
@@ -349,6 +350,7 @@ class QtCamera:
 
     def _run_preview(self, stop: threading.Event, on_frame: FrameSink, on_error: ErrorSink) -> None:
         seen = 0
+        lower_priority()
         while not stop.is_set():
             with self._frames:
                 while self._sequence == seen and self._lost is None and not stop.is_set():

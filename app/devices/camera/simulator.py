@@ -19,6 +19,7 @@ from app.devices.camera.base import ErrorSink, FrameSink
 from app.devices.camera.sample_documents import SampleDocument
 from app.devices.camera.scene import Scene, random_scene, render
 from app.devices.errors import DeviceUnavailable
+from app.threads import lower_priority
 
 log = logging.getLogger(__name__)
 
@@ -110,6 +111,7 @@ class SimulatedCamera:
 
         def run() -> None:
             interval = 1.0 / self.fps
+            lower_priority()
             while not stop.is_set():
                 started = time.monotonic()
                 if not self._plugged:
