@@ -104,7 +104,7 @@ def test_camera_unplugged_mid_capture_says_so_and_loses_nothing(qtbot, window, d
     desk.devices.camera.unplug()
     view.capture_now()
     qtbot.waitUntil(lambda: "断开" in view.camera_label.text(), timeout=5000)
-    qtbot.waitUntil(lambda: "断开" in view.state_label.text(), timeout=5000)
+    qtbot.waitUntil(lambda: "断开" in view.message_label.text(), timeout=5000)
     settle(qtbot, window)
     assert app.attachments_of(code) == []
     assert len(desk.store.cases.events(app.primary.id)) == events_before
@@ -147,4 +147,40 @@ def test_pages_reorder_rotate_delete_verify_and_export(qtbot, window, desk, tmp_
     view.export_pdf_to(out)
     settle(qtbot, window)
     assert out.read_bytes().startswith(b"%PDF") and out.read_bytes().count(b"/DCTDecode") == 2
+    panel.close_capture()
+
+
+def drag(qtbot, canvas, index, to):
+    """Drag corner handle `index` of the corner editor to `to` (still pixels)."""
+    src = canvas._screen(canvas.points[index]).toPoint()
+    dst = canvas._screen(to).toPoint()
+    qtbot.mousePress(canvas, Qt.LeftButton, pos=src)
+    qtbot.mouseMove(canvas, pos=dst)
+    qtbot.mouseRelease(canvas, Qt.LeftButton, pos=dst)
+
+
+def test_corners_placed_by_hand_recut_the_page_in_place(qtbot, window, desk):
+    panel, app, code, view = capture_first_scanned_material(qtbot, window)
+    lay_down(qtbot, view, view.sim_place, 0)
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: view.thumbs.count() == 1, timeout=5000)
+    first = app.attachments_of(code)[0]
+    view.thumbs.setCurrentRow(0)
+    click(qtbot, window, view.corners_button)
+    qtbot.waitUntil(lambda: view.editor is not None and view.editor.isVisible(), timeout=5000)
+    canvas = view.editor.canvas
+    tl, tr, br, bl = (list(p) for p in view.session.last_corners)
+    assert [list(p) for p in canvas.points] == [tl, tr, br, bl]       # starts from the detected outline
+    # Only the top half of the sheet: the lower corners go to the middle of the sides.
+    drag(qtbot, canvas, 3, [(tl[0] + bl[0]) / 2, (tl[1] + bl[1]) / 2])
+    drag(qtbot, canvas, 2, [(tr[0] + br[0]) / 2, (tr[1] + br[1]) / 2])
+    assert canvas.points[2][1] < br[1] - 100 and canvas.points[3][1] < bl[1] - 100
+    view.editor.accept()
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: "重新裁切" in view.message_label.text(), timeout=5000)
+    pages = app.attachments_of(code)
+    assert len(pages) == 1 and pages[0] != first                      # replaced, not added
+    old, new = (decode_image(desk.store.attachments.get(h)) for h in (first, pages[0]))
+    assert new.shape[1] == pytest.approx(old.shape[1], rel=0.03)      # same width
+    assert new.shape[0] == pytest.approx(old.shape[0] / 2, rel=0.06)  # half the height
     panel.close_capture()

@@ -127,6 +127,13 @@ class CaptureDialog(QDialog):
         row.addWidget(self.state_label, 1)
         row.addWidget(self.progress)
         left.addLayout(row)
+        self.message_label = QLabel("")             # what an action did, kept a few seconds
+        self.message_label.setObjectName("capture_message")
+        self.message_label.setWordWrap(True)
+        left.addWidget(self.message_label)
+        self._message_timer = QTimer(self)
+        self._message_timer.setSingleShot(True)
+        self._message_timer.timeout.connect(lambda: self.message_label.setText(""))
         camera_row = QHBoxLayout()
         self.camera_label = QLabel("高拍仪：连接中…")
         camera_row.addWidget(self.camera_label, 1)
@@ -260,7 +267,7 @@ class CaptureDialog(QDialog):
         self.captures += 1
         self._cue()
         if captured.side == "front":
-            self.state_label.setText("正面已拍摄，请将身份证翻到反面")
+            self.say("正面已拍摄，请将身份证翻到反面")
             return
         self.pages = captured.pages
         self._show_barcodes(captured.page.barcodes)
@@ -275,9 +282,13 @@ class CaptureDialog(QDialog):
         self.barcode_label.setText("识别到条码：" + "；".join(b.text for b in barcodes) if barcodes else "")
 
     def _on_failed(self, message: str) -> None:
-        self.state_label.setText(message)
-        self.state_label.setStyleSheet("color:#c0392b")
-        QTimer.singleShot(4000, self.state_label, lambda: self.state_label.setStyleSheet(""))
+        self.say(message, error=True)
+
+    def say(self, text: str, *, error: bool = False) -> None:
+        """Tell the clerk what happened (errors in red); the message stays until replaced or for 6 s."""
+        self.message_label.setText(text)
+        self.message_label.setStyleSheet("color:#c0392b" if error else "color:#1e6b3a")
+        self._message_timer.start(6000)
 
     def _on_status(self, text: str, connected: bool) -> None:
         self.camera_label.setText(f"高拍仪：{text}")
@@ -355,7 +366,7 @@ class CaptureDialog(QDialog):
         def done(_):
             self._load_pages()
             self.pages_changed.emit()
-            self.state_label.setText(text)
+            self.say(text)
 
         self.ops.run(self.desk.workers.db, work, on_success=done)
 
@@ -391,7 +402,7 @@ class CaptureDialog(QDialog):
         index = self.selected_index()
         if index is not None:
             self.session.recapture(index)
-            self.state_label.setText(f"请放好第{index + 1}页，下一次拍摄将替换它")
+            self.say(f"请放好第{index + 1}页，下一次拍摄将替换它")
 
     def _verify(self) -> None:
         today = self.desk.clock().date()
@@ -415,7 +426,7 @@ class CaptureDialog(QDialog):
     def export_pdf_to(self, path: Path) -> None:
         app, code = self.app, self.code
         self.ops.run(self.desk.workers.db, lambda: path.write_bytes(self.desk.materials.pdf(app, code)),
-                     on_success=lambda _: self.state_label.setText(f"已导出：{path.name}"))
+                     on_success=lambda _: self.say(f"已导出：{path.name}"))
 
     def _import(self) -> None:
         path, _ = QFileDialog.getOpenFileName(self, "从文件导入", str(Path.home()),
@@ -432,14 +443,14 @@ class CaptureDialog(QDialog):
     def _adjust_corners(self) -> None:
         index = self.selected_index()
         if index is None:
-            self.state_label.setText("请先选中要调整的页面")
+            self.say("请先选中要调整的页面")
             return
         self.ops.run(self.desk.workers.cpu, self.session.last_still,
                      on_success=lambda still: self._edit_corners(still, index))
 
     def _edit_corners(self, still, index: int) -> None:
         if still is None:
-            self.state_label.setText("只能调整本次刚拍摄的画面")
+            self.say("只能调整本次刚拍摄的画面")
             return
         editor = CornerEditor(still, self.session.last_corners or None, self)
         self.editor = editor
@@ -448,7 +459,7 @@ class CaptureDialog(QDialog):
             corners = editor.corners()
             self.ops.run(self.desk.workers.cpu, lambda: self.session.redo_with_corners(corners, index),
                          on_success=lambda captured: (self._on_page(captured),
-                                                      self.state_label.setText("已按调整后的边角重新裁切")))
+                                                      self.say("已按调整后的边角重新裁切")))
 
         editor.accepted.connect(apply)
         editor.open()
@@ -457,7 +468,7 @@ class CaptureDialog(QDialog):
 
     def capture_now(self) -> None:
         if not self.session.capture():
-            self.state_label.setText("正在拍摄上一页，请稍候")
+            self.say("正在拍摄上一页，请稍候")
 
     def _set_auto(self, on: bool) -> None:
         self.session.auto.enabled = on
