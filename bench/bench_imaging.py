@@ -64,7 +64,7 @@ def timed(fn, items, runs: int) -> list[float]:
 
 def main() -> int:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--runs", type=int, default=9)
     parser.add_argument("--frames", type=int, default=8)
     args = parser.parse_args()
     stills, outlines = frames(args.frames)
@@ -83,11 +83,19 @@ def main() -> int:
     baseline(stills[0])
     base, capture, file_path, codes = [], [], [], []
     pages = {d: process_still(decode_image(d), options, preview_outline[d]).jpeg for d in stills}
-    for _ in range(args.runs):                 # interleaved, so all see the same machine state
-        base += timed(baseline, stills, 1)
-        capture += timed(lambda d: process_still(decode_image(d), options, preview_outline[d]), stills, 1)
+    paired: dict[bytes, tuple[list[float], list[float]]] = {d: ([], []) for d in stills}
+    for _ in range(args.runs):                 # each frame through both, back to back: the same machine state
+        for d in stills:
+            b_time, c_time = timed(baseline, [d], 1)[0], timed(
+                lambda d: process_still(decode_image(d), options, preview_outline[d]), [d], 1)[0]
+            paired[d][0].append(b_time)
+            paired[d][1].append(c_time)
+            base.append(b_time)
+            capture.append(c_time)
         codes += timed(lambda d: barcodes_in_jpeg(pages[d]), stills, 1)
         file_path += timed(lambda d: process_image_file(d, PageOptions()), stills, 1)
+    # the ratio of each frame's medians, then the median over the frames (pages differ in size)
+    ratio = statistics.median(statistics.median(c) / statistics.median(b) for b, c in paired.values())
     decoded = [cv2.imdecode(np.frombuffer(d, np.uint8), cv2.IMREAD_COLOR) for d in stills]
     preview_outline_of = {id(im): o for im, o in zip(decoded, outlines, strict=True)}
     latency = timed(lambda im: process_still(im, options, preview_outline_of[id(im)]), decoded, args.runs)
@@ -97,9 +105,8 @@ def main() -> int:
     print(f"frames: {len(stills)} × {SIZE[0]}×{SIZE[1]} JPEG (mean {sum(map(len, stills)) / len(stills) / 1024:.0f} KB), "
           f"{args.runs} runs, OpenCV threads {cv2.getNumThreads()}")
     print(f"baseline (decode + warp + encode): median {b:.1f} ms")
-    ratio = c / b
-    print(f"capture pipeline (decode + refine outline + warp + whiten + encode + thumbnail): median {c:.1f} ms "
-          f"= {ratio:.2f}× baseline (target ≤ {TARGET_RATIO}×) {'OK' if ratio <= TARGET_RATIO else 'OVER'}")
+    print(f"capture pipeline (decode + refine outline + warp + whiten + encode + thumbnail): median {c:.1f} ms; "
+          f"per frame {ratio:.2f}× its baseline (target ≤ {TARGET_RATIO}×) {'OK' if ratio <= TARGET_RATIO else 'OVER'}")
     print(f"barcode search on the stored page (after it is stored): median {statistics.median(codes) * 1000:.1f} ms; "
           f"QR codes read: {found}/{len(stills)}")
     print(f"image file (decode + page search + the above + barcodes in the same call): median {f:.1f} ms "

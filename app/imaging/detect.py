@@ -184,7 +184,7 @@ def refine_outline(image: np.ndarray, found: Detection) -> Detection:
     """The outline's sides fitted to the edges of the full image; corners in `image` pixels."""
     quad = found.corners
     # first within the search's uncertainty, sparsely; then closely along the found edge
-    for reach, spacing in ((max(4.0, 6 / found.search_scale), 24.0), (4.0, 6.0)):
+    for reach, spacing in ((max(4.0, 6 / found.search_scale), 24.0), (4.0, 10.0)):
         refined = _refine(quad, image, round(reach), spacing, smooth=True)
         if refined is None or not is_convex(refined):
             break
