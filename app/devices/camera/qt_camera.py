@@ -246,11 +246,11 @@ class QtCamera:
         deadline = time.monotonic() + STILL_TIMEOUT_SECONDS
         with self._frames:
             if self._source is None:
-                raise self._lost or DeviceUnavailable("高拍仪未打开")
+                raise DeviceUnavailable(str(self._lost) if self._lost else "高拍仪未打开")
             wanted = self._sequence + 1
             while self._sequence < wanted:
                 if self._lost is not None:
-                    raise self._lost
+                    raise DeviceUnavailable(str(self._lost))
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     raise CaptureError("高拍仪没有送出画面，请重试")
