@@ -80,7 +80,7 @@ class CaptureSession:
         self._running = False
         self._connected = False
         self._reconnect: threading.Timer | None = None
-        self._last_still: bytes | None = None          # JPEG of the last still, for manual corner adjustment
+        self._last_still: np.ndarray | bytes | None = None   # the last still (soon as JPEG), for corner adjustment
         self.last_corners: list[list[float]] | None = None
         self.last_preview_size: tuple[int, int] | None = None
 
@@ -197,6 +197,7 @@ class CaptureSession:
                                       find_barcodes=False, min_area_fraction=0.02)
             page = self.workers.cpu.submit(process_still, still, options, outline).result()
             self.last_corners = page.corners
+            self._last_still = still
             self.workers.cpu.submit(self._keep_still, still)
             return self.workers.db.submit(self._store, app, code, page).result()
         finally:
@@ -212,12 +213,14 @@ class CaptureSession:
 
     def _keep_still(self, still: np.ndarray) -> None:
         """Keep the last still compressed (a 5 MP frame is 15 MB as pixels, about 1.5 MB as JPEG)."""
-        self._last_still = encode_jpeg(still, STILL_QUALITY)
+        jpeg = encode_jpeg(still, STILL_QUALITY)
+        if self._last_still is still:            # not replaced by a newer still meanwhile
+            self._last_still = jpeg
 
     def last_still(self) -> np.ndarray | None:
         """The last still as pixels (decoding takes a moment: call from a worker)."""
         data = self._last_still
-        return None if data is None else decode_image(data)
+        return decode_image(data) if isinstance(data, bytes) else data
 
     def _store(self, app: Application, code: str, page: ProcessedPage) -> CapturedPage | None:
         if self.id_copy:
