@@ -210,3 +210,50 @@ def test_the_chosen_camera_is_remembered_for_the_next_start(qapp, home, clock, t
             d.devices.camera.open()
     finally:
         d.close()
+
+
+@pytest.mark.parametrize("layout", ["YUV420P", "YV12", "NV12", "NV21", "YUYV", "UYVY"])
+def test_previews_from_each_camera_pixel_layout_show_the_picture(qapp, layout):
+    """Frames laid out as cameras deliver them, built from a known picture, come back as that picture."""
+    from PySide6.QtCore import QSize
+    from PySide6.QtMultimedia import QVideoFrame, QVideoFrameFormat
+
+    from app.devices.camera.frames import preview_bgr
+
+    w, h = 640, 480
+    yy, xx = np.mgrid[0:h, 0:w]
+    picture = np.dstack([(xx * 255 // w), (yy * 255 // h), np.full((h, w), 90)]).astype(np.uint8)
+    cv2.rectangle(picture, (200, 150), (440, 330), (30, 60, 220), -1)          # a red block
+    ycrcb = cv2.cvtColor(picture, cv2.COLOR_BGR2YCrCb)                        # full range, as JPEG
+    y, cr, cb = ycrcb[..., 0], ycrcb[..., 1], ycrcb[..., 2]
+    half = [cv2.resize(c, (w // 2, h // 2), interpolation=cv2.INTER_AREA) for c in (cb, cr)]
+    fmt = QVideoFrameFormat(QSize(w, h), getattr(QVideoFrameFormat.PixelFormat, f"Format_{layout}"))
+    fmt.setColorRange(QVideoFrameFormat.ColorRange.ColorRange_Full)
+    frame = QVideoFrame(fmt)
+    assert frame.map(QVideoFrame.MapMode.WriteOnly)
+
+    def fill(plane: int, rows: np.ndarray) -> None:
+        stride = frame.bytesPerLine(plane)
+        target = np.frombuffer(frame.bits(plane), np.uint8, count=stride * rows.shape[0]).reshape(-1, stride)
+        target[:, :rows.shape[1]] = rows
+
+    if layout in ("YUV420P", "YV12"):
+        fill(0, y)
+        first, second = (half[0], half[1]) if layout == "YUV420P" else (half[1], half[0])
+        fill(1, first)
+        fill(2, second)
+    elif layout in ("NV12", "NV21"):
+        fill(0, y)
+        pair = (half[0], half[1]) if layout == "NV12" else (half[1], half[0])
+        fill(1, np.dstack(pair).reshape(h // 2, w))
+    else:
+        cb2, cr2 = (cv2.resize(c, (w // 2, h), interpolation=cv2.INTER_AREA) for c in (cb, cr))
+        y0, y1 = y[:, 0::2], y[:, 1::2]
+        quads = (y0, cb2, y1, cr2) if layout == "YUYV" else (cb2, y0, cr2, y1)
+        fill(0, np.dstack(quads).reshape(h, w * 2))
+    frame.unmap()
+
+    small = preview_bgr(frame, 160)
+    assert small.shape == (120, 160, 3)
+    expected = cv2.resize(picture, (160, 120), interpolation=cv2.INTER_AREA)
+    assert np.abs(small.astype(int) - expected.astype(int)).mean() < 6

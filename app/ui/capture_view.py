@@ -98,8 +98,9 @@ class CaptureDialog(QDialog):
         self.editor: CornerEditor | None = None
         self._icons: dict[str, QIcon] = {}      # page hash → its thumbnail, for every page shown
         self.session = desk.capture_session(clerk, CaptureListeners(
-            on_preview=lambda p: self.preview_ready.emit((p, to_image(p.frame))), on_page=self.page_ready.emit, on_error=self.failed.emit,
-            on_status=self.status_changed.emit, on_barcodes=self.barcodes_found.emit))
+            on_preview=lambda p: self.preview_ready.emit((p, to_image(p.frame))),    # converted on the camera's thread
+            on_page=self.page_ready.emit, on_error=self.failed.emit, on_status=self.status_changed.emit,
+            on_barcodes=self.barcodes_found.emit))
         self.preview_ready.connect(self._on_preview)
         self.page_ready.connect(self._on_page)
         self.failed.connect(self._on_failed)
