@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import gc
 import logging
 import sys
 from collections.abc import Mapping
@@ -81,7 +80,7 @@ def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settin
     accounts = AccountService(store.clerks, clock, password_hasher)
     intake = IntakeService(store, catalog, calendar, clock, settings.workstation_prefix, settings.defer_days)
     centre = Centre(settings.centre_name, settings.centre_address, settings.centre_phone, settings.window_name)
-    desk = Desk(
+    return Desk(
         profile=profile, paths=paths, settings=settings, clock=clock, store=store, workers=Workers(),
         accounts=accounts, catalog=CatalogService(catalog, load_pinyin_initials(paths.resources)),
         queue=QueueService(store.tickets, settings.ticket_prefix, settings.window_name, clock),
@@ -90,7 +89,3 @@ def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settin
         cases=CaseQueryService(store, clock), devices=devices,
         materials=MaterialPagesService(store, intake, font_file, settings.jpeg_quality), startup_warnings=warnings,
     )
-    # What start-up created lives as long as the process: keep it out of the cyclic collector's full
-    # passes, which otherwise scan it all and hold every thread (the GUI's too) for tens of ms.
-    gc.freeze()
-    return desk

@@ -16,6 +16,7 @@ and the probe reports the GUI thread's stalls while the page list grows.
 from __future__ import annotations
 
 import argparse
+import gc
 import os
 import statistics
 import subprocess
@@ -118,6 +119,7 @@ def main() -> int:
                           password_hasher=PasswordHasher(time_cost=1, memory_cost=8, parallelism=1),
                           idcard=SimulatedIdCardReader(load_roster(resources_dir())), camera=camera,
                           printer=SimulatedPrinter(Path(tmp) / "printed"))
+        gc.freeze()                             # as the app does after start-up (app/cli.py)
         clerk = desk.accounts.login("bench", "bench-pass-1")
         application = desk.intake.start("bundle", "BD-BIRTH", clerk)
         code = next(m.code for m in application.materials if not m.from_id_card)
