@@ -141,7 +141,8 @@ def test_the_remembered_camera_is_used_and_a_missing_one_is_named():
 
 
 @pytest.fixture
-def video_desk(qapp, home, clock, tmp_path, desk_video):
+def desk(qapp, home, clock, tmp_path, desk_video):
+    """This module's desk: the Qt driver replaying the desk video (conftest's window and clerk use it)."""
     from app.main import build_desk
 
     settings = Settings(idcard_poll=False, capture_still_ms=300, capture_sound=False)
@@ -152,36 +153,21 @@ def video_desk(qapp, home, clock, tmp_path, desk_video):
     d.close()
 
 
-@pytest.fixture
-def video_window(qtbot, video_desk):
-    from app.domain.accounts import Role
-    from app.ui.main_window import MainWindow
-
-    clerk = video_desk.accounts.create("wang", "王小明", Role.CLERK, "clerk-pass-1")
-    w = MainWindow(video_desk, clerk)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.close()
-    qtbot.waitUntil(lambda: w.ops.idle, timeout=15000)
-
-
-def test_the_capture_view_on_the_qt_driver_captures_the_laid_page_once(qtbot, video_window, video_desk):
+def test_the_capture_view_on_the_qt_driver_captures_the_laid_page_once(qtbot, window, desk):
     from test_gui_capture import capture_first_scanned_material
 
-    panel, app, code, view = capture_first_scanned_material(qtbot, video_window)
+    panel, app, code, view = capture_first_scanned_material(qtbot, window)
     assert not view.camera_box.isVisible()           # a replayed video offers no camera to choose
     qtbot.waitUntil(lambda: view.captures >= 1, timeout=15000)
     qtbot.wait(1000)                                 # the page lies still: not captured again
     assert view.captures == 1
-    settle(qtbot, video_window)
+    settle(qtbot, window)
     pages = app.attachments_of(code)
     assert len(pages) == 1
-    page = decode_image(video_desk.store.attachments.get(pages[0]))
+    page = decode_image(desk.store.attachments.get(pages[0]))
     assert page.shape[0] / page.shape[1] == pytest.approx(297 / 210, rel=0.01)     # the A4 page, flattened
     assert page.shape[0] > 600                      # from the whole frame, not the 480×360 preview
-    click(qtbot, video_window, view.done_button)
+    click(qtbot, window, view.done_button)
 
 
 def test_stills_do_not_wait_for_the_gui_thread(qtbot, camera):

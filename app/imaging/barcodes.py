@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 
 import cv2
@@ -10,8 +9,6 @@ import numpy as np
 import zxingcpp
 
 from app.imaging.scale import shrink_to
-
-log = logging.getLogger(__name__)
 
 SEARCH_SIDE = 1600        # large enough for a 20 mm QR on an A4 page
 # What documents at a window carry: QR (e-certificates, e-licences), Data Matrix, PDF417 (forms),
