@@ -1,127 +1,136 @@
-"""受理回执: what the citizen takes home after acceptance (one receipt per visit, bundle or single item)."""
+"""受理回执: what the citizen takes home after acceptance (one receipt per visit, bundle or single item).
+
+Two layouts of the same data: an A4 sheet and an 80 mm thermal roll."""
 
 from __future__ import annotations
 
-import io
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from xml.sax.saxutils import escape
 
-from reportlab.lib import colors
-from reportlab.lib.pagesizes import A4
 from reportlab.lib.units import mm
-from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table
+from reportlab.platypus import Spacer
 
 from app.documents.layout import (
-    QrCode,
+    Heading,
+    Issue,
+    Person,
+    Section,
+    a4_width,
     chinese_date,
     chinese_datetime,
-    draw_page_number,
-    draw_training_watermark,
+    field_rows,
+    grid_table,
+    para,
+    render_a4,
+    render_roll,
     styles,
-    table_style,
 )
+
+TITLE = "受理回执"
 
 
 @dataclass(frozen=True)
-class ReceiptItem:
+class CaseLine:
+    """One case of the visit, with its promised completion date."""
+
     case_number: str
     item_name: str
     promised_date: date | None
     provisional: bool = False
     instant: bool = False
 
+    def due_text(self) -> str:
+        if self.instant:
+            return "即办"
+        if self.promised_date is None:
+            return "—"
+        return chinese_date(self.promised_date) + ("（暂定，节假日安排未公布）" if self.provisional else "")
+
 
 @dataclass(frozen=True)
 class AcceptanceReceipt:
-    centre_name: str
-    centre_address: str
-    centre_phone: str
-    window_name: str
+    issue: Issue
     case_number: str                 # the number the QR code carries (first case of a bundle)
     title: str                       # item name, or the bundle's name
-    applicant_name: str
-    applicant_masked_id: str
-    items: list[ReceiptItem]
+    applicant: Person
+    items: list[CaseLine]
     received: list[str]
     accepted_at: datetime
-    clerk_name: str
+    agent: Person | None = None
     deferred: list[str] = field(default_factory=list)
     deferred_deadline: date | None = None
-    agent_name: str = ""
-    agent_masked_id: str = ""
-    training: bool = False
 
 
-def _p(text: str, style) -> Paragraph:
-    return Paragraph(escape(text).replace("\n", "<br/>"), style)
+def _facts(data: AcceptanceReceipt, roll: bool = False) -> list[tuple[str, str]]:
+    def person(role: str, p: Person) -> list[tuple[str, str]]:
+        if roll:        # the number on a line of its own: it cannot wrap inside 72 mm
+            return [(role, p.name), ("证件号码", p.id_text(False))]
+        return [(role, f"{p.name}（证件号码 {p.id_text(False)}）")]
+
+    rows = [("申请事项", data.title), *person("申请人", data.applicant)]
+    if data.agent:
+        rows += person("代办人", data.agent)
+    window = data.issue.letterhead.window_name
+    rows += [("受理时间", chinese_datetime(data.accepted_at)),
+             ("受理窗口", f"{window}　受理人：{data.issue.clerk_name}" if window else data.issue.clerk_name)]
+    return rows
+
+
+def _deadline_text(data: AcceptanceReceipt) -> str:
+    if not data.deferred_deadline:
+        return ""
+    return f"容缺材料请于{chinese_date(data.deferred_deadline)}前补交，逾期未补交的，本申请终止办理。"
+
+
+def _closing(data: AcceptanceReceipt) -> list[str]:
+    phone = data.issue.letterhead.centre_phone
+    return [
+        f"查询方式：凭办件编号或扫描二维码查询办理进度；咨询电话 {phone}。",
+        f"办理地址：{data.issue.letterhead.centre_address}",
+        "办结后请凭本回执及申请人身份证件到原窗口领取结果；代领请携带代领人身份证件。",
+    ]
 
 
 def render_acceptance_receipt(data: AcceptanceReceipt, font: str) -> bytes:
     """The A4 acceptance receipt as PDF bytes."""
-    st = styles(font)
-    buf = io.BytesIO()
-    doc = SimpleDocTemplate(buf, pagesize=A4, leftMargin=18 * mm, rightMargin=18 * mm, topMargin=16 * mm,
-                            bottomMargin=18 * mm, title=f"受理回执 {data.case_number}", author=data.centre_name,
-                            initialFontName=font)
-    story = []
-    head = Table([[[_p(data.centre_name, st["subtitle"]), _p("受理回执", st["title"]),
-                    _p(f"办件编号：{data.case_number}", st["subtitle"])], QrCode(data.case_number)]],
-                 colWidths=[doc.width - 32 * mm, 32 * mm])
-    head.setStyle(table_style(font, ("VALIGN", (0, 0), (-1, -1), "MIDDLE"), ("ALIGN", (1, 0), (1, 0), "RIGHT")))
-    story += [head, Spacer(1, 4 * mm)]
-
-    rows = [
-        ["申请事项", data.title],
-        ["申请人", f"{data.applicant_name}（证件号码 {data.applicant_masked_id}）"],
-    ]
-    if data.agent_name:
-        rows.append(["代办人", f"{data.agent_name}（证件号码 {data.agent_masked_id}）"])
-    rows += [
-        ["受理时间", chinese_datetime(data.accepted_at)],
-        ["受理窗口", f"{data.window_name}　受理人：{data.clerk_name}"],
-        ["已收材料", "\n".join(f"{i}. {m}" for i, m in enumerate(data.received, 1)) or "无"],
-    ]
+    st, width = styles(font), a4_width()
+    story = [grid_table(field_rows(_facts(data), st), [26 * mm, width - 26 * mm], font, label_column=True)]
+    story += [Spacer(1, 4 * mm), para("已收材料", st["heading"])]
+    story.append(grid_table(
+        [[para("序号", st["label"]), para("材料名称", st["label"])]]
+        + [[para(str(i), st["base"]), para(m, st["base"])] for i, m in enumerate(data.received, 1)]
+        + ([] if data.received else [[para("—", st["base"]), para("无", st["base"])]]),
+        [14 * mm, width - 14 * mm], font, header=True, padding=3))
     if data.deferred:
-        deadline = f"（请于{chinese_date(data.deferred_deadline)}前补交）" if data.deferred_deadline else ""
-        rows.append(["容缺材料", "\n".join(f"{i}. {m}" for i, m in enumerate(data.deferred, 1)) + "\n" + deadline])
-    table = Table([[_p(k, st["label"]), _p(v, st["base"])] for k, v in rows], colWidths=[26 * mm, None])
-    table.setStyle(table_style(
-        font,
-        ("GRID", (0, 0), (-1, -1), 0.6, colors.HexColor("#555555")),
-        ("BACKGROUND", (0, 0), (0, -1), colors.HexColor("#F2F2F2")),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-        ("TOPPADDING", (0, 0), (-1, -1), 5), ("BOTTOMPADDING", (0, 0), (-1, -1), 5),
-    ))
-    story += [table, Spacer(1, 5 * mm), _p("办理事项及承诺办结日期", st["label"]), Spacer(1, 2 * mm)]
+        story += [Spacer(1, 3 * mm), para("容缺材料（后补）", st["heading"])]
+        story.append(grid_table(
+            [[para("序号", st["label"]), para("材料名称", st["label"])]]
+            + [[para(str(i), st["base"]), para(m, st["base"])] for i, m in enumerate(data.deferred, 1)],
+            [14 * mm, width - 14 * mm], font, header=True, padding=3))
+        story.append(para(_deadline_text(data), st["base"]))
+    story += [Spacer(1, 4 * mm), para("办理事项及承诺办结日期", st["heading"])]
+    story.append(grid_table(
+        [[para(h, st["label"]) for h in ("办件编号", "事项", "承诺办结")]]
+        + [[para(it.case_number, st["base"]), para(it.item_name, st["base"]), para(it.due_text(), st["base"])]
+           for it in data.items],
+        [46 * mm, width - 46 * mm - 50 * mm, 50 * mm], font, header=True, padding=3))
+    story += [Spacer(1, 5 * mm), *[para(t, st["small"]) for t in _closing(data)]]
+    heading = Heading(TITLE, data.case_number)
+    return render_a4(heading, data.issue, [Section(story)], font)
 
-    item_rows = [[_p(h, st["label"]) for h in ("办件编号", "事项", "承诺办结")]]
+
+def render_acceptance_receipt_roll(data: AcceptanceReceipt, font: str) -> bytes:
+    """The same receipt on an 80 mm thermal roll."""
+    st = styles(font, 0.85)
+    story = [para(f"{k}：{v}", st["base"]) for k, v in _facts(data, roll=True)]
+    story += [Spacer(1, 2 * mm), para("已收材料：", st["label"])]
+    story += [para(f"{i}. {m}", st["base"]) for i, m in enumerate(data.received, 1)] or [para("无", st["base"])]
+    if data.deferred:
+        story += [Spacer(1, 1.5 * mm), para("容缺材料（后补）：", st["label"])]
+        story += [para(f"{i}. {m}", st["base"]) for i, m in enumerate(data.deferred, 1)]
+        story.append(para(_deadline_text(data), st["base"]))
+    story += [Spacer(1, 2 * mm), para("办件及承诺办结：", st["label"])]
     for it in data.items:
-        if it.instant:
-            due = "即办"
-        elif it.promised_date:
-            due = chinese_date(it.promised_date) + ("（暂定，节假日安排未公布）" if it.provisional else "")
-        else:
-            due = "—"
-        item_rows.append([_p(it.case_number, st["base"]), _p(it.item_name, st["base"]), _p(due, st["base"])])
-    items_table = Table(item_rows, colWidths=[48 * mm, None, 52 * mm], repeatRows=1)
-    items_table.setStyle(table_style(
-        font,
-        ("GRID", (0, 0), (-1, -1), 0.6, colors.HexColor("#555555")),
-        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#F2F2F2")),
-        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-    ))
-    story += [items_table, Spacer(1, 6 * mm)]
-    story += [
-        _p(f"查询方式：凭办件编号或扫描右上角二维码查询办理进度；咨询电话 {data.centre_phone}。", st["small"]),
-        _p(f"办理地址：{data.centre_address}", st["small"]),
-        _p("办结后请凭本回执及申请人身份证件到原窗口领取结果；代领请携带代领人身份证件。", st["small"]),
-    ]
-
-    def on_page(canvas, doc_):
-        if data.training:
-            draw_training_watermark(canvas, font)
-        draw_page_number(canvas, font, f"{data.case_number} 第 {doc_.page} 页")
-
-    doc.build(story, onFirstPage=on_page, onLaterPages=on_page)
-    return buf.getvalue()
+        story.append(para(f"{it.case_number}　{it.item_name}　{it.due_text()}", st["base"]))
+    story += [Spacer(1, 2 * mm), *[para(t, st["small"]) for t in _closing(data)]]
+    return render_roll(Heading(TITLE, data.case_number), data.issue, story, font)
