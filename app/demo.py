@@ -69,10 +69,11 @@ def run_visits(desk: Desk, visits: int) -> DemoResult:
             fill_like_a_citizen(desk, app, clerk)
             collect_materials(desk, app, clerk, defer_one=defer)
             desk.intake.accept(app, clerk)
-            printed = desk.receipts.print(app, clerk)
             result.applications.append(app)
-            if printed.output:
-                result.files.append(printed.output)
+            for document in desk.printing.on_acceptance(app.cases):
+                printed = desk.printing.print_document(document, app.cases, clerk)
+                if printed.output:
+                    result.files.append(printed.output)
     return result
 
 

@@ -13,6 +13,7 @@ from app.config.settings import Settings
 from app.devices import registry
 from app.devices.errors import DeviceError
 from app.documents.fonts import FontNotFound, ensure_cjk_font
+from app.documents.layout import Letterhead
 from app.domain.calendar import WorkingDayCalendar
 from app.logging_setup import configure_logging
 from app.memory import return_large_buffers
@@ -22,10 +23,12 @@ from app.services.catalog import CatalogService
 from app.services.clock import Clock, system_clock
 from app.services.desk import Desk
 from app.services.devices import DeviceService
+from app.services.documents import DocumentService
+from app.services.handout import HandoutService
 from app.services.intake import IntakeService
 from app.services.materials import MaterialPagesService
+from app.services.printing import PrintService
 from app.services.queue import QueueService
-from app.services.receipts import Centre, ReceiptService
 from app.services.workers import Workers
 from app.store.catalog_files import load_catalog, load_pinyin_initials
 from app.store.database import open_store
@@ -37,7 +40,7 @@ _DEFAULT = object()
 
 def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settings: Settings | None = None,
                clock: Clock = system_clock, idcard=_DEFAULT, camera=_DEFAULT, printer=_DEFAULT,
-               sscard=_DEFAULT, password_hasher=None) -> Desk:
+               receipt_printer=_DEFAULT, sscard=_DEFAULT, password_hasher=None) -> Desk:
     """Assemble a desk; devices default to the drivers named in settings (tests pass their own)."""
     paths = resolve_paths(profile, env).ensure()
     settings = settings or Settings.load(paths.settings)
@@ -73,19 +76,25 @@ def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settin
     ss_reader = device(sscard, lambda: registry.make_social_security_reader(settings, profile, paths.resources))
     photo_decoder = device(_DEFAULT, lambda: registry.make_photo_decoder(settings))
     cam = device(camera, lambda: registry.make_camera(settings, profile, font_file))
-    prn = device(printer, lambda: registry.make_printer(settings.printer_driver, profile, paths.printouts))
-    devices = DeviceService(reader, cam, prn, settings.jpeg_quality, ss_reader, photo_decoder)
+    prn = device(printer, lambda: registry.make_printer(settings.printer_driver, profile, paths.printouts,
+                                                        settings.a4_printer))
+    receipt_prn = device(receipt_printer, lambda: registry.make_receipt_printer(settings, prn))
+    devices = DeviceService(reader, cam, prn, settings.jpeg_quality, ss_reader, photo_decoder, receipt_prn)
 
 
     accounts = AccountService(store.clerks, clock, password_hasher)
     intake = IntakeService(store, catalog, calendar, clock, settings.workstation_prefix, settings.defer_days)
-    centre = Centre(settings.centre_name, settings.centre_address, settings.centre_phone, settings.window_name)
+    letterhead = Letterhead(settings.centre_name, settings.centre_address, settings.centre_phone, settings.window_name)
+    documents = DocumentService(letterhead, font, profile is Profile.TRAINING, settings.archive_full_id, catalog,
+                                store, clock)
     return Desk(
         profile=profile, paths=paths, settings=settings, clock=clock, store=store, workers=Workers(),
         accounts=accounts, catalog=CatalogService(catalog, load_pinyin_initials(paths.resources)),
         queue=QueueService(store.tickets, settings.ticket_prefix, settings.window_name, clock),
         intake=intake,
-        receipts=ReceiptService(centre, font, profile is Profile.TRAINING, intake, devices, clock),
+        documents=documents,
+        printing=PrintService(documents, devices, store, clock, receipt_roll=settings.receipt_paper == "80mm"),
+        handout=HandoutService(store, clock),
         cases=CaseQueryService(store, clock), devices=devices,
         materials=MaterialPagesService(store, intake, font_file, settings.jpeg_quality), startup_warnings=warnings,
     )

@@ -31,8 +31,9 @@ def test_demo_then_db_check(tmp_path):
     out = tmp_path / "out"
     run = zongchuang("--profile", "training", "demo", "--out", str(out), "--cases", "2", home=tmp_path)
     assert "演示完成：4 份申请" in run.stdout and "一次性密码" in run.stdout
-    receipts = sorted(out.glob("*.pdf"))
-    assert len(receipts) == 4
+    assert len(sorted(out.glob("*受理回执*.pdf"))) == 4
+    # the two bundles each had a deferred material: commitment letter and notice for each
+    assert len(sorted(out.glob("*容缺受理承诺书*.pdf"))) == 2 and len(sorted(out.glob("*容缺受理通知书*.pdf"))) == 2
     png = out / "main-window.png"
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     assert (tmp_path / "training" / "zongchuang.sqlite3").exists()

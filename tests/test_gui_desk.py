@@ -48,7 +48,7 @@ def test_full_intake_from_ticket_to_printed_receipt(qtbot, window, desk, tmp_pat
     assert case.materials["photo"].attachments and desk.store.attachments.exists(case.materials["photo"].attachments[0])
     types = [e.type for e in desk.store.cases.events(case.id)]
     assert types[:2] == ["case_opened", "applicant_set"]
-    assert "accepted" in types and types[-1] == "receipt_printed"
+    assert "accepted" in types and types[-1] == "document_printed"
     printed = list((tmp_path / "printed").glob("*.pdf"))
     assert len(printed) == 1 and case.case_number in printed[0].name
     assert "回执已打印" in panel.message.text()

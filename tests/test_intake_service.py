@@ -10,6 +10,7 @@ import zxingcpp
 
 from app.demo import collect_materials, fill_like_a_citizen
 from app.domain.case import CaseState, MaterialStatus
+from app.domain.documents import DocumentKind
 from app.domain.errors import ValidationError
 
 
@@ -61,7 +62,7 @@ def test_case_numbers_are_never_reused(desk, clerk):
 
 def test_receipt_embeds_its_font_shows_the_case_and_its_qr_decodes(desk, clerk, tmp_path):
     app = accepted_bundle(desk, clerk)
-    result = desk.receipts.print(app, clerk)
+    result = desk.printing.print_document(DocumentKind.ACCEPTANCE_RECEIPT, app.cases, clerk)
     pdf = result.output
     fonts = subprocess.run(["pdffonts", str(pdf)], capture_output=True, text=True, check=True).stdout
     font_rows = fonts.splitlines()[2:]
@@ -78,7 +79,8 @@ def test_receipt_embeds_its_font_shows_the_case_and_its_qr_decodes(desk, clerk, 
     reddish = ((r - g) > 12) & ((r - b) > 12)
     assert reddish.mean() > 0.01, "the 培训 watermark is missing"      # nothing else on the receipt is red
     events = [e.type for e in desk.store.cases.events(app.primary.id)]
-    assert events[-1] == "receipt_printed"
+    assert events[-1] == "document_printed"
+    assert [(e.document, e.reprint) for e in desk.printing.print_log(app.primary.id)] == [("受理回执", False)]
 
 
 def test_refusal_waits_for_a_supervisor(desk, clerk, supervisor):

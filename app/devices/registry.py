@@ -102,10 +102,32 @@ def make_camera(settings: Settings, profile: Profile, font_path: str | None = No
     raise DeviceUnavailable(f"未知的高拍仪驱动“{driver}”，请在设置中选择 qt（USB 高拍仪）")
 
 
-def make_printer(driver: str, profile: Profile, printouts: Path):
+ESC_POS_TARGETS = ("tcp://", "serial:", "usb:", "win32:")
+
+
+def make_printer(driver: str, profile: Profile, printouts: Path, name: str = ""):
+    """The A4 printer: the spooler's printer `name` ("" = system default), or the simulator."""
     if driver == "simulator":
         _refuse_simulator_in_production(profile, "打印机")
         from app.devices.printer.simulator import SimulatedPrinter
 
         return SimulatedPrinter(printouts)
-    raise DeviceUnavailable(f"打印机驱动“{driver}”尚不可用")
+    if driver == "spooler":
+        from app.devices.printer.spooler import SpoolerPrinter
+
+        return SpoolerPrinter(name)
+    raise DeviceUnavailable(f"未知的打印机驱动“{driver}”，请在设置中选择 spooler（系统打印机）")
+
+
+def make_receipt_printer(settings: Settings, a4_printer):
+    """The receipt printer: the A4 printer itself, another spooler printer, or an ESC/POS thermal printer."""
+    target = settings.receipt_printer.strip()
+    if not target or settings.printer_driver == "simulator" or a4_printer is None:
+        return a4_printer
+    if target.startswith(ESC_POS_TARGETS):
+        from app.devices.printer.escpos_printer import EscPosPrinter
+
+        return EscPosPrinter(target)
+    from app.devices.printer.spooler import SpoolerPrinter
+
+    return SpoolerPrinter(target)

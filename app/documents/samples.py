@@ -16,7 +16,6 @@ from app.documents.deferred import (
 )
 from app.documents.handout import HandedCase, HandoutSlip, render_handout_slip
 from app.documents.id_copy import CardFaces, IdCopySheet, render_id_copy
-from app.documents.kinds import DocumentKind
 from app.documents.layout import Issue, Letterhead, Person
 from app.documents.receipt import (
     AcceptanceReceipt,
@@ -26,6 +25,7 @@ from app.documents.receipt import (
 )
 from app.documents.refusal import RefusalNotice, render_refusal_notice
 from app.documents.test_page import TestPage, render_test_page
+from app.domain.documents import DocumentKind
 
 CST = timezone(timedelta(hours=8))
 AT = datetime(2026, 11, 24, 9, 42, tzinfo=CST)

@@ -95,7 +95,8 @@ TRANSITIONS: dict[str, tuple[frozenset[CaseState], CaseState | None]] = {
     "completed_at_window": (frozenset({CaseState.ACCEPTED}), CaseState.COMPLETED_APPROVED),
     "handed_out": (frozenset({CaseState.COMPLETED_APPROVED, CaseState.COMPLETED_DENIED}), CaseState.HANDED_OUT),
     "withdrawn": (_OPEN, CaseState.WITHDRAWN),
-    "receipt_printed": (frozenset(CaseState), None),
+    "document_printed": (frozenset(CaseState), None),
+    "receipt_printed": (frozenset(CaseState), None),       # written by earlier versions
 }
 
 _ACTION_LABELS = {
@@ -104,7 +105,8 @@ _ACTION_LABELS = {
     "correction_notice_issued": "一次性补正告知", "correction_resumed": "补正后继续办理",
     "refusal_requested": "申请不予受理", "refusal_approved": "批准不予受理", "refusal_rejected": "驳回不予受理申请",
     "submitted": "报送", "processing_started": "开始办理", "completed": "办结",
-    "completed_at_window": "当场办结", "handed_out": "出件", "withdrawn": "撤回", "receipt_printed": "打印回执",
+    "completed_at_window": "当场办结", "handed_out": "出件", "withdrawn": "撤回", "document_printed": "打印单据",
+    "receipt_printed": "打印回执",
 }
 
 
@@ -381,17 +383,24 @@ class Case:
         self._record("completed_at_window", {"approved": True, "note": note}, clerk, at)
 
     def hand_out(self, to_agent: bool, receiver_name: str, receiver_id_number: str, clerk: str,
-                 at: datetime) -> None:
-        self._record("handed_out", {"to_agent": to_agent, "receiver_name": receiver_name,
-                                    "receiver_id_number": receiver_id_number}, clerk, at)
+                 at: datetime, items: list[str] | None = None) -> None:
+        """出件: the result handed to the applicant or an agent, with what was handed over."""
+        if not receiver_name.strip():
+            raise ValidationError("请填写领取人姓名", "receiver_name")
+        if to_agent and not receiver_id_number.strip():
+            raise ValidationError("代领须登记代领人证件号码", "receiver_id_number")
+        self._record("handed_out", {"to_agent": to_agent, "receiver_name": receiver_name.strip(),
+                                    "receiver_id_number": receiver_id_number.strip(),
+                                    "items": [i.strip() for i in (items or []) if i.strip()]}, clerk, at)
 
     def withdraw(self, reason: str, clerk: str, at: datetime) -> None:
         if not reason.strip():
             raise ValidationError("请填写撤回原因", "reason")
         self._record("withdrawn", {"reason": reason.strip()}, clerk, at)
 
-    def note_receipt_printed(self, document: str, printer: str, clerk: str, at: datetime) -> None:
-        self._record("receipt_printed", {"document": document, "printer": printer}, clerk, at)
+    def note_printed(self, document: str, printer: str, clerk: str, at: datetime, *, reprint: bool = False) -> None:
+        """The print log: what was printed, on which printer, by whom, and whether it was a 补打 copy."""
+        self._record("document_printed", {"document": document, "printer": printer, "reprint": reprint}, clerk, at)
 
     # --- views --------------------------------------------------------------------------------
 

@@ -17,10 +17,12 @@ from app.services.cases import CaseQueryService
 from app.services.catalog import CatalogService
 from app.services.clock import Clock
 from app.services.devices import DeviceService
+from app.services.documents import DocumentService
+from app.services.handout import HandoutService
 from app.services.intake import IntakeService
 from app.services.materials import MaterialPagesService
+from app.services.printing import PrintService
 from app.services.queue import QueueService
-from app.services.receipts import ReceiptService
 from app.services.workers import Workers
 from app.store.database import Store
 
@@ -39,7 +41,9 @@ class Desk:
     catalog: CatalogService
     queue: QueueService
     intake: IntakeService
-    receipts: ReceiptService
+    documents: DocumentService
+    printing: PrintService
+    handout: HandoutService
     cases: CaseQueryService
     devices: DeviceService
     materials: MaterialPagesService
@@ -66,6 +70,18 @@ class Desk:
             self.settings.save(self.paths.settings)
         except OSError as e:
             log.warning("the chosen camera could not be remembered: %s", e)
+
+    def choose_printer(self, name: str, receipt: bool = False) -> None:
+        """Print on another printer for this kind of paper and remember it for the next start."""
+        self.devices.select_printer(name, receipt)
+        if receipt and self.devices.receipt_printer is not self.devices.printer:
+            self.settings.receipt_printer = name
+        else:
+            self.settings.a4_printer = name
+        try:
+            self.settings.save(self.paths.settings)
+        except OSError as e:
+            log.warning("the chosen printer could not be remembered: %s", e)
 
     def close(self) -> None:
         self.devices.close()

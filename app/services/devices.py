@@ -26,7 +26,8 @@ log = logging.getLogger(__name__)
 
 __all__ = ["CardArrival", "DeviceService", "DeviceStatus", "nationality_label"]
 
-LABELS = {"idcard": "身份证阅读器", "sscard": "社保卡读卡器", "camera": "高拍仪", "printer": "打印机"}
+LABELS = {"idcard": "身份证阅读器", "sscard": "社保卡读卡器", "camera": "高拍仪", "printer": "打印机",
+          "receipt_printer": "回执打印机"}
 _WATCH_STATES = {ReaderState.CONNECTED: "ok", ReaderState.NO_READER: "absent", ReaderState.READING: "busy",
                  ReaderState.ERROR: "error"}
 
@@ -60,8 +61,9 @@ class CardArrival:
 
 class DeviceService:
     def __init__(self, idcard, camera, printer, jpeg_quality: int = 85, sscard=None,
-                 photo_decoder: PhotoDecoder | None = None):
+                 photo_decoder: PhotoDecoder | None = None, receipt_printer=None):
         self.idcard, self.camera, self.printer, self.sscard = idcard, camera, printer, sscard
+        self.receipt_printer = receipt_printer if receipt_printer is not None else printer
         self.jpeg_quality = jpeg_quality
         self.photo_decoder = photo_decoder
         self._status: dict[str, DeviceStatus] = {}
@@ -69,9 +71,10 @@ class DeviceService:
         self._status_listeners: list[Callable[[DeviceStatus], None]] = []
         self._card_listeners: list[Callable[[CardArrival], None]] = []
         self.watches: dict[str, CardWatch] = {}
-        for kind, dev in (("idcard", idcard), ("sscard", sscard), ("camera", camera), ("printer", printer)):
-            if kind == "sscard" and dev is None:
-                continue          # an optional device: not shown unless configured
+        for kind, dev in (("idcard", idcard), ("sscard", sscard), ("camera", camera), ("printer", printer),
+                          ("receipt_printer", self.receipt_printer)):
+            if (kind == "sscard" and dev is None) or (kind == "receipt_printer" and dev is printer):
+                continue          # optional devices: not shown unless configured
             self._set(kind, "ok" if dev is not None else "absent",
                       getattr(dev, "name", "") if dev is not None else "未配置")
             if kind in ("idcard", "sscard") and dev is not None:
@@ -167,9 +170,32 @@ class DeviceService:
         still = self._operate("camera", self.camera, "正在拍摄…", capture)
         return process_still(still, options or PageOptions(quality=self.jpeg_quality))
 
-    def print_pdf(self, title: str, pdf: bytes) -> PrintResult:
-        return self._operate("printer", self.printer, "正在打印…",
-                             lambda printer: printer.print_pdf(PrintJob(title, pdf)))
+    def print_job(self, job: PrintJob, receipt: bool = False) -> PrintResult:
+        """Print on the receipt printer or the A4 printer (blocking: use the printer worker)."""
+        kind, device = self._printer(receipt)
+        return self._operate(kind, device, "正在打印…", lambda printer: printer.print_pdf(job))
+
+    def _printer(self, receipt: bool):
+        if receipt and self.receipt_printer is not self.printer:
+            return "receipt_printer", self.receipt_printer
+        return "printer", self.printer
+
+    def printer_name(self, receipt: bool = False) -> str:
+        return getattr(self._printer(receipt)[1], "name", "")
+
+    def printer_choices(self, receipt: bool = False) -> list[str]:
+        """The printers the clerk can choose for this kind of paper (empty when there is no choice)."""
+        choices = getattr(self._printer(receipt)[1], "choices", None)
+        try:
+            return choices() if choices else []
+        except DeviceError as e:
+            log.warning("printers could not be listed: %s", e)
+            return []
+
+    def select_printer(self, name: str, receipt: bool = False) -> None:
+        kind, device = self._printer(receipt)
+        device.select(name)
+        self._set(kind, "ok", name)
 
     def camera_choices(self) -> list[str]:
         """The cameras the clerk can choose between (empty when there is nothing to choose)."""

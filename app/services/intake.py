@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 
 from app.domain.accounts import Clerk
@@ -38,7 +38,6 @@ class Application:
     fields: list[FormField]
     materials: list[Material]
     bundle_id: str | None = None
-    last_receipt: bytes | None = field(default=None, repr=False)
 
     @property
     def primary(self) -> Case:
@@ -233,9 +232,6 @@ class IntakeService:
                 case.reject_refusal(supervisor.username, note, now)
 
         self._change(app, change)
-
-    def record_print(self, app: Application, document: str, printer: str, clerk: Clerk) -> None:
-        self._change(app, lambda case, now: case.note_receipt_printed(document, printer, clerk.username, now))
 
     def deferred_deadline(self, app: Application) -> date | None:
         days = [c.deferred_deadline for c in app.cases if c.deferred_deadline]

@@ -100,6 +100,13 @@ class CaseRepository:
                             .order_by(CaseRow.case_number)).all()
         return [self.get(i) for i in ids]
 
+    def opened_on(self, day: date) -> list[Case]:
+        """The cases numbered on `day` (the day is part of every case number)."""
+        with self._sessions() as s:
+            ids = s.scalars(select(CaseRow.id).where(CaseRow.case_number.like(f"%-{day:%Y%m%d}-%"))
+                            .order_by(CaseRow.case_number)).all()
+        return [self.get(i) for i in ids]
+
     def search(self, text: str = "", state: CaseState | None = None, limit: int = 200) -> list[CaseSummary]:
         """Newest first; text matches case number, ID number or applicant name."""
         q = select(CaseRow).order_by(CaseRow.created_at.desc(), CaseRow.case_number.desc()).limit(limit)

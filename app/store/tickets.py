@@ -48,6 +48,13 @@ class TicketRepository:
             row.state, row.called_at, row.window = TicketState.CALLED.value, at, window
             return _ticket(row)
 
+    def called(self, day: date, window: str) -> list[Ticket]:
+        """Tickets of `day` called to `window` (for the daily report's waiting time)."""
+        with self._sessions() as s:
+            rows = s.scalars(select(TicketRow).where(TicketRow.day == day, TicketRow.window == window,
+                                                     TicketRow.called_at.is_not(None))).all()
+            return [_ticket(r) for r in rows]
+
     def finish(self, ticket_id: str, state: TicketState) -> None:
         with self._sessions.begin() as s:
             s.get(TicketRow, ticket_id).state = state.value

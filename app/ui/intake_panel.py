@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.accounts import Clerk
 from app.domain.case import CaseState, MaterialStatus
+from app.domain.documents import DocumentKind
 from app.domain.identity import Agent, CardType, Identity
 from app.services.desk import Desk
 from app.services.devices import nationality_label
@@ -34,6 +35,7 @@ from app.ui.dialogs import CorrectionDialog, ManualEntryDialog, RefusalDialog, S
 from app.ui.form_view import FormView
 from app.ui.materials_view import MaterialsView
 from app.ui.operations import Operations
+from app.ui.printing import DocumentPrinting
 
 
 def _with_photo(devices, card):
@@ -52,6 +54,7 @@ class IntakePanel(QWidget):
         self.ticket: str | None = None
         self.dialog = None      # the dialog currently open (non-modal, so tests drive it like a clerk)
         self.capture_view: CaptureDialog | None = None
+        self.printing = DocumentPrinting(desk, clerk, ops, self, lambda text: self.say(text), self.changed.emit)
 
         splitter = QSplitter(Qt.Horizontal, self)
         splitter.addWidget(self._build_left())
@@ -171,7 +174,7 @@ class IntakePanel(QWidget):
         self.correction_button = QPushButton("一次性补正告知")
         self.refuse_button = QPushButton("申请不予受理")
         self.approve_button = QPushButton("负责人审批")
-        self.reprint_button = QPushButton("重打回执 (Ctrl+P)")
+        self.reprint_button = QPushButton("补打回执 (Ctrl+P)")
         self.new_button = QPushButton("新申请")
         for b in (self.accept_button, self.defer_accept_button, self.correction_button, self.refuse_button,
                   self.approve_button, self.reprint_button, self.new_button):
@@ -467,22 +470,17 @@ class IntakePanel(QWidget):
                 self.say("申请表尚有问题：" + "；".join(problems.values()))
                 return
             self._after_change("已" + ("容缺" if deferred else "") + "受理：" + "、".join(c.case_number for c in app.cases) + "，正在打印回执…")
-            self.print_receipt()
+            self.printing.print_documents(self.desk.printing.on_acceptance(app.cases), app.cases, reprint=False)
 
         self.ops.run(self.desk.workers.db, work, on_success=done,
                      disable=[self.accept_button, self.defer_accept_button])
 
     def print_receipt(self) -> None:
+        """Print the receipt again (Ctrl+P): a 补打 copy when it was printed before."""
         app = self.app
         if app is None or app.state not in (CaseState.ACCEPTED, CaseState.ACCEPTED_DEFERRED):
             return
-
-        def printed(result) -> None:
-            self.changed.emit()
-            self.say(f"受理回执已打印（{result.printer}）。办件编号：" + "、".join(c.case_number for c in app.cases))
-
-        self.ops.run(self.desk.workers.printer, lambda: self.desk.receipts.print(app, self.clerk),
-                     on_success=printed, disable=[self.reprint_button])
+        self.printing.print_document(DocumentKind.ACCEPTANCE_RECEIPT, app.cases)
 
     def _correction(self) -> None:
         app = self.app
@@ -494,7 +492,9 @@ class IntakePanel(QWidget):
             self.ops.run(self.desk.workers.db,
                          lambda: (self.desk.intake.save_form(app, values, self.clerk),
                                   self.desk.intake.issue_correction_notice(app, missing, self.clerk)),
-                         on_success=lambda _: self._after_change(f"已一次性告知需补正的{len(missing)}项材料。"))
+                         on_success=lambda _: (self._after_change(f"已一次性告知需补正的{len(missing)}项材料，正在打印告知书…"),
+                                               self.printing.print_document(DocumentKind.CORRECTION_NOTICE, app.cases,
+                                                                            reprint=False)))
 
         dialog.accepted.connect(issue)
         self.dialog = dialog
@@ -529,8 +529,12 @@ class IntakePanel(QWidget):
                 self.desk.intake.decide_refusal(app, supervisor, approve, note)
                 return supervisor
 
-            self.ops.run(self.desk.workers.db, work, on_success=lambda s: self._after_change(
-                f"{s.display_name}已{'批准不予受理' if approve else '驳回不予受理申请，请继续办理'}。"))
+            def decided(s) -> None:
+                self._after_change(f"{s.display_name}已{'批准不予受理' if approve else '驳回不予受理申请，请继续办理'}。")
+                if approve:
+                    self.printing.print_document(DocumentKind.REFUSAL_NOTICE, app.cases, reprint=False)
+
+            self.ops.run(self.desk.workers.db, work, on_success=decided)
 
         dialog.accepted.connect(decide)
         self.dialog = dialog

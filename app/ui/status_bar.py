@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer, Signal
-from PySide6.QtWidgets import QLabel, QStatusBar
+from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar
 
 from app.domain.accounts import Clerk
 from app.services.desk import Desk
@@ -14,6 +14,7 @@ _STATE_STYLE = {"ok": "color:#1e8449", "busy": "color:#2471a3", "absent": "color
 
 class DeskStatusBar(QStatusBar):
     device_changed = Signal(object)     # a DeviceStatus, emitted from whichever thread saw the change
+    held_changed = Signal(int)          # number of print jobs held after a printer failure
 
     def __init__(self, desk: Desk, clerk: Clerk, ops: Operations, parent=None):
         super().__init__(parent)
@@ -27,6 +28,15 @@ class DeskStatusBar(QStatusBar):
             label = QLabel()
             self.device_labels[status.kind] = label
             self.addPermanentWidget(label)
+        self.retry_prints = QPushButton()
+        self.retry_prints.setObjectName("retry_prints")
+        self.retry_prints.setStyleSheet("color:#c0392b")
+        self.retry_prints.setToolTip("打印失败的单据已保留，处理打印机后点此重新打印")
+        self.retry_prints.hide()
+        self.retry_prints.clicked.connect(self.retry_held_prints)
+        self.addPermanentWidget(self.retry_prints)
+        self.held_changed.connect(self.show_held)
+        desk.printing.on_held_changed(self.held_changed.emit)
         self.sync_label = QLabel("待上报：—")
         self.sync_label.setObjectName("sync_pending")
         self.addPermanentWidget(self.sync_label)
@@ -43,6 +53,21 @@ class DeskStatusBar(QStatusBar):
             label.setText(f"{status.label}：{status.state_text}")
             label.setToolTip(status.message)
             label.setStyleSheet(_STATE_STYLE[status.state])
+
+    def show_held(self, count: int) -> None:
+        self.retry_prints.setText(f"重试打印（{count}）")
+        self.retry_prints.setVisible(count > 0)
+
+    def retry_held_prints(self) -> None:
+        def done(outcome) -> None:
+            printed, errors = outcome
+            text = f"已重新打印 {printed} 份单据。" if printed else ""
+            if errors:
+                text += f"仍有 {len(errors)} 份未能打印：{errors[0]}"
+            self.showMessage(text, 10000)
+
+        self.ops.run(self.desk.workers.printer, self.desk.printing.retry_all, on_success=done,
+                     disable=[self.retry_prints])
 
     def refresh(self) -> None:
         for status in self.desk.devices.statuses():
