@@ -76,8 +76,7 @@ def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settin
     ss_reader = device(sscard, lambda: registry.make_social_security_reader(settings, profile, paths.resources))
     photo_decoder = device(_DEFAULT, lambda: registry.make_photo_decoder(settings))
     cam = device(camera, lambda: registry.make_camera(settings, profile, font_file))
-    prn = device(printer, lambda: registry.make_printer(settings.printer_driver, profile, paths.printouts,
-                                                        settings.a4_printer))
+    prn = device(printer, lambda: registry.make_printer(settings, profile, paths.printouts))
     receipt_prn = device(receipt_printer, lambda: registry.make_receipt_printer(settings, prn))
     devices = DeviceService(reader, cam, prn, settings.jpeg_quality, ss_reader, photo_decoder, receipt_prn)
 

@@ -164,3 +164,24 @@ def test_camera_sample_video_writes_a_replayable_desk(tmp_path):
     assert video.get(cv2.CAP_PROP_FRAME_COUNT) >= 45
     bad = zongchuang("camera", "sample-video", str(tmp_path / "x.avi"), "--size", "big", home=tmp_path, check=False)
     assert bad.returncode == 2 and "宽x高" in bad.stderr
+
+
+def test_documents_samples_writes_every_kind_twice(tmp_path):
+    run = zongchuang("documents", "samples", "--out", str(tmp_path / "samples"), "--training", home=tmp_path)
+    written = sorted((tmp_path / "samples").glob("*.pdf"))
+    assert len(written) == 22 and "已生成 22 份单据样张" in run.stdout
+    assert {p.name for p in written} >= {"受理回执-80mm-示例.pdf", "不予受理告知书-极端数据.pdf", "窗口日报-示例.pdf"}
+    assert all(p.read_bytes().startswith(b"%PDF") for p in written)
+
+
+def test_print_test_page_on_the_training_simulator_and_a_missing_printer(tmp_path):
+    run = zongchuang("--profile", "training", "print", "test", home=tmp_path)
+    printed = sorted((tmp_path / "training").rglob("*打印测试页*.pdf"))
+    assert len(printed) == 1 and "测试页已发送到" in run.stdout
+    failed = zongchuang("print", "test", "--printer", "没有这台打印机", home=tmp_path, check=False)
+    assert failed.returncode == 1 and "找不到打印机“没有这台打印机”" in failed.stderr
+
+
+def test_print_list_shows_the_configured_printers(tmp_path):
+    run = zongchuang("print", "list", home=tmp_path)
+    assert "A4打印机：系统默认打印机" in run.stdout and "回执打印机：同A4打印机（纸张 A4）" in run.stdout

@@ -71,8 +71,23 @@ def test_simulators_are_refused_in_production(tmp_path):
         registry.make_idcard_reader(Settings(idcard_driver="simulator"), Profile.PRODUCTION, resources_dir())
     with pytest.raises(DeviceUnavailable, match="正式环境"):
         registry.make_social_security_reader(Settings(sscard_driver="simulator"), Profile.PRODUCTION, resources_dir())
-    with pytest.raises(DeviceUnavailable):
-        registry.make_printer("simulator", Profile.PRODUCTION, tmp_path)
+    with pytest.raises(DeviceUnavailable, match="正式环境"):
+        registry.make_printer(Settings(printer_driver="simulator"), Profile.PRODUCTION, tmp_path)
+
+
+def test_printers_follow_the_profile_and_the_receipt_setting(tmp_path):
+    from app.devices.printer.escpos_printer import EscPosPrinter
+    from app.devices.printer.simulator import SimulatedPrinter
+    from app.devices.printer.spooler import SpoolerPrinter
+
+    assert isinstance(registry.make_printer(Settings(), Profile.TRAINING, tmp_path), SimulatedPrinter)
+    a4 = registry.make_printer(Settings(a4_printer="HP LaserJet"), Profile.PRODUCTION, tmp_path)
+    assert isinstance(a4, SpoolerPrinter) and a4.name == "HP LaserJet"
+    assert registry.make_receipt_printer(Settings(), a4) is a4
+    thermal = registry.make_receipt_printer(Settings(receipt_printer="tcp://10.0.0.9:9100"), a4)
+    assert isinstance(thermal, EscPosPrinter) and thermal.kwargs["host"] == "10.0.0.9"
+    other = registry.make_receipt_printer(Settings(receipt_printer="GP-80 回执"), a4)
+    assert isinstance(other, SpoolerPrinter) and other.name == "GP-80 回执"
     assert registry.make_camera(Settings(camera_driver="simulator"), Profile.TRAINING) is not None
     with pytest.raises(DeviceUnavailable, match="正式环境"):
         registry.make_camera(Settings(camera_driver="simulator"), Profile.PRODUCTION)

@@ -42,7 +42,8 @@ class Settings:
     capture_still_ms: int = setting(800, "自动拍摄前画面须保持静止的时间（毫秒）")
     capture_mode: str = setting("colour", "材料图片色彩：colour 彩色 / grey 灰度 / bw 黑白 / original 原图")
     capture_sound: bool = setting(True, "拍摄时播放提示音")
-    printer_driver: str = setting("simulator", "打印机驱动：spooler（系统打印机）/ simulator（培训：输出PDF文件）")
+    printer_driver: str = setting("", "打印机驱动：spooler（系统打印机）/ simulator（培训：输出PDF文件）；"
+                                      "空为自动（正式环境 spooler，培训环境 simulator）")
     a4_printer: str = setting("", "A4打印机名称（告知书、承诺书、出件单、复印件、日报；空为系统默认打印机）")
     receipt_printer: str = setting("", "回执打印机：空为同A4打印机；系统打印机名称；或热敏打印机 tcp://IP:9100、"
                                        "serial:COM3、usb:0416:5011、win32:打印机名")

@@ -105,8 +105,11 @@ def make_camera(settings: Settings, profile: Profile, font_path: str | None = No
 ESC_POS_TARGETS = ("tcp://", "serial:", "usb:", "win32:")
 
 
-def make_printer(driver: str, profile: Profile, printouts: Path, name: str = ""):
-    """The A4 printer: the spooler's printer `name` ("" = system default), or the simulator."""
+def make_printer(settings: Settings, profile: Profile, printouts: Path):
+    """The A4 printer: the spooler's printer named in settings ("" = system default), or the simulator.
+
+    With no driver set, production prints on the spooler and training writes PDF files."""
+    driver = settings.printer_driver or ("simulator" if profile is Profile.TRAINING else "spooler")
     if driver == "simulator":
         _refuse_simulator_in_production(profile, "打印机")
         from app.devices.printer.simulator import SimulatedPrinter
@@ -115,19 +118,24 @@ def make_printer(driver: str, profile: Profile, printouts: Path, name: str = "")
     if driver == "spooler":
         from app.devices.printer.spooler import SpoolerPrinter
 
-        return SpoolerPrinter(name)
+        return SpoolerPrinter(settings.a4_printer)
     raise DeviceUnavailable(f"未知的打印机驱动“{driver}”，请在设置中选择 spooler（系统打印机）")
+
+
+def printer_by_name(name: str):
+    """A spooler printer by name, or an ESC/POS printer by its connection target."""
+    if name.startswith(ESC_POS_TARGETS):
+        from app.devices.printer.escpos_printer import EscPosPrinter
+
+        return EscPosPrinter(name)
+    from app.devices.printer.spooler import SpoolerPrinter
+
+    return SpoolerPrinter(name)
 
 
 def make_receipt_printer(settings: Settings, a4_printer):
     """The receipt printer: the A4 printer itself, another spooler printer, or an ESC/POS thermal printer."""
     target = settings.receipt_printer.strip()
-    if not target or settings.printer_driver == "simulator" or a4_printer is None:
-        return a4_printer
-    if target.startswith(ESC_POS_TARGETS):
-        from app.devices.printer.escpos_printer import EscPosPrinter
-
-        return EscPosPrinter(target)
-    from app.devices.printer.spooler import SpoolerPrinter
-
-    return SpoolerPrinter(target)
+    if not target or a4_printer is None or not hasattr(a4_printer, "select"):
+        return a4_printer          # the simulator writes every document to the same folder
+    return printer_by_name(target)
