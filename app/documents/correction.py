@@ -52,8 +52,8 @@ def render_correction_notice(data: CorrectionNotice, font: str) -> bytes:
              f"法定形式。根据《中华人民共和国行政许可法》第三十二条等规定，现一次性告知您需要补正的全部内容如下：",
              st["body"]),
         Spacer(1, 3 * mm),
-        grid_table([[para(h, st["label"]) for h in ("序号", "材料名称", "补正要求")]]
-                   + [[para(str(i), st["base"]), para(c.material, st["base"]), para(c.requirement, st["base"])]
+        grid_table([[h for h in ("序号", "材料名称", "补正要求")]]
+                   + [[str(i), para(c.material, st["base"]), para(c.requirement, st["base"])]
                       for i, c in enumerate(data.corrections, 1)],
                    [14 * mm, 62 * mm, width - 76 * mm], font, header=True),
         Spacer(1, 3 * mm),

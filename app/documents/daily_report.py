@@ -92,13 +92,13 @@ def render_daily_report(data: DailyReport, font: str) -> bytes:
     header = [para("事项", st["label"])] + [para(c, small) for c in COLUMNS]
     rows = [[para(i.item_name, st["base"])] + [para(str(i.counts.get(c, 0) if c != "合计" else i.total), st["right"])
                                                 for c in COLUMNS] for i in data.items]
-    totals = [para("合计", st["label"])] + [para(str(data.column_total(c) if c != "合计" else data.total), st["right"])
+    totals = ["合计"] + [para(str(data.column_total(c) if c != "合计" else data.total), st["right"])
                                            for c in COLUMNS]
     story.append(grid_table([header, *rows, totals], [name_w] + [number_w] * len(COLUMNS), font, header=True,
                             padding=3))
     if data.refusals:
         story += [Spacer(1, 4 * mm), para("不予受理明细", st["heading"])]
-        story.append(grid_table([[para(h, st["label"]) for h in ("办件编号", "事项", "理由")]]
+        story.append(grid_table([[h for h in ("办件编号", "事项", "理由")]]
                                 + [[para(r.case_number, st["base"]), para(r.item_name, st["base"]),
                                     para(r.reason, st["base"])] for r in data.refusals],
                                 [46 * mm, 50 * mm, width - 96 * mm], font, header=True, padding=3))

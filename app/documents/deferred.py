@@ -45,8 +45,8 @@ class DeferredCase:
 
 
 def _materials_table(data: DeferredCase, st, width: float, font: str):
-    return grid_table([[para(h, st["label"]) for h in ("序号", "容缺材料", "应提交的形式及要求")]]
-                      + [[para(str(i), st["base"]), para(m.name, st["base"]), para(m.form, st["base"])]
+    return grid_table([[h for h in ("序号", "容缺材料", "应提交的形式及要求")]]
+                      + [[str(i), para(m.name, st["base"]), para(m.form, st["base"])]
                          for i, m in enumerate(data.deferred, 1)],
                       [14 * mm, 70 * mm, width - 84 * mm], font, header=True)
 

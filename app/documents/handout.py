@@ -56,12 +56,12 @@ def render_handout_slip(data: HandoutSlip, font: str) -> bytes:
                                ("出件窗口", f"{data.issue.letterhead.window_name}　经办人：{data.issue.clerk_name}")],
                               st), [26 * mm, width - 26 * mm], font, label_column=True),
         Spacer(1, 4 * mm), para("办件及办理结果", st["heading"]),
-        grid_table([[para(h, st["label"]) for h in ("办件编号", "事项", "办理结果")]]
+        grid_table([[h for h in ("办件编号", "事项", "办理结果")]]
                    + [[para(c.case_number, st["base"]), para(c.item_name, st["base"]), para(c.result, st["base"])]
                       for c in data.cases], [46 * mm, width - 46 * mm - 48 * mm, 48 * mm], font, header=True),
         Spacer(1, 4 * mm), para("交付物品", st["heading"]),
-        grid_table([[para(h, st["label"]) for h in ("序号", "名称及数量")]]
-                   + [[para(str(i), st["base"]), para(t, st["base"])] for i, t in enumerate(data.items, 1)],
+        grid_table([[h for h in ("序号", "名称及数量")]]
+                   + [[str(i), para(t, st["base"])] for i, t in enumerate(data.items, 1)],
                    [14 * mm, width - 14 * mm], font, header=True),
         Spacer(1, 3 * mm),
         closing([para("以上物品已当面点清，领取人确认无误。", st["body"])],

@@ -97,20 +97,20 @@ def render_acceptance_receipt(data: AcceptanceReceipt, font: str) -> bytes:
     story = [grid_table(field_rows(_facts(data), st), [26 * mm, width - 26 * mm], font, label_column=True)]
     story += [Spacer(1, 4 * mm), para("已收材料", st["heading"])]
     story.append(grid_table(
-        [[para("序号", st["label"]), para("材料名称", st["label"])]]
-        + [[para(str(i), st["base"]), para(m, st["base"])] for i, m in enumerate(data.received, 1)]
-        + ([] if data.received else [[para("—", st["base"]), para("无", st["base"])]]),
+        [["序号", "材料名称"]]
+        + [[str(i), para(m, st["base"])] for i, m in enumerate(data.received, 1)]
+        + ([] if data.received else [["—", "无"]]),
         [14 * mm, width - 14 * mm], font, header=True, padding=3))
     if data.deferred:
         story += [Spacer(1, 3 * mm), para("容缺材料（后补）", st["heading"])]
         story.append(grid_table(
-            [[para("序号", st["label"]), para("材料名称", st["label"])]]
-            + [[para(str(i), st["base"]), para(m, st["base"])] for i, m in enumerate(data.deferred, 1)],
+            [["序号", "材料名称"]]
+            + [[str(i), para(m, st["base"])] for i, m in enumerate(data.deferred, 1)],
             [14 * mm, width - 14 * mm], font, header=True, padding=3))
         story.append(para(_deadline_text(data), st["base"]))
     story += [Spacer(1, 4 * mm), para("办理事项及承诺办结日期", st["heading"])]
     story.append(grid_table(
-        [[para(h, st["label"]) for h in ("办件编号", "事项", "承诺办结")]]
+        [[h for h in ("办件编号", "事项", "承诺办结")]]
         + [[para(it.case_number, st["base"]), para(it.item_name, st["base"]), para(it.due_text(), st["base"])]
            for it in data.items],
         [46 * mm, width - 46 * mm - 50 * mm, 50 * mm], font, header=True, padding=3))
