@@ -1,0 +1,69 @@
+"""Printing from the window: the preview (pages, zoom, printer), 补打 from the intake panel, and a failed
+print held in the status bar until the clerk retries it."""
+
+from __future__ import annotations
+
+import pytest
+from gui_support import click, settle
+
+from app.devices.printer.simulator import SimulatedPrinter
+from app.devices.printer.spooler import SpoolerPrinter
+from app.domain.documents import DocumentKind
+from tests import pdf_tools
+from tests.test_intake_service import accepted_bundle
+
+pytestmark = pytest.mark.gui
+
+
+def test_the_preview_pages_zooms_and_prints(qtbot, window, desk, clerk, tmp_path):
+    app = accepted_bundle(desk, clerk)
+    window.intake.printing.print_document(DocumentKind.DEFERRED_NOTICE, app.cases)
+    qtbot.waitUntil(lambda: window.intake.printing.preview is not None and window.intake.printing.preview.isVisible(),
+                    timeout=10000)
+    preview = window.intake.printing.preview
+    assert preview.page_count == 2                       # 申请人联 and 存档联
+    assert preview.page_label.text() == "第 1 页 / 共 2 页" and not preview.previous.isEnabled()
+    click(qtbot, window, preview.next)
+    qtbot.waitUntil(lambda: preview.current_page() == 1, timeout=5000)
+    assert preview.page_label.text() == "第 2 页 / 共 2 页" and not preview.next.isEnabled()
+    before = preview.view.zoomFactor()
+    click(qtbot, window, preview.zoom_in)
+    assert preview.view.zoomFactor() > before
+    assert not list((tmp_path / "printed").glob("*.pdf"))       # nothing printed before the clerk says so
+    click(qtbot, window, preview.print_button)
+    settle(qtbot, window)
+    printed = list((tmp_path / "printed").glob("*容缺受理通知书*.pdf"))
+    assert len(printed) == 1 and "第二联存档联" in pdf_tools.flat_text(printed[0])
+    assert [e.document for e in desk.printing.print_log(app.cases[-1].id)] == ["容缺受理通知书"]
+    assert "容缺受理通知书已打印" in window.intake.message.text()
+
+
+def test_ctrl_p_after_acceptance_prints_a_stamped_copy(qtbot, window, desk, clerk, tmp_path):
+    app = accepted_bundle(desk, clerk)
+    desk.printing.print_document(DocumentKind.ACCEPTANCE_RECEIPT, app.cases, clerk)
+    window.intake.show_application(app)
+    click(qtbot, window, window.intake.reprint_button)
+    settle(qtbot, window)
+    copies = sorted((tmp_path / "printed").glob("*受理回执*.pdf"))
+    assert len(copies) == 2 and "补打" in copies[1].name and "补打" in pdf_tools.flat_text(copies[1])
+    assert [e.reprint for e in desk.printing.print_log(app.primary.id)] == [False, True]
+
+
+def test_a_failed_print_waits_in_the_status_bar_until_retried(qtbot, window, desk, clerk, tmp_path):
+    app = accepted_bundle(desk, clerk)
+    working = desk.devices.printer
+    desk.devices.printer = desk.devices.receipt_printer = SpoolerPrinter("没有这台打印机")
+    window.intake.show_application(app)
+    click(qtbot, window, window.intake.reprint_button)
+    settle(qtbot, window)
+    assert "找不到打印机" in window.intake.message.text() and "已保留" in window.intake.message.text()
+    qtbot.waitUntil(lambda: window.status.retry_prints.isVisible(), timeout=5000)
+    assert window.status.retry_prints.text() == "重试打印（1）"
+
+    desk.devices.printer = desk.devices.receipt_printer = working
+    assert isinstance(working, SimulatedPrinter)
+    click(qtbot, window, window.status.retry_prints)
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: not window.status.retry_prints.isVisible(), timeout=5000)
+    assert len(list((tmp_path / "printed").glob("*受理回执*.pdf"))) == 1
+    assert "已重新打印 1 份单据" in window.status.currentMessage()
