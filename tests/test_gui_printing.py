@@ -67,3 +67,70 @@ def test_a_failed_print_waits_in_the_status_bar_until_retried(qtbot, window, des
     qtbot.waitUntil(lambda: not window.status.retry_prints.isVisible(), timeout=5000)
     assert len(list((tmp_path / "printed").glob("*受理回执*.pdf"))) == 1
     assert "已重新打印 1 份单据" in window.status.currentMessage()
+
+
+def decide(desk, case_id, approved=True):
+    case = desk.store.cases.get(case_id)
+    now = desk.clock()
+    case.submit("district", now)
+    case.complete(approved, "district", now, official_number="示社保〔2026〕1024号")
+    desk.store.cases.save(case)
+
+
+def open_case_view(qtbot, window, case_number):
+    panel = window.case_list
+    window.tabs.setCurrentIndex(1)
+    settle(qtbot, window)
+    row = [r.case_number for r in panel.rows].index(case_number)
+    panel.open_case(row)
+    qtbot.waitUntil(lambda: panel.case_view is not None and panel.case_view.case is not None, timeout=10000)
+    settle(qtbot, window)
+    return panel.case_view
+
+
+def test_the_case_view_reprints_and_hands_out_with_a_slip(qtbot, window, desk, clerk, tmp_path):
+    app = accepted_bundle(desk, clerk)
+    desk.printing.print_document(DocumentKind.ACCEPTANCE_RECEIPT, app.cases, clerk)
+    target = app.cases[0]
+    decide(desk, target.id)
+
+    view = open_case_view(qtbot, window, target.case_number)
+    assert "已办结" in view.facts.text() or "办结" in view.facts.text()
+    assert set(view.print_buttons) >= {DocumentKind.ACCEPTANCE_RECEIPT, DocumentKind.DEFERRED_NOTICE}
+    assert view.log.rowCount() == 1 and view.log.item(0, 1).text() == "受理回执"
+    click(qtbot, window, view.print_buttons[DocumentKind.ACCEPTANCE_RECEIPT])      # receipts print straight away
+    settle(qtbot, window)
+    qtbot.waitUntil(lambda: view.log.rowCount() == 2, timeout=5000)
+    assert view.log.item(1, 4).text() == "补打"
+
+    assert view.handout_button.isVisible()
+    click(qtbot, window, view.handout_button)
+    dialog = view.dialog
+    dialog.to_agent.setChecked(True)
+    dialog.agent_name.setText("李建国")
+    dialog.agent_id.setText("330106196505120016")
+    dialog.items.setPlainText("出生登记结果 1份\n户口簿 1本")
+    dialog.accept()
+    qtbot.waitUntil(lambda: view.printing.preview is not None and view.printing.preview.isVisible(), timeout=10000)
+    click(qtbot, window, view.printing.preview.print_button)
+    settle(qtbot, window)
+    slips = list((tmp_path / "printed").glob("*出件单*.pdf"))
+    assert len(slips) == 1
+    text = pdf_tools.flat_text(slips[0])
+    assert "李建国（代领人，证件号码330106********0016）" in text and "户口簿1本" in text
+    assert "示社保〔2026〕1024号" in text and "330106196505120016" not in text
+    stored = desk.store.cases.get(target.id)
+    assert stored.state.value == "handed_out" and stored.handout["items"] == ["出生登记结果 1份", "户口簿 1本"]
+    qtbot.waitUntil(lambda: not view.handout_button.isVisible(), timeout=5000)
+
+
+def test_the_daily_report_prints_the_days_figures(qtbot, window, desk, clerk, tmp_path):
+    accepted_bundle(desk, clerk)
+    window.tabs.setCurrentIndex(1)
+    settle(qtbot, window)
+    click(qtbot, window, window.case_list.report_button)
+    settle(qtbot, window)
+    reports = list((tmp_path / "printed").glob("*窗口日报*.pdf"))
+    assert len(reports) == 1
+    text = pdf_tools.flat_text(reports[0])
+    assert "办件量3件" in text and "容缺受理1件" in text and "出生登记" in text

@@ -14,17 +14,22 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from app.domain.accounts import Clerk
 from app.domain.case import CaseState
+from app.domain.documents import DocumentKind
 from app.services.desk import Desk
+from app.ui.case_view import CaseDialog
 from app.ui.operations import Operations
 
 SYNC_LABELS = {"pending": "待上报", "uploading": "上报中", "synced": "已上报", "quarantined": "上报被拒"}
 
 
 class CaseListPanel(QWidget):
-    def __init__(self, desk: Desk, ops: Operations, parent=None):
+    def __init__(self, desk: Desk, ops: Operations, clerk: Clerk | None = None, parent=None):
         super().__init__(parent)
-        self.desk, self.ops = desk, ops
+        self.desk, self.ops, self.clerk = desk, ops, clerk
+        self.case_view: CaseDialog | None = None
+        self.rows = []
         col = QVBoxLayout(self)
         row = QHBoxLayout()
         self.query = QLineEdit()
@@ -47,12 +52,41 @@ class CaseListPanel(QWidget):
         self.search_button.clicked.connect(self.refresh)
         self.query.returnPressed.connect(self.refresh)
         self.state.currentIndexChanged.connect(self.refresh)
+        self.table.cellDoubleClicked.connect(lambda row, _col: self.open_case(row))
+        self.report_button = QPushButton("打印今日窗口日报")
+        self.report_button.clicked.connect(self.print_daily_report)
+        row.addWidget(self.report_button)
 
     def refresh(self) -> None:
         text, state = self.query.text(), self.state.currentData()
         self.ops.run(self.desk.workers.db, lambda: self.desk.cases.search(text, state), on_success=self._show)
 
+    def open_case(self, row: int) -> None:
+        """The case view: facts, print log, 补打 and 出件 (double click in the list)."""
+        if self.clerk is None or not 0 <= row < len(self.rows):
+            return
+        self.case_view = CaseDialog(self.desk, self.clerk, self.ops, self.rows[row].id, self)
+        self.case_view.finished.connect(lambda _: self.refresh())
+        self.case_view.open()
+
+    def print_daily_report(self) -> None:
+        desk, clerk = self.desk, self.clerk
+        if clerk is None:
+            return
+        window = desk.settings.window_name
+
+        def render():
+            return desk.documents.daily_report(desk.clock().date(), clerk, window)
+
+        def rendered(pdf: bytes) -> None:
+            self.ops.run(desk.workers.printer,
+                         lambda: desk.printing.print_other(DocumentKind.DAILY_REPORT,
+                                                           f"窗口日报 {desk.clock():%Y-%m-%d}", pdf, clerk))
+
+        self.ops.run(desk.workers.db, render, on_success=rendered)
+
     def _show(self, rows) -> None:
+        self.rows = rows
         self.table.setRowCount(len(rows))
         for r, c in enumerate(rows):
             values = [c.case_number, c.item_name, c.applicant_name, c.masked_id, c.state.label,

@@ -40,7 +40,7 @@ class MainWindow(QMainWindow):
         row.addWidget(self.queue)
         self.tabs = QTabWidget()
         self.intake = IntakePanel(desk, clerk, self.ops)
-        self.case_list = CaseListPanel(desk, self.ops)
+        self.case_list = CaseListPanel(desk, self.ops, clerk)
         self.tabs.addTab(self.intake, "受理")
         self.tabs.addTab(self.case_list, "办件查询")
         row.addWidget(self.tabs, 1)
