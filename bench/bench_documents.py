@@ -75,7 +75,7 @@ def main() -> None:
     for k in range(args.runs):
         numbered = replace(receipt, case_number=f"ZC01-20261124-{k + 100:04d}")   # a new case every time
         b = timed(lambda: bare_page(lines, font))
-        r = timed(lambda: render_acceptance_receipt(numbered, font))
+        r = timed(lambda n=numbered: render_acceptance_receipt(n, font))
         base.append(b)
         a4.append(r)
         ratios.append(r / b)

@@ -3,8 +3,10 @@ print held in the status bar until the clerk retries it."""
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from gui_support import click, settle
+from PySide6.QtGui import QImage
 
 from app.devices.printer.simulator import SimulatedPrinter
 from app.devices.printer.spooler import SpoolerPrinter
@@ -15,6 +17,12 @@ from tests.test_intake_service import accepted_bundle
 pytestmark = pytest.mark.gui
 
 
+def has_ink(widget) -> bool:
+    image = widget.grab().toImage().convertToFormat(QImage.Format_Grayscale8)
+    grey = np.frombuffer(image.constBits(), np.uint8).reshape(image.height(), image.bytesPerLine())[:, :image.width()]
+    return (grey < 100).mean() > 0.002
+
+
 def test_the_preview_pages_zooms_and_prints(qtbot, window, desk, clerk, tmp_path):
     app = accepted_bundle(desk, clerk)
     window.intake.printing.print_document(DocumentKind.DEFERRED_NOTICE, app.cases)
@@ -22,6 +30,7 @@ def test_the_preview_pages_zooms_and_prints(qtbot, window, desk, clerk, tmp_path
                     timeout=10000)
     preview = window.intake.printing.preview
     assert preview.page_count == 2                       # 申请人联 and 存档联
+    qtbot.waitUntil(lambda: has_ink(preview.view), timeout=10000)     # the page is drawn, not a blank sheet
     assert preview.page_label.text() == "第 1 页 / 共 2 页" and not preview.previous.isEnabled()
     click(qtbot, window, preview.next)
     qtbot.waitUntil(lambda: preview.current_page() == 1, timeout=5000)
