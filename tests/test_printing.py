@@ -178,3 +178,16 @@ def test_the_documents_of_a_stored_case_can_be_printed_again(desk, clerk):
         deferred = [c.case_number for c in stored if c.deferred_deadline]
         number = deferred[0] if kind.value.startswith("deferred") else stored[0].case_number
         assert f"办件编号：{number}" in text and "李秀英" in text, kind
+
+
+def test_the_printer_chosen_for_a_kind_of_paper_is_remembered(desk):
+    from app.config.settings import Settings
+
+    desk.devices.printer = desk.devices.receipt_printer = SpoolerPrinter("")
+    desk.devices.receipt_printer = SpoolerPrinter("GP-80 回执")
+    desk.choose_printer("HP LaserJet 1020")
+    desk.choose_printer("GP-L80 热敏", receipt=True)
+    assert desk.devices.printer_name() == "HP LaserJet 1020"
+    assert desk.devices.printer_name(receipt=True) == "GP-L80 热敏"
+    saved = Settings.load(desk.paths.settings)
+    assert (saved.a4_printer, saved.receipt_printer) == ("HP LaserJet 1020", "GP-L80 热敏")
