@@ -71,7 +71,7 @@ class SpoolerPrinter:
             if info.isNull():
                 raise PrinterError(f"系统没有默认打印机，请在设置中选择打印机。{KEPT}")
         state = info.state()
-        if state in (QPrinter.PrinterState.Error, QPrinter.PrinterState.Aborted) or state.name in ("Error", "Aborted"):
+        if state in (QPrinter.PrinterState.Error, QPrinter.PrinterState.Aborted):
             raise PrinterError(f"打印机“{info.printerName()}”当前无法打印（缺纸、卡纸、脱机或已暂停），"
                                f"请检查打印机。{KEPT}")
         return info
@@ -79,6 +79,7 @@ class SpoolerPrinter:
     def print_pdf(self, job: PrintJob) -> PrintResult:
         info = self._info()
         pages = PdfPages(job.pdf)
+        count = len(pages)
         try:
             printer = QPrinter(info, QPrinter.PrinterMode.HighResolution)
             printer.setDocName(job.title)
@@ -94,7 +95,7 @@ class SpoolerPrinter:
             if not painter.begin(printer):
                 raise PrinterError(f"打印机“{info.printerName()}”无法开始打印，请检查打印机是否脱机。{KEPT}")
             try:
-                for k in range(len(pages)):
+                for k in range(count):
                     if k and not printer.newPage():
                         raise PrinterError(f"打印机“{info.printerName()}”在打印第{k + 1}页时出错。{KEPT}")
                     target = QRectF(printer.pageLayout().fullRectPixels(printer.resolution()))
@@ -105,5 +106,5 @@ class SpoolerPrinter:
                 raise PrinterError(f"打印机“{info.printerName()}”未能完成打印任务。{KEPT}")
         finally:
             pages.close()
-        log.info("printed %d page(s) of a %s on %s at %d dpi", len(pages), job.paper, info.printerName(), dpi)
+        log.info("printed %d page(s) of a %s on %s at %d dpi", count, job.paper, info.printerName(), dpi)
         return PrintResult(info.printerName())
