@@ -3,8 +3,11 @@ raster commands (GS v 0) and cuts (GS V) in the bytes."""
 
 from __future__ import annotations
 
+import os
+import select
 import socket
 import threading
+import tty
 
 import numpy as np
 
@@ -43,6 +46,46 @@ class NetworkPrinterPort:
             pass
         self.server.close()
         self._thread.join(timeout=5)
+
+
+class SerialPrinterPort:
+    """A pseudo-terminal standing in for a serial thermal printer: the driver opens the slave end with
+    pyserial as it would COM3, and every byte written arrives here."""
+
+    def __init__(self):
+        self._master, self._slave = os.openpty()
+        tty.setraw(self._slave)
+        self.port = os.ttyname(self._slave)
+        self.received = bytearray()
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._serve, daemon=True)
+        self._thread.start()
+
+    def _serve(self) -> None:
+        while not self._stop.is_set():
+            ready, _, _ = select.select([self._master], [], [], 0.05)
+            if ready:
+                try:
+                    self.received.extend(os.read(self._master, 65536))
+                except OSError:
+                    return
+
+    def drain(self, quiet: float = 0.3) -> bytes:
+        """The bytes received once nothing more has arrived for `quiet` seconds."""
+        size = -1
+        while size != len(self.received):
+            size = len(self.received)
+            self._stop.wait(quiet)
+        return bytes(self.received)
+
+    def close(self) -> None:
+        self._stop.set()
+        self._thread.join(timeout=2)
+        for fd in (self._master, self._slave):
+            try:
+                os.close(fd)
+            except OSError:
+                pass
 
 
 def raster_and_cuts(data: bytes) -> tuple[np.ndarray, int]:

@@ -18,7 +18,7 @@ from app.documents.fonts import ensure_cjk_font
 from app.domain.documents import DocumentKind, Paper
 from tests import pdf_tools
 from tests.cups_printer import start_cups_pdf
-from tests.escpos_reader import NetworkPrinterPort, raster_and_cuts
+from tests.escpos_reader import NetworkPrinterPort, SerialPrinterPort, raster_and_cuts
 from tests.test_intake_service import accepted_bundle
 
 
@@ -60,12 +60,26 @@ def test_a_network_thermal_printer_gets_the_receipt_as_a_raster_and_a_cut(qapp, 
     assert 0.02 < picture.mean() < 0.35                  # text, not a blank or black roll
 
 
+def test_a_serial_thermal_printer_gets_the_same_raster(qapp, docs):
+    port = SerialPrinterPort()
+    try:
+        EscPosPrinter(f"serial:{port.port}:115200").print_pdf(PrintJob("受理回执", docs["受理回执-80mm"], Paper.ROLL_80))
+        picture, cuts = raster_and_cuts(port.drain())
+    finally:
+        port.close()
+    assert cuts == 1 and picture.shape[1] == 576
+    image = np.where(picture, 0, 255).astype(np.uint8)
+    assert [b.text for b in zxingcpp.read_barcodes(image)] == [samples.case_number()]
+
+
 def test_an_unreachable_thermal_printer_is_reported_and_nothing_is_sent(qapp, docs):
     port = NetworkPrinterPort()
     target = port.target
     port.close()
     with pytest.raises(PrinterError, match="未连接或未开机.*已保留"):
         EscPosPrinter(target).print_pdf(PrintJob("受理回执", docs["受理回执-80mm"], Paper.ROLL_80))
+    with pytest.raises(PrinterError, match="未连接或未开机"):
+        EscPosPrinter("serial:/dev/ttyZC-none").print_pdf(PrintJob("受理回执", docs["受理回执-80mm"], Paper.ROLL_80))
 
 
 def test_thermal_printer_targets():
