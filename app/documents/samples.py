@@ -137,14 +137,6 @@ def test_page(roll: bool = False, extreme: bool = False, **kw) -> TestPage:
     return TestPage(sample_issue(extreme, **kw), "示例打印机", "ZC-TEST-20261124-0942", roll)
 
 
-def samples(extreme: bool = False, **kw) -> dict[str, bytes]:
-    """Every document kind rendered with sample data: {file stem: PDF bytes}."""
-    from app.documents.fonts import ensure_cjk_font
-
-    font = ensure_cjk_font().name
-    return render_samples(font, extreme, **kw)
-
-
 def render_samples(font: str, extreme: bool = False, **kw) -> dict[str, bytes]:
     d = deferred_case(extreme, **kw)
     return {

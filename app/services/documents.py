@@ -39,8 +39,6 @@ from app.store.database import Store
 log = logging.getLogger(__name__)
 
 NO_FONT = "找不到可嵌入的中文字体，无法生成单据。请安装文泉驿微米黑或在设置中指定字体文件（font_path）。"
-ACCEPTED_STATES = frozenset(CaseState) - {CaseState.DRAFT, CaseState.CORRECTION_NOTIFIED, CaseState.REFUSAL_REQUESTED,
-                                          CaseState.REFUSED, CaseState.WITHDRAWN}
 
 
 class DocumentService:

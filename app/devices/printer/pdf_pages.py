@@ -5,7 +5,6 @@ from __future__ import annotations
 import logging
 import os
 import sys
-from collections.abc import Iterator
 
 from PySide6.QtCore import QBuffer, QByteArray, QCoreApplication, QIODevice, QSize, QSizeF
 from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter
@@ -59,10 +58,6 @@ class PdfPages:
     def render_width(self, page: int, width_px: int) -> QImage:
         """The page scaled to `width_px` pixels wide (a thermal head's dot count)."""
         return self.render(page, width_px / (self.size_points(page).width() / 72))
-
-    def pages(self, dpi: float) -> Iterator[QImage]:
-        for k in range(len(self)):
-            yield self.render(k, dpi)
 
     def close(self) -> None:
         self.document.close()
