@@ -17,9 +17,9 @@ from app.documents.layout import (
     chinese_date,
     closing,
     grid_table,
+    issuer_signature,
     para,
     render_a4,
-    signature_block,
     styles,
 )
 
@@ -46,13 +46,13 @@ def render_correction_notice(data: CorrectionNotice, font: str) -> bytes:
     st, width = styles(font), a4_width()
     lh = data.issue.letterhead
     story = [
-        para(f"{data.applicant.name}（证件号码 {data.applicant.id_text(False)}）：", st["base"]),
+        para(data.applicant.with_number() + "：", st["base"]),
         Spacer(1, 2 * mm),
         para(f"您于{chinese_date(data.applied_at.date())}申请办理的“{data.title}”，经审查，申请材料不齐全或者不符合"
              f"法定形式。根据《中华人民共和国行政许可法》第三十二条等规定，现一次性告知您需要补正的全部内容如下：",
              st["body"]),
         Spacer(1, 3 * mm),
-        grid_table([[h for h in ("序号", "材料名称", "补正要求")]]
+        grid_table([["序号", "材料名称", "补正要求"]]
                    + [[str(i), para(c.material, st["base"]), para(c.requirement, st["base"])]
                       for i, c in enumerate(data.corrections, 1)],
                    [14 * mm, 62 * mm, width - 76 * mm], font, header=True),
@@ -60,7 +60,6 @@ def render_correction_notice(data: CorrectionNotice, font: str) -> bytes:
         closing([para("请按上述要求补齐材料后，携带本告知书到任一综合窗口提交，符合要求的即予受理。"
              "本告知书已一次性告知全部补正内容，窗口不再要求补正本告知书以外的材料。", st["body"]),
                  para(f"咨询电话：{lh.centre_phone}　办理地址：{lh.centre_address}", st["body"])],
-                signature_block([f"经办人：{data.issue.clerk_name}", f"{lh.centre_name}（盖章）",
-                                 chinese_date(data.issue.issued_at.date()), "申请人签收：＿＿＿＿＿＿＿＿"], st, width)),
+                issuer_signature(data.issue, st, width)),
     ]
     return render_a4(Heading(TITLE, data.case_number), data.issue, [Section(story)], font)

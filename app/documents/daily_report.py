@@ -98,7 +98,7 @@ def render_daily_report(data: DailyReport, font: str) -> bytes:
                             padding=3))
     if data.refusals:
         story += [Spacer(1, 4 * mm), para("不予受理明细", st["heading"])]
-        story.append(grid_table([[h for h in ("办件编号", "事项", "理由")]]
+        story.append(grid_table([["办件编号", "事项", "理由"]]
                                 + [[para(r.case_number, st["base"]), para(r.item_name, st["base"]),
                                     para(r.reason, st["base"])] for r in data.refusals],
                                 [46 * mm, 50 * mm, width - 96 * mm], font, header=True, padding=3))

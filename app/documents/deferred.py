@@ -17,6 +17,7 @@ from app.documents.layout import (
     chinese_date,
     closing,
     grid_table,
+    issuer_signature,
     para,
     render_a4,
     signature_block,
@@ -45,7 +46,7 @@ class DeferredCase:
 
 
 def _materials_table(data: DeferredCase, st, width: float, font: str):
-    return grid_table([[h for h in ("序号", "容缺材料", "应提交的形式及要求")]]
+    return grid_table([["序号", "容缺材料", "应提交的形式及要求"]]
                       + [[str(i), para(m.name, st["base"]), para(m.form, st["base"])]
                          for i, m in enumerate(data.deferred, 1)],
                       [14 * mm, 70 * mm, width - 84 * mm], font, header=True)
@@ -76,21 +77,18 @@ def render_deferred_notice(data: DeferredCase, font: str) -> bytes:
 
     def copy(full_id: bool, archive: bool) -> list:
         story = [
-            para(f"{data.applicant.name}（证件号码 {data.applicant.id_text(full_id)}）：", st["base"]),
+            para(data.applicant.with_number(full_id) + "：", st["base"]),
             Spacer(1, 2 * mm),
             para(f"您申请办理的“{data.title}”，主要申请材料齐全，已于{chinese_date(data.issue.issued_at.date())}"
                  f"予以容缺受理。请于{chinese_date(data.deadline)}前补交下列材料：", st["body"]),
             Spacer(1, 3 * mm), _materials_table(data, st, width, font), Spacer(1, 3 * mm),
         ]
-        lines = [f"经办人：{data.issue.clerk_name}", f"{lh.centre_name}（盖章）", chinese_date(data.issue.issued_at.date())]
-        if archive:
-            lines.append("申请人签收：＿＿＿＿＿＿＿＿")
         return story + [closing([
             para("逾期未补交或补交材料不符合要求的，本申请终止办理。"
                  + (f"本件承诺办结日期为{chinese_date(data.promised_date)}，自材料补齐之日起按规定办理。"
                     if data.promised_date else ""), st["body"]),
             para(f"补交地点：{lh.centre_address}（任一综合窗口）；咨询电话：{lh.centre_phone}。", st["body"])],
-            signature_block(lines, st, width))]
+            issuer_signature(data.issue, st, width, receipt_line=archive))]
 
     sections = [Section(copy(False, False), "第一联 申请人联"),
                 Section(copy(data.issue.archive_full_id, True), "第二联 存档联")]

@@ -51,16 +51,16 @@ def render_handout_slip(data: HandoutSlip, font: str) -> bytes:
     receiver = (f"{data.receiver.name}（代领人，证件号码 {data.receiver.id_text(False)}）" if data.receiver_is_agent
                 else f"{data.receiver.name}（申请人本人，证件号码 {data.receiver.id_text(False)}）")
     story = [
-        grid_table(field_rows([("申请人", f"{data.applicant.name}（证件号码 {data.applicant.id_text(False)}）"),
+        grid_table(field_rows([("申请人", data.applicant.with_number()),
                                ("领取人", receiver), ("出件时间", chinese_datetime(data.handed_at)),
                                ("出件窗口", f"{data.issue.letterhead.window_name}　经办人：{data.issue.clerk_name}")],
                               st), [26 * mm, width - 26 * mm], font, label_column=True),
         Spacer(1, 4 * mm), para("办件及办理结果", st["heading"]),
-        grid_table([[h for h in ("办件编号", "事项", "办理结果")]]
+        grid_table([["办件编号", "事项", "办理结果"]]
                    + [[para(c.case_number, st["base"]), para(c.item_name, st["base"]), para(c.result, st["base"])]
                       for c in data.cases], [46 * mm, width - 46 * mm - 48 * mm, 48 * mm], font, header=True),
         Spacer(1, 4 * mm), para("交付物品", st["heading"]),
-        grid_table([[h for h in ("序号", "名称及数量")]]
+        grid_table([["序号", "名称及数量"]]
                    + [[str(i), para(t, st["base"])] for i, t in enumerate(data.items, 1)],
                    [14 * mm, width - 14 * mm], font, header=True),
         Spacer(1, 3 * mm),

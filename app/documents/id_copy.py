@@ -14,7 +14,17 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import ImageReader
 from reportlab.platypus import Flowable, Spacer
 
-from app.documents.layout import Heading, Issue, Section, a4_width, chinese_date, para, render_a4, styles
+from app.documents.layout import (
+    Heading,
+    Issue,
+    Section,
+    a4_width,
+    chinese_date,
+    para,
+    render_a4,
+    styles,
+    wrap_chars,
+)
 from app.domain.identity import mask_id_number
 
 TITLE = "身份证件复印件"
@@ -45,17 +55,6 @@ class IdCopySheet:
     case_number: str | None
     card: CardFaces
     purpose: str                  # e.g. 城乡居民基本养老保险参保登记
-
-
-def _wrap(text: str, width: float, font: str, size: float, canv) -> list[str]:
-    lines, line = [], ""
-    for ch in text:
-        if canv.stringWidth(line + ch, font, size) > width:
-            lines.append(line)
-            line = ch
-        else:
-            line += ch
-    return lines + ([line] if line else [])
 
 
 class CardFace(Flowable):
@@ -100,10 +99,10 @@ class CardFace(Flowable):
         c.drawString(5 * mm, y, "住　址")
         c.setFillColor(colors.black)
         size = 8.5
-        lines = _wrap(f.address, 37 * mm, font, size, c)
+        lines = wrap_chars(f.address, font, size, 37 * mm, c)
         if len(lines) > 3:
             size = 7
-            lines = _wrap(f.address, 37 * mm, font, size, c)[:4]
+            lines = wrap_chars(f.address, font, size, 37 * mm, c)[:4]
         c.setFont(font, size)
         for line in lines:
             c.drawString(16 * mm, y, line)

@@ -79,6 +79,10 @@ class Person:
     def id_text(self, full: bool) -> str:
         return self.id_number if full else mask_id_number(self.id_number)
 
+    def with_number(self, full: bool = False) -> str:
+        """张晓梅（证件号码 330106********0428）"""
+        return f"{self.name}（证件号码 {self.id_text(full)}）"
+
 
 def styles(font: str, scale: float = 1.0) -> dict[str, ParagraphStyle]:
     base = ParagraphStyle("base", fontName=font, fontSize=10.5 * scale, leading=15 * scale, wordWrap="CJK")
@@ -166,6 +170,14 @@ def grid_table(rows: list[list], col_widths: list, font: str, *, header: bool = 
 
 def field_rows(pairs: list[tuple[str, str]], st) -> list[list[Paragraph]]:
     return [[k, para(v, st["base"])] for k, v in pairs]
+
+
+def issuer_signature(issue: Issue, st, width: float, *, receipt_line: bool = True) -> Table:
+    """The issuing window's lines under a notice: clerk, centre (to be stamped), date, the applicant's receipt."""
+    lines = [f"经办人：{issue.clerk_name}", f"{issue.letterhead.centre_name}（盖章）", chinese_date(issue.issued_at.date())]
+    if receipt_line:
+        lines.append("申请人签收：＿＿＿＿＿＿＿＿")
+    return signature_block(lines, st, width)
 
 
 def signature_block(lines: list[str], st, width: float) -> Table:
@@ -295,20 +307,25 @@ def _furniture(c: Canvas, marks: _PageMarks, font: str, roll: bool, label: str, 
     c.restoreState()
 
 
+def wrap_chars(text: str, font: str, size: float, width: float, c: Canvas) -> list[str]:
+    """Text broken into lines no wider than `width`, character by character (for text drawn on the canvas)."""
+    lines, line = [], ""
+    for ch in text:
+        if line and c.stringWidth(line + ch, font, size) > width:
+            lines.append(line)
+            line = ch
+        else:
+            line += ch
+    return lines + ([line] if line else [])
+
+
 def _fit_lines(text: str, font: str, size: float, room: float, c: Canvas) -> list[str]:
     """The footer text in at most two lines that fit `room` (a long address wraps, never runs off)."""
     if c.stringWidth(text, font, size) <= room:
         return [text]
     size = 7.5
     c.setFont(font, size)
-    lines, current = [], ""
-    for ch in text:
-        if c.stringWidth(current + ch, font, size) > room:
-            lines.append(current)
-            current = ch
-        else:
-            current += ch
-    lines.append(current)
+    lines = wrap_chars(text, font, size, room, c)
     if len(lines) > 2:
         second = lines[1]
         while second and c.stringWidth(second + "…", font, size) > room:

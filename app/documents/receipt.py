@@ -65,7 +65,7 @@ def _facts(data: AcceptanceReceipt, roll: bool = False) -> list[tuple[str, str]]
     def person(role: str, p: Person) -> list[tuple[str, str]]:
         if roll:        # the number on a line of its own: it cannot wrap inside 72 mm
             return [(role, p.name), ("证件号码", p.id_text(False))]
-        return [(role, f"{p.name}（证件号码 {p.id_text(False)}）")]
+        return [(role, p.with_number())]
 
     rows = [("申请事项", data.title), *person("申请人", data.applicant)]
     if data.agent:
@@ -110,7 +110,7 @@ def render_acceptance_receipt(data: AcceptanceReceipt, font: str) -> bytes:
         story.append(para(_deadline_text(data), st["base"]))
     story += [Spacer(1, 4 * mm), para("办理事项及承诺办结日期", st["heading"])]
     story.append(grid_table(
-        [[h for h in ("办件编号", "事项", "承诺办结")]]
+        [["办件编号", "事项", "承诺办结"]]
         + [[para(it.case_number, st["base"]), para(it.item_name, st["base"]), para(it.due_text(), st["base"])]
            for it in data.items],
         [46 * mm, width - 46 * mm - 50 * mm, 50 * mm], font, header=True, padding=3))

@@ -18,9 +18,9 @@ from app.documents.layout import (
     closing,
     field_rows,
     grid_table,
+    issuer_signature,
     para,
     render_a4,
-    signature_block,
     styles,
 )
 
@@ -44,7 +44,7 @@ def render_refusal_notice(data: RefusalNotice, font: str) -> bytes:
     st, width = styles(font), a4_width()
     lh = data.issue.letterhead
     story = [
-        para(f"{data.applicant.name}（证件号码 {data.applicant.id_text(False)}）：", st["base"]),
+        para(data.applicant.with_number() + "：", st["base"]),
         Spacer(1, 2 * mm),
         para(f"您于{chinese_date(data.applied_at.date())}申请办理的“{data.title}”，经审查，决定不予受理。"
              f"具体情况告知如下：", st["body"]),
@@ -56,7 +56,6 @@ def render_refusal_notice(data: RefusalNotice, font: str) -> bytes:
         closing([para("如对本决定不服，可以自收到本告知书之日起六十日内依法申请行政复议，或者自收到本告知书之日起"
                       "六个月内依法向人民法院提起行政诉讼。", st["body"]),
                  para(f"咨询电话：{lh.centre_phone}　地址：{lh.centre_address}", st["body"])],
-                signature_block([f"经办人：{data.issue.clerk_name}", f"{lh.centre_name}（盖章）",
-                                 chinese_date(data.issue.issued_at.date()), "申请人签收：＿＿＿＿＿＿＿＿"], st, width)),
+                issuer_signature(data.issue, st, width)),
     ]
     return render_a4(Heading(TITLE, data.case_number), data.issue, [Section(story)], font)

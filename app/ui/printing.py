@@ -41,29 +41,32 @@ class DocumentPrinting:
         show = self.wants_preview(kind) if preview is None else preview
         printing = self.desk.printing
 
+        devices = self.desk.devices
+
         def render():
             again = printing.was_printed(kind, cases[0].id) if reprint is None else reprint
-            return again, printing.render(kind, cases, self.clerk, reprint=again)
+            # the spooler is asked for its printers here, off the GUI thread (network queues can be slow)
+            choices = devices.printer_choices(kind.is_receipt) if show else []
+            return again, printing.render(kind, cases, self.clerk, reprint=again), choices
 
         def rendered(outcome) -> None:
-            again, pdf = outcome
+            again, pdf, choices = outcome
             if show:
-                self._preview(kind, cases, pdf, again, then)
+                self._preview(kind, cases, pdf, again, choices, then)
             else:
                 self._print(kind, cases, pdf, again, 1, then)
 
         self.ops.run(self.desk.workers.db, render, on_success=rendered)
 
-    def _preview(self, kind: DocumentKind, cases: list[Case], pdf: bytes, reprint: bool,
+    def _preview(self, kind: DocumentKind, cases: list[Case], pdf: bytes, reprint: bool, choices: list[str],
                  then: Callable[[], None]) -> None:
-        devices = self.desk.devices
-        current = devices.printer_name(kind.is_receipt)
+        current = self.desk.devices.printer_name(kind.is_receipt)
         dialog = PrintPreviewDialog(self.desk.printing.title(kind, cases[0].case_number, reprint), pdf,
-                                    devices.printer_choices(kind.is_receipt), current, self.parent)
+                                    choices, current, self.parent)
 
         def accepted() -> None:
             chosen = dialog.printer_name()
-            if chosen and chosen != current and chosen in devices.printer_choices(kind.is_receipt):
+            if chosen and chosen != current and chosen in choices:
                 self.desk.choose_printer(chosen, kind.is_receipt)
             self._print(kind, cases, pdf, reprint, dialog.copies(), then)
 
