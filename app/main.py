@@ -29,9 +29,11 @@ from app.services.intake import IntakeService
 from app.services.materials import MaterialPagesService
 from app.services.printing import PrintService
 from app.services.queue import QueueService
+from app.services.sync import SyncService, downloads_dir
 from app.services.workers import Workers
-from app.store.catalog_files import load_catalog, load_pinyin_initials
+from app.store.catalog_files import load_calendar_days, load_newest_catalog, load_pinyin_initials
 from app.store.database import open_store
+from app.sync.engine import SyncEngine
 
 log = logging.getLogger(__name__)
 
@@ -50,8 +52,9 @@ def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settin
     warnings: list[str] = []
 
     store = open_store(paths.database, paths.attachments, paths.migrations, paths.backups)
-    catalog = load_catalog(paths.resources / "catalog")
-    calendar = WorkingDayCalendar(catalog.calendar_overrides)
+    downloads = downloads_dir(paths.data)
+    catalog = load_newest_catalog(paths.resources / "catalog", downloads / "catalog")
+    calendar = WorkingDayCalendar({**catalog.calendar_overrides, **load_calendar_days(downloads / "calendar.json")})
 
     def device(given, make):
         if given is not _DEFAULT:
@@ -86,14 +89,47 @@ def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settin
     letterhead = Letterhead(settings.centre_name, settings.centre_address, settings.centre_phone, settings.window_name)
     documents = DocumentService(letterhead, font, profile is Profile.TRAINING, settings.archive_full_id, catalog,
                                 store, clock)
+    workers = Workers()
+    training = profile is Profile.TRAINING
+    sync = SyncService(store.sync, SyncEngine(store.sync, store.attachments, workers.db, clock, downloads),
+                       workers.db, clock, training=training, window_name=settings.window_name,
+                       prefix=settings.workstation_prefix, timeout=settings.sync_timeout,
+                       local_district=_training_district(paths.data) if training else None)
     return Desk(
-        profile=profile, paths=paths, settings=settings, clock=clock, store=store, workers=Workers(),
+        profile=profile, paths=paths, settings=settings, clock=clock, store=store, workers=workers,
         accounts=accounts, catalog=CatalogService(catalog, load_pinyin_initials(paths.resources)),
         queue=QueueService(store.tickets, settings.ticket_prefix, settings.window_name, clock),
         intake=intake,
         documents=documents,
         printing=PrintService(documents, devices, store, clock, receipt_roll=settings.receipt_paper == "80mm"),
         handout=HandoutService(store, clock),
-        cases=CaseQueryService(store, clock), devices=devices,
+        cases=CaseQueryService(store, clock), devices=devices, sync=sync,
         materials=MaterialPagesService(store, intake, font_file, settings.jpeg_quality), startup_warnings=warnings,
     )
+
+
+class _TrainingDistrict:
+    """The district server of the training profile, in this process on 127.0.0.1."""
+
+    def __init__(self, data: Path):
+        from district.server import ServerThread, open_district
+        from district.service import ServerConfig
+
+        self.district = open_district(data, config=ServerConfig(name="培训区级平台（本机）", allow_training=True))
+        self.thread = ServerThread(self.district.app()).start()
+        self.url = self.thread.url
+
+    def enrolment_code(self) -> str:
+        return self.district.service.create_enrolment_code(hours=1)
+
+    def close(self) -> None:
+        self.thread.stop()
+        self.district.close()
+
+
+def _training_district(data: Path):
+    """Started on first use (the first sync), so a training desk that never syncs never pays for it."""
+    def start() -> _TrainingDistrict:
+        return _TrainingDistrict(data / "district")
+
+    return start

@@ -51,6 +51,8 @@ class Settings:
     receipt_preview: bool = setting(False, "打印回执前先预览")
     document_preview: bool = setting(True, "打印告知书等其他单据前先预览")
     archive_full_id: bool = setting(True, "存档联和身份证件复印件上显示完整证件号码（否则一律遮挡）")
+    sync_interval_s: int = setting(120, "自动上报间隔（秒）；网络故障时按指数退避延长，最长10分钟")
+    sync_timeout: float = setting(30.0, "与区级平台通信的超时（秒）")
     font_path: str = setting("", "中文字体文件路径（TrueType；空为自动查找）")
     jpeg_quality: int = setting(85, "材料图片 JPEG 质量 (1–100)")
     language: str = setting("zh_CN", "界面语言：zh_CN / en")

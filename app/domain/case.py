@@ -166,6 +166,7 @@ class Case:
     correction: list[dict[str, str]] = field(default_factory=list)
     refusal: dict[str, str] | None = None
     decision: dict[str, Any] | None = None
+    official_number: str | None = None                      # the district's number, once it received the case
     handout: dict[str, Any] | None = None
     version: int = 0                                        # seq of the last applied event
     pending: list[CaseEvent] = field(default_factory=list, repr=False)   # recorded, not yet stored
@@ -257,9 +258,12 @@ class Case:
             self.refusal = {**(self.refusal or {}), "approved_by": p["supervisor"]}
         elif t == "refusal_rejected":
             self.refusal = None
+        elif t in ("submitted", "processing_started"):
+            self.official_number = p.get("official_number") or self.official_number
         elif t in ("completed", "completed_at_window"):
+            self.official_number = p.get("official_number") or self.official_number
             self.decision = {"approved": p.get("approved", True), "note": p.get("note", ""),
-                             "official_number": p.get("official_number")}
+                             "official_number": self.official_number}
         elif t == "handed_out":
             self.handout = dict(p)
         _, target = TRANSITIONS.get(t, (None, None))
@@ -365,16 +369,18 @@ class Case:
 
     # --- after acceptance ---------------------------------------------------------------------
 
-    def submit(self, clerk: str, at: datetime) -> None:
-        self._record("submitted", {}, clerk, at)
+    def submit(self, by: str, at: datetime, *, official_number: str | None = None, result_id: str = "") -> None:
+        """已报送: the district received the case (and gave it its official number)."""
+        self._record("submitted", {"official_number": official_number, "result_id": result_id}, by, at)
 
-    def start_processing(self, by: str, at: datetime) -> None:
-        self._record("processing_started", {}, by, at)
+    def start_processing(self, by: str, at: datetime, *, result_id: str = "") -> None:
+        self._record("processing_started", {"result_id": result_id}, by, at)
 
     def complete(self, approved: bool, by: str, at: datetime, *, note: str = "",
-                 official_number: str | None = None) -> None:
-        self._record("completed", {"approved": approved, "note": note, "official_number": official_number},
-                     by, at)
+                 official_number: str | None = None, result_id: str = "") -> None:
+        """办结: the back office's decision."""
+        self._record("completed", {"approved": approved, "note": note, "official_number": official_number,
+                                   "result_id": result_id}, by, at)
 
     def complete_at_window(self, clerk: str, at: datetime, note: str = "") -> None:
         """即办件: decided on the spot."""
@@ -425,5 +431,6 @@ class Case:
             "accepted_at": iso(self.accepted_at), "promised_date": iso(self.promised_date),
             "promised_provisional": self.promised_provisional, "deferred_deadline": iso(self.deferred_deadline),
             "correction": list(self.correction), "refusal": self.refusal, "decision": self.decision,
+            "official_number": self.official_number,
             "handout": self.handout, "version": self.version,
         }

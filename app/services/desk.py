@@ -23,6 +23,7 @@ from app.services.intake import IntakeService
 from app.services.materials import MaterialPagesService
 from app.services.printing import PrintService
 from app.services.queue import QueueService
+from app.services.sync import SyncService
 from app.services.workers import Workers
 from app.store.database import Store
 
@@ -47,6 +48,7 @@ class Desk:
     cases: CaseQueryService
     devices: DeviceService
     materials: MaterialPagesService
+    sync: SyncService
     startup_warnings: list[str]
 
     @property
@@ -84,6 +86,7 @@ class Desk:
             log.warning("the chosen printer could not be remembered: %s", e)
 
     def close(self) -> None:
+        self.sync.close()
         self.devices.close()
         self.workers.shutdown()
         self.store.close()

@@ -8,7 +8,7 @@ from datetime import date, datetime
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import sessionmaker
+from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.case import Case, CaseEvent, CaseState
 from app.domain.case_number import format_case_number
@@ -34,8 +34,36 @@ class CaseSummary:
     bundle_code: str | None
 
 
-def _to_event(row: CaseEventRow) -> CaseEvent:
+def to_event(row: CaseEventRow) -> CaseEvent:
     return CaseEvent(row.id, row.case_id, row.seq, row.type, row.payload, row.clerk, row.occurred_at)
+
+
+def write_case(s: Session, case: Case) -> None:
+    """Append the case's pending events and update its projection, inside the caller's transaction.
+
+    New events put the case back in the outbox; a case the district refused stays quarantined."""
+    events = list(case.pending)
+    if not events:
+        return
+    row = s.get(CaseRow, case.id) or CaseRow(id=case.id, created_at=case.created_at)
+    row.case_number, row.item_code, row.item_name = case.case_number, case.item_code, case.item_name
+    row.bundle_id, row.bundle_code, row.state = case.bundle_id, case.bundle_code, case.state.value
+    row.applicant_name = case.applicant.name if case.applicant else ""
+    row.applicant_id_number = case.applicant.id_number if case.applicant else ""
+    row.catalog_version, row.clerk, row.updated_at = case.catalog_version, case.clerk, events[-1].occurred_at
+    row.promised_date, row.version, row.snapshot = case.promised_date, case.version, case.snapshot()
+    if row.sync_state != "quarantined":
+        row.sync_state = "pending"
+    s.add(row)
+    s.flush()
+    s.add_all(CaseEventRow(id=e.id, case_id=e.case_id, seq=e.seq, type=e.type, payload=e.payload,
+                           clerk=e.clerk, occurred_at=e.occurred_at) for e in events)
+    s.flush()
+
+
+def events_of(s: Session, case_id: str) -> list[CaseEvent]:
+    rows = s.scalars(select(CaseEventRow).where(CaseEventRow.case_id == case_id).order_by(CaseEventRow.seq)).all()
+    return [to_event(r) for r in rows]
 
 
 class CaseRepository:
@@ -52,37 +80,16 @@ class CaseRepository:
         try:
             with self._sessions.begin() as s:
                 for case in cases:
-                    events = list(case.pending)
-                    if not events:
-                        continue
-                    row = s.get(CaseRow, case.id) or CaseRow(id=case.id, created_at=case.created_at)
-                    self._project(row, case, events[-1].occurred_at)
-                    s.add(row)
-                    s.flush()
-                    s.add_all(CaseEventRow(id=e.id, case_id=e.case_id, seq=e.seq, type=e.type, payload=e.payload,
-                                           clerk=e.clerk, occurred_at=e.occurred_at) for e in events)
-                    s.flush()
+                    write_case(s, case)
         except SQLAlchemyError as e:
             log.exception("saving cases failed")
             raise StoreError("办件未能保存（数据库写入失败），请重试；已保存的内容不受影响。") from e
         for case in cases:
             case.pending.clear()
 
-    @staticmethod
-    def _project(row: CaseRow, case: Case, at: datetime) -> None:
-        row.case_number, row.item_code, row.item_name = case.case_number, case.item_code, case.item_name
-        row.bundle_id, row.bundle_code, row.state = case.bundle_id, case.bundle_code, case.state.value
-        row.applicant_name = case.applicant.name if case.applicant else ""
-        row.applicant_id_number = case.applicant.id_number if case.applicant else ""
-        row.catalog_version, row.clerk, row.updated_at = case.catalog_version, case.clerk, at
-        row.promised_date, row.version, row.snapshot = case.promised_date, case.version, case.snapshot()
-        row.sync_state = "pending"
-
     def events(self, case_id: str) -> list[CaseEvent]:
         with self._sessions() as s:
-            rows = s.scalars(select(CaseEventRow).where(CaseEventRow.case_id == case_id)
-                             .order_by(CaseEventRow.seq)).all()
-            return [_to_event(r) for r in rows]
+            return events_of(s, case_id)
 
     def get(self, case_id: str) -> Case:
         events = self.events(case_id)

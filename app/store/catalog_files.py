@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import json
+import logging
+from datetime import date
 from pathlib import Path
 
 from app.domain.catalog import Catalog, parse_catalog
 from app.domain.errors import CatalogError
 from app.domain.pinyin import PinyinInitials
+
+log = logging.getLogger(__name__)
 
 
 def load_catalog(directory: Path) -> Catalog:
@@ -22,6 +26,36 @@ def load_catalog(directory: Path) -> Catalog:
         except (OSError, UnicodeDecodeError) as e:
             raise CatalogError(f"目录文件 {path.name} 无法读取：{e}") from e
     return parse_catalog(documents)
+
+
+def _version_key(version: str) -> tuple:
+    return tuple(int(p) if p.isdigit() else p for p in version.replace("-", ".").split("."))
+
+
+def load_newest_catalog(bundled: Path, downloaded: Path) -> Catalog:
+    """The catalogue the district published last, when it is newer than the bundled one and readable."""
+    catalog = load_catalog(bundled)
+    if (downloaded / "catalog.json").exists():
+        try:
+            newer = load_catalog(downloaded)
+        except CatalogError as e:
+            log.error("the downloaded catalogue in %s is unusable (%s); using the bundled one", downloaded, e)
+        else:
+            if _version_key(newer.version) > _version_key(catalog.version):
+                catalog = newer
+    return catalog
+
+
+def load_calendar_days(path: Path) -> dict[date, bool]:
+    """The district's holiday calendar (day → working day?), empty when none has been received."""
+    if not path.exists():
+        return {}
+    try:
+        days = json.loads(path.read_text(encoding="utf-8"))["days"]
+        return {date.fromisoformat(k): v == "workday" for k, v in days.items() if v in ("workday", "holiday")}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError) as e:
+        log.error("the downloaded calendar %s is unusable: %s", path, e)
+        return {}
 
 
 def load_pinyin_initials(resources: Path) -> PinyinInitials:

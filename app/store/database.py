@@ -13,6 +13,7 @@ from app.store.cases import CaseRepository
 from app.store.clerks import ClerkRepository
 from app.store.engine import create_sqlite_engine, session_factory
 from app.store.migrate import MigrationResult, current_revision, head_revision, upgrade_database
+from app.store.sync import SyncRepository
 from app.store.tickets import TicketRepository
 
 
@@ -24,6 +25,7 @@ class Store:
     tickets: TicketRepository
     audit: AuditLog
     attachments: AttachmentStore
+    sync: SyncRepository
     migration: MigrationResult | None = None
 
     def close(self) -> None:
@@ -40,7 +42,7 @@ def open_store(database: Path, attachments: Path, migrations: Path, backups: Pat
         raise
     sessions = session_factory(engine)
     return Store(engine, CaseRepository(sessions), ClerkRepository(sessions), TicketRepository(sessions),
-                 AuditLog(sessions), AttachmentStore(attachments), result)
+                 AuditLog(sessions), AttachmentStore(attachments), SyncRepository(sessions), result)
 
 
 @dataclass(frozen=True)

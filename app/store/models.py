@@ -60,7 +60,8 @@ class CaseRow(Base):
     promised_date: Mapped[date | None] = mapped_column(Date)
     version: Mapped[int] = mapped_column(Integer)
     snapshot: Mapped[dict] = mapped_column(JSON)
-    sync_state: Mapped[str] = mapped_column(String(20), default="pending")
+    sync_state: Mapped[str] = mapped_column(String(20), default="pending", index=True)
+    sync_error: Mapped[str | None] = mapped_column(Text)    # the district's reason for a quarantined case
 
 
 class CaseEventRow(Base):
@@ -74,6 +75,14 @@ class CaseEventRow(Base):
     clerk: Mapped[str] = mapped_column(String(40))
     occurred_at: Mapped[datetime] = mapped_column(AwareDateTime())
     synced_at: Mapped[datetime | None] = mapped_column(AwareDateTime(), index=True)
+
+
+class SyncMetaRow(Base):
+    """Enrolment, results cursor and last outcome of the sync (one value per key)."""
+
+    __tablename__ = "sync_meta"
+    key: Mapped[str] = mapped_column(String(40), primary_key=True)
+    value: Mapped[str] = mapped_column(Text)
 
 
 class CounterRow(Base):

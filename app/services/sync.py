@@ -1,0 +1,192 @@
+"""Sync as the desk uses it: enrolment, a background drain, "sync now", status and quarantine."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable
+from concurrent.futures import Executor
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Protocol
+
+from app.services.clock import Clock
+from app.store.sync import QuarantinedCase, SyncRepository
+from app.sync.client import DistrictClient, Enrolment, SyncError
+from app.sync.engine import SyncEngine, SyncReport
+from app.sync.scheduler import SyncScheduler
+
+log = logging.getLogger(__name__)
+
+
+class LocalDistrict(Protocol):
+    """The district server run in-process for the training profile."""
+
+    url: str
+
+    def enrolment_code(self) -> str: ...
+
+    def close(self) -> None: ...
+
+
+@dataclass(frozen=True)
+class SyncStatus:
+    enrolled: bool
+    server: str
+    counts: dict[str, int]
+    last_success: datetime | None
+    last_error: str | None
+
+    @property
+    def unsent(self) -> int:
+        return self.counts["pending"] + self.counts["uploading"]
+
+
+NOT_ENROLLED = "本工作站尚未注册到区级平台（zongchuang enrol --server 地址 --code 注册码）"
+
+
+class SyncService:
+    def __init__(self, repo: SyncRepository, engine: SyncEngine, executor: Executor, clock: Clock, *,
+                 training: bool, window_name: str, prefix: str,
+                 local_district: Callable[[], LocalDistrict] | None = None, timeout: float = 30.0):
+        self.repo, self.engine, self.executor, self.clock = repo, engine, executor, clock
+        self.training, self.window_name, self.prefix = training, window_name, prefix
+        self._local_factory, self._local = local_district, None
+        self.timeout = timeout
+        self.scheduler: SyncScheduler | None = None
+        self._listeners: list[Callable[[SyncReport], None]] = []
+        self._lock: asyncio.Lock | None = None
+
+    # --- status (call on the database worker) -----------------------------------------------------
+
+    def status(self) -> SyncStatus:
+        meta = self.repo.meta()
+        enrolled = "token" in meta or (self._local_factory is not None and meta.get("server_kind") != "external")
+        server = meta.get("server_name") or meta.get("server_url") or ""
+        if self._local_factory is not None and meta.get("server_kind") != "external":
+            server = "本机培训平台"
+        last = meta.get("last_success")
+        return SyncStatus(enrolled, server, self.repo.counts(), datetime.fromisoformat(last) if last else None,
+                          meta.get("last_error"))
+
+    def quarantined(self) -> list[QuarantinedCase]:
+        return self.repo.quarantined()
+
+    def retry(self, case_id: str) -> None:
+        self.repo.release(case_id)
+        if self.scheduler is not None:
+            self.scheduler.trigger()
+
+    # --- enrolment ----------------------------------------------------------------------------------
+
+    async def enrol(self, server_url: str, code: str) -> Enrolment:
+        """Exchange an administrator's code for this workstation's identity on a district server."""
+        async with DistrictClient(server_url, timeout=self.timeout) as client:
+            info = await client.info()
+            if self.training and not info.get("allow_training"):
+                raise SyncError(f"“{info.get('name', server_url)}”是正式服务器，培训模式不能接入。",
+                                retryable=False, code="training_device_refused", status=403)
+            enrolment = await client.enrol(code, self.window_name, self.prefix, self.training)
+        await self._db(self.repo.set_meta, server_url=enrolment.server_url, device_id=enrolment.device_id,
+                       token=enrolment.token, server_name=enrolment.server_name, server_kind="external",
+                       results_cursor="0", last_error=None)
+        log.info("enrolled as device %s at %s", enrolment.device_id, enrolment.server_url)
+        return enrolment
+
+    async def _client(self) -> DistrictClient:
+        meta = await self._db(self.repo.meta)
+        if meta.get("server_kind") != "external" and self._local_factory is not None:
+            if self._local is None:
+                self._local = await self._db(self._local_factory)
+            if "token" not in meta or meta.get("server_kind") != "local":
+                async with DistrictClient(self._local.url, timeout=self.timeout) as c:
+                    e = await c.enrol(await self._db(self._local.enrolment_code), self.window_name, self.prefix,
+                                      self.training)
+                await self._db(self.repo.set_meta, device_id=e.device_id, token=e.token, server_kind="local",
+                               server_name=e.server_name, results_cursor="0")
+                meta = await self._db(self.repo.meta)
+            return DistrictClient(self._local.url, meta["token"], timeout=self.timeout)
+        if "token" not in meta:
+            raise SyncError(NOT_ENROLLED, retryable=False, code="not_enrolled")
+        return DistrictClient(meta["server_url"], meta["token"], timeout=self.timeout)
+
+    # --- syncing ------------------------------------------------------------------------------------
+
+    async def _db(self, fn, *args, **kw):
+        return await asyncio.get_running_loop().run_in_executor(self.executor, lambda: fn(*args, **kw))
+
+    async def sync_once(self) -> SyncReport:
+        """One round; rounds never overlap (the background timer and "sync now" share this)."""
+        if self._lock is None:
+            self._lock = asyncio.Lock()
+        async with self._lock:
+            try:
+                client = await self._client()
+            except SyncError as e:
+                report = SyncReport(error=e, left=len(await self._db(self.repo.pending_case_ids)))
+            else:
+                async with client:
+                    report = await self.engine.run(client)
+            now = self.clock().isoformat()
+            if report.ok:
+                await self._db(self.repo.set_meta, last_success=now, last_error=None)
+            else:
+                await self._db(self.repo.set_meta, last_error=report.error.message)
+        for listener in list(self._listeners):
+            listener(report)
+        return report
+
+    async def drain(self, rounds: int = 8, pause: float = 1.0) -> SyncReport:
+        """Rounds until nothing is left or an error that retrying cannot help; totals of all rounds."""
+        total = SyncReport()
+        for n in range(rounds):
+            report = await self.sync_once()
+            total.synced |= report.synced
+            for f in ("events_sent", "attachments_uploaded", "bytes_uploaded", "results_applied"):
+                setattr(total, f, getattr(total, f) + getattr(report, f))
+            total.quarantined += report.quarantined
+            total.parked, total.left, total.error = report.parked, report.left, report.error
+            total.catalog_updated = report.catalog_updated or total.catalog_updated
+            if report.error and not report.error.retryable:
+                break
+            if report.ok and (report.left == 0 or not (report.cases_synced or report.results_applied)):
+                break
+            if n + 1 < rounds:
+                await asyncio.sleep(report.error.retry_after if report.error and report.error.retry_after
+                                    else pause)
+        return total
+
+    def on_report(self, listener: Callable[[SyncReport], None]) -> None:
+        self._listeners.append(listener)
+
+    def start_background(self, interval: float = 120.0) -> None:
+        """Drain in the background on the running asyncio loop (qasync's in the window)."""
+        async def round_() -> tuple[bool, float | None]:
+            report = await self.sync_once()
+            if report.ok:
+                return report.left == 0, None
+            return False, report.error.retry_after
+
+        if self.scheduler is None:
+            self.scheduler = SyncScheduler(round_, interval=interval)
+        self.scheduler.start()
+
+    def trigger(self) -> None:
+        """Sync soon: "sync now", new work saved, or the network came back."""
+        if self.scheduler is not None:
+            self.scheduler.trigger()
+
+    async def stop(self) -> None:
+        if self.scheduler is not None:
+            await self.scheduler.stop()
+
+    def close(self) -> None:
+        """Stop the in-process training server, if one was started."""
+        local, self._local = self._local, None
+        if local is not None:
+            local.close()
+
+
+def downloads_dir(data: Path) -> Path:
+    return data / "from-district"

@@ -1,0 +1,1 @@
+"""The reference district backend: enrols workstations, receives cases exactly once, returns decisions."""

@@ -1,0 +1,81 @@
+"""Attachment files on disk, stored by SHA-256, received in resumable chunks and verified before use."""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import os
+import re
+from pathlib import Path
+
+HEX64 = re.compile(r"^[0-9a-f]{64}$")
+MAX_ATTACHMENT = 64 * 1024 * 1024
+
+
+class OffsetMismatch(Exception):
+    def __init__(self, current: int):
+        super().__init__(f"upload continues at {current}")
+        self.current = current
+
+
+class HashMismatch(Exception):
+    pass
+
+
+class BlobStore:
+    """`attachments/ab/cd/<sha256>` once complete; `uploads/<device>/<sha256>.part` while arriving."""
+
+    def __init__(self, root: Path):
+        self.root = root
+        self.done = root / "attachments"
+        self.uploads = root / "uploads"
+
+    def path(self, sha256: str) -> Path:
+        return self.done / sha256[:2] / sha256[2:4] / sha256
+
+    def partial(self, device_id: str, sha256: str) -> Path:
+        return self.uploads / device_id / f"{sha256}.part"
+
+    def has(self, sha256: str) -> bool:
+        return self.path(sha256).exists()
+
+    def offset(self, device_id: str, sha256: str) -> int:
+        try:
+            return self.partial(device_id, sha256).stat().st_size
+        except FileNotFoundError:
+            return 0
+
+    def append(self, device_id: str, sha256: str, offset: int, total: int, chunk: bytes) -> tuple[int, bool]:
+        """Add a chunk at `offset`; returns (bytes received, complete). The last chunk verifies the hash."""
+        part = self.partial(device_id, sha256)
+        current = self.offset(device_id, sha256)
+        if offset != current:
+            raise OffsetMismatch(current)
+        if offset + len(chunk) > total:
+            raise ValueError("chunk runs past the declared length")
+        part.parent.mkdir(parents=True, exist_ok=True)
+        with open(part, "ab") as f:
+            f.write(chunk)
+            f.flush()
+            os.fsync(f.fileno())
+        received = offset + len(chunk)
+        if received < total:
+            return received, False
+        digest = hashlib.sha256()
+        with open(part, "rb") as f:
+            while block := f.read(1 << 20):
+                digest.update(block)
+        if digest.hexdigest() != sha256:
+            part.unlink(missing_ok=True)
+            raise HashMismatch(sha256)
+        target = self.path(sha256)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(part, target)
+        with contextlib.suppress(OSError):
+            fd = os.open(target.parent, os.O_RDONLY)
+            os.fsync(fd)
+            os.close(fd)
+        return received, True
+
+    def read(self, sha256: str) -> bytes:
+        return self.path(sha256).read_bytes()

@@ -1,0 +1,109 @@
+"""`zongchuang-district`: run the reference district server and check a deployment from a shell."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+
+from district.service import DECISION_LABELS, Refused, ServerConfig
+
+
+def _parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="zongchuang-district", description="综窗 区级受理平台（参考实现）")
+    sub = p.add_subparsers(dest="command", required=True)
+
+    def command(name: str, help_: str) -> argparse.ArgumentParser:
+        c = sub.add_parser(name, help=help_)
+        c.add_argument("--data", type=Path, required=True, help="数据目录（数据库、材料文件、后台口令）")
+        c.add_argument("--database", help="数据库 URL（默认为数据目录下的 SQLite；"
+                                          "PostgreSQL 如 postgresql://user:pass@host/db；也可用环境变量 "
+                                          "ZONGCHUANG_DISTRICT_DATABASE）")
+        return c
+
+    serve = command("serve", "启动服务")
+    serve.add_argument("--port", type=int, default=8600)
+    serve.add_argument("--host", default="127.0.0.1", help="监听地址（对外服务用 0.0.0.0）")
+    serve.add_argument("--name", default=ServerConfig.name, help="平台名称")
+    serve.add_argument("--allow-training", action="store_true", help="培训服务器：接受培训模式的工作站")
+    code = command("enrolment-code", "生成一个工作站注册码（一次有效）")
+    code.add_argument("--hours", type=int, default=72, help="有效小时数")
+    cases = command("cases", "列出已收到的办件")
+    cases.add_argument("--json", action="store_true", help="以 JSON 输出（含事件和材料文件哈希）")
+    command("devices", "列出已注册的工作站")
+    revoke = command("revoke", "停用一台工作站（其令牌立即失效）")
+    revoke.add_argument("device_id")
+    revoke.add_argument("--reason", default="管理员停用")
+    command("admin-token", "显示后台口令")
+    return p
+
+
+def _cases(district, as_json: bool) -> int:
+    from district.service import referenced_attachments
+
+    service = district.service
+    rows = service.cases()
+    if as_json:
+        out = []
+        for c in rows:
+            from district.backoffice import case_dict
+
+            events = service.case_events(c.id)
+            out.append({**case_dict(c),
+                        "event_list": [{"id": e.id, "seq": e.seq, "type": e.type, "parked": e.parked,
+                                        "content_sha256": e.content_sha256} for e in events],
+                        "attachments": sorted({h for e in events for h in referenced_attachments(e.payload)})})
+        json.dump({"counts": service.counts(), "cases": out}, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return 0
+    counts = service.counts()
+    print(f"工作站 {counts['devices']} 台，办件 {counts['cases']} 件，事件 {counts['events']} 条"
+          f"（暂存 {counts['parked']} 条），材料文件 {counts['attachments']} 个")
+    for c in rows:
+        print(f"  {c.case_number}  {c.official_number or '-'}  {c.item_name}  {c.applicant_name}  "
+              f"{DECISION_LABELS.get(c.decision, c.decision)}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    from district.server import open_district
+
+    config = ServerConfig(name=getattr(args, "name", ServerConfig.name),
+                          allow_training=getattr(args, "allow_training", False))
+    district = open_district(args.data, args.database, config)
+    try:
+        if args.command == "serve":
+            import uvicorn
+
+            kind = "培训服务器（接受培训工作站）" if config.allow_training else "正式服务器"
+            print(f"{config.name}：{kind}，http://{args.host}:{args.port}/ ，后台 /backoffice ，接口文档 /docs",
+                  flush=True)
+            uvicorn.run(district.app(), host=args.host, port=args.port, log_level="info")
+            return 0
+        if args.command == "enrolment-code":
+            print(district.service.create_enrolment_code(args.hours))
+            return 0
+        if args.command == "cases":
+            return _cases(district, args.json)
+        if args.command == "devices":
+            for d in district.service.devices():
+                state = f"已停用（{d.revoked_reason}）" if d.revoked_at else "正常"
+                print(f"{d.id}  {d.prefix}  {d.name}  {'培训' if d.training else '正式'}  {state}")
+            return 0
+        if args.command == "revoke":
+            district.service.revoke(args.device_id, args.reason)
+            print(f"已停用工作站 {args.device_id}")
+            return 0
+        if args.command == "admin-token":
+            print(district.admin_token)
+            return 0
+    except Refused as e:
+        print(e.reason, file=sys.stderr)
+        return 1
+    finally:
+        district.close()
+    return 2

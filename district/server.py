@@ -1,0 +1,97 @@
+"""Assembling a district server from a data directory, and running it (foreground or in a thread)."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import secrets
+import socket
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from fastapi import FastAPI
+from sqlalchemy import Engine
+
+from district.api import create_app
+from district.blobs import BlobStore
+from district.catalog import bundled_catalog
+from district.db import create_server_engine, sessions, sqlite_url, upgrade
+from district.service import DistrictService, ServerConfig
+
+log = logging.getLogger(__name__)
+DATABASE_ENV = "ZONGCHUANG_DISTRICT_DATABASE"
+
+
+@dataclass
+class District:
+    data: Path
+    engine: Engine
+    service: DistrictService
+    admin_token: str
+    catalog_dir: Path
+    calendar_file: Path
+
+    def app(self) -> FastAPI:
+        return create_app(self.service, self.catalog_dir, self.calendar_file, self.admin_token)
+
+    def close(self) -> None:
+        self.engine.dispose()
+
+
+def admin_token(data: Path) -> str:
+    """The back office's password, created on first use and kept in the data directory."""
+    path = data / "admin-token"
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    token = secrets.token_urlsafe(18)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as f:
+        f.write(token + "\n")
+    return token
+
+
+def open_district(data: Path, database: str | None = None, config: ServerConfig | None = None) -> District:
+    """Open (and migrate) the server's database; attachments, catalogue and calendar live under `data`."""
+    data = data.resolve()
+    data.mkdir(parents=True, exist_ok=True)
+    url = database or os.environ.get(DATABASE_ENV) or sqlite_url(data)
+    engine = create_server_engine(url)
+    upgrade(engine)
+    catalog_dir = data / "catalog" if (data / "catalog" / "catalog.json").exists() else bundled_catalog()
+    service = DistrictService(sessions(engine), BlobStore(data), config or ServerConfig())
+    return District(data, engine, service, admin_token(data), catalog_dir, data / "calendar.json")
+
+
+class ServerThread:
+    """A uvicorn server on 127.0.0.1 in a background thread (training profile, tests, benchmarks)."""
+
+    def __init__(self, app: FastAPI, port: int = 0, host: str = "127.0.0.1"):
+        import uvicorn
+
+        self.sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        self.sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        self.sock.bind((host, port))
+        self.port = self.sock.getsockname()[1]
+        self.url = f"http://{host}:{self.port}"
+        config = uvicorn.Config(app, log_level="warning", access_log=False, lifespan="off")
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, kwargs={"sockets": [self.sock]},
+                                       name="district-server", daemon=True)
+
+    def start(self) -> ServerThread:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if not self.thread.is_alive() or time.monotonic() > deadline:
+                raise RuntimeError("the district server did not start")
+            time.sleep(0.01)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+        with contextlib.suppress(OSError):
+            self.sock.close()

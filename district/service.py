@@ -1,0 +1,353 @@
+"""The district's rules, without HTTP: enrolment, receiving events and attachments, decisions, results."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import secrets
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from typing import Any
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session, sessionmaker
+
+from district.blobs import HEX64, MAX_ATTACHMENT, BlobStore, HashMismatch, OffsetMismatch
+from district.db import next_value
+from district.models import (
+    AttachmentRow,
+    CaseRow,
+    DeviceRow,
+    EnrolmentCodeRow,
+    EventRow,
+    ResultEventRow,
+    utcnow,
+)
+
+log = logging.getLogger(__name__)
+
+# A workstation event type -> the state it leads the case to (as the workstation's domain defines it).
+STATE_AFTER = {
+    "case_opened": "draft", "accepted": "accepted", "accepted_with_deferred": "accepted_deferred",
+    "correction_notice_issued": "correction_notified", "correction_resumed": "draft",
+    "refusal_requested": "refusal_requested", "refusal_approved": "refused", "refusal_rejected": "draft",
+    "submitted": "submitted", "processing_started": "processing", "completed_at_window": "completed_approved",
+    "handed_out": "handed_out", "withdrawn": "withdrawn",
+}
+ACCEPTANCE = ("accepted", "accepted_with_deferred")
+DECISION_LABELS = {"": "未受理", "received": "已接收", "processing": "办理中", "approved": "办结（准予）",
+                   "denied": "办结（不予）"}
+# Result of one event in a receipt: status -> the HTTP status it would have had on its own.
+STATUS_CODES = {"applied": 201, "duplicate": 200, "parked": 202, "conflict": 409, "rejected": 422}
+
+
+class Refused(Exception):
+    """A request the server will not honour, with a reason a clerk or installer can act on."""
+
+    def __init__(self, status: int, code: str, reason: str):
+        super().__init__(reason)
+        self.status, self.code, self.reason = status, code, reason
+
+
+@dataclass(frozen=True)
+class ServerConfig:
+    name: str = "区级受理平台"
+    allow_training: bool = False
+    official_prefix: str = "QX"
+
+
+def content_sha256(event: dict[str, Any]) -> str:
+    """The hash that decides whether two events with one UUID are the same event."""
+    keys = ("id", "case_id", "seq", "type", "payload", "clerk", "occurred_at")
+    canonical = json.dumps({k: event[k] for k in keys}, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+def referenced_attachments(payload: dict[str, Any]) -> list[str]:
+    refs = payload.get("attachments") or []
+    return [h for h in refs if isinstance(h, str)]
+
+
+def aware(moment: datetime) -> datetime:
+    """SQLite hands timestamps back without their zone; the server writes them all in UTC."""
+    return moment if moment.tzinfo is not None else moment.replace(tzinfo=UTC)
+
+
+def mask_id(number: str) -> str:
+    n = (number or "").strip()
+    return "*" * len(n) if len(n) <= 8 else n[:6] + "*" * (len(n) - 10) + n[-4:]
+
+
+def _sha(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _new_code() -> str:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"     # no 0/O, 1/I: read aloud over the phone
+    raw = "".join(secrets.choice(alphabet) for _ in range(16))
+    return "-".join(raw[i:i + 4] for i in range(0, 16, 4))
+
+
+class DistrictService:
+    def __init__(self, sessions: sessionmaker[Session], blobs: BlobStore, config: ServerConfig, clock=utcnow):
+        self.sessions, self.blobs, self.config, self.clock = sessions, blobs, config, clock
+
+    # --- enrolment and authentication -----------------------------------------------------------
+
+    def create_enrolment_code(self, hours: int = 72) -> str:
+        code = _new_code()
+        now = self.clock()
+        with self.sessions.begin() as s:
+            s.add(EnrolmentCodeRow(code_sha256=_sha(code), created_at=now, expires_at=now + timedelta(hours=hours)))
+        return code
+
+    def enrol(self, code: str, name: str, prefix: str, training: bool) -> tuple[str, str]:
+        """Exchange a one-time code for (device ID, token)."""
+        if training and not self.config.allow_training:
+            raise Refused(403, "training_device_refused", "这是正式服务器，不接受培训模式的工作站注册。")
+        now = self.clock()
+        with self.sessions.begin() as s:
+            row = s.get(EnrolmentCodeRow, _sha(code.strip().upper()), with_for_update=True)
+            if row is None or row.used_by is not None or aware(row.expires_at) < now:
+                raise Refused(403, "enrolment_code_invalid", "注册码无效、已使用或已过期，请向管理员重新申请。")
+            device_id, token = str(uuid.uuid4()), secrets.token_urlsafe(32)
+            s.add(DeviceRow(id=device_id, name=name[:80], prefix=prefix[:20], training=training,
+                            token_sha256=_sha(token), enrolled_at=now))
+            row.used_by = device_id
+        log.info("device %s (%s) enrolled%s", device_id, prefix, " for training" if training else "")
+        return device_id, token
+
+    def authenticate(self, token: str) -> DeviceRow:
+        with self.sessions() as s:
+            device = s.scalars(select(DeviceRow).where(DeviceRow.token_sha256 == _sha(token))).first()
+        if device is None:
+            raise Refused(401, "unknown_device", "服务器不认识本工作站（未注册或令牌无效），请重新注册。")
+        if device.revoked_at is not None:
+            raise Refused(403, "device_revoked", f"本工作站已被区级平台停用：{device.revoked_reason or '未说明原因'}。"
+                                                 "本机数据保留，请联系管理员。")
+        if device.training and not self.config.allow_training:
+            raise Refused(403, "training_device_refused", "这是正式服务器，不接受培训模式的工作站。")
+        return device
+
+    def revoke(self, device_id: str, reason: str) -> None:
+        with self.sessions.begin() as s:
+            device = s.get(DeviceRow, device_id)
+            if device is None:
+                raise Refused(404, "unknown_device", f"没有编号为 {device_id} 的工作站。")
+            device.revoked_at, device.revoked_reason = self.clock(), reason or "管理员停用"
+
+    def devices(self) -> list[DeviceRow]:
+        with self.sessions() as s:
+            return list(s.scalars(select(DeviceRow).order_by(DeviceRow.enrolled_at)))
+
+    # --- attachments ------------------------------------------------------------------------------
+
+    def missing(self, device: DeviceRow, hashes: list[str]) -> list[dict[str, Any]]:
+        """The hashes the server lacks, each with how much of it has already arrived."""
+        bad = [h for h in hashes if not HEX64.match(h)]
+        if bad:
+            raise Refused(422, "bad_hash", f"不是有效的 SHA-256：{bad[0][:70]}")
+        return [{"sha256": h, "offset": self.blobs.offset(device.id, h)}
+                for h in dict.fromkeys(hashes) if not self.blobs.has(h)]
+
+    def upload(self, device: DeviceRow, sha256: str, offset: int, total: int, chunk: bytes) -> dict[str, Any]:
+        if not HEX64.match(sha256):
+            raise Refused(422, "bad_hash", "不是有效的 SHA-256。")
+        if total <= 0 or total > MAX_ATTACHMENT:
+            raise Refused(413, "attachment_too_large", f"材料文件大小 {total} 字节超出上限 {MAX_ATTACHMENT}。")
+        if self.blobs.has(sha256):
+            self._record_attachment(device, sha256, total)
+            return {"sha256": sha256, "offset": total, "complete": True}
+        try:
+            received, complete = self.blobs.append(device.id, sha256, offset, total, chunk)
+        except OffsetMismatch as e:
+            raise Refused(409, "offset_mismatch", f"续传位置应为 {e.current}") from e
+        except HashMismatch as e:
+            raise Refused(422, "hash_mismatch", "材料文件内容与其 SHA-256 不符，已丢弃，请重新上传。") from e
+        except ValueError as e:
+            raise Refused(422, "bad_chunk", str(e)) from e
+        if complete:
+            self._record_attachment(device, sha256, total)
+            with self.sessions.begin() as s:
+                for case_id in self._parked_cases(s, device.id):
+                    self._apply_ready(s, device, case_id)
+        return {"sha256": sha256, "offset": received, "complete": complete}
+
+    def _record_attachment(self, device: DeviceRow, sha256: str, size: int) -> None:
+        with self.sessions.begin() as s:
+            if s.get(AttachmentRow, sha256) is None:
+                s.add(AttachmentRow(sha256=sha256, size=size, device_id=device.id, stored_at=self.clock()))
+
+    # --- case events --------------------------------------------------------------------------------
+
+    def receive(self, device: DeviceRow, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """Store each event once by UUID, apply what is ready, and say what became of every one."""
+        outcome: dict[str, tuple[str, str]] = {}
+        new: set[str] = set()
+        with self.sessions.begin() as s:
+            touched: list[str] = []
+            for ev in events:
+                verdict = self._store(s, device, ev)
+                if verdict is None:
+                    new.add(ev["id"])
+                    touched.append(ev["case_id"])
+                else:
+                    outcome[ev["id"]] = verdict
+            for case_id in dict.fromkeys(touched):
+                self._apply_ready(s, device, case_id)
+            for ev in events:
+                if ev["id"] in outcome:
+                    continue
+                row = s.get(EventRow, ev["id"])
+                if row.parked:
+                    outcome[ev["id"]] = ("parked", row.parked_reason or "")
+                else:
+                    outcome[ev["id"]] = ("applied" if ev["id"] in new else "duplicate", "")
+        return [{"id": ev["id"], "status": outcome[ev["id"]][0], "code": STATUS_CODES[outcome[ev["id"]][0]],
+                 "reason": outcome[ev["id"]][1]} for ev in events]
+
+    def _store(self, s: Session, device: DeviceRow, ev: dict[str, Any]) -> tuple[str, str] | None:
+        digest = content_sha256(ev)
+        existing = s.get(EventRow, ev["id"])
+        if existing is not None:
+            if existing.content_sha256 != digest or existing.device_id != device.id:
+                log.warning("event %s conflicts with the stored one", ev["id"])
+                return "conflict", f"事件 {ev['id']} 已收到过，但内容不同；服务器保留先收到的内容。"
+            return None if existing.parked else ("duplicate", "")
+        case = s.get(CaseRow, ev["case_id"])
+        if case is not None and case.device_id != device.id:
+            return "rejected", "该办件由另一台工作站创建，不能由本工作站修改。"
+        if ev["seq"] < 1:
+            return "rejected", "事件序号必须从 1 开始。"
+        if ev["seq"] == 1 and ev["type"] != "case_opened":
+            return "rejected", "办件的第一条事件必须是开立事件。"
+        other = s.scalars(select(EventRow).where(EventRow.case_id == ev["case_id"], EventRow.seq == ev["seq"])).first()
+        if other is not None:
+            return "conflict", f"办件第 {ev['seq']} 条事件已是另一条事件（{other.id}），不能覆盖。"
+        bad = [h for h in referenced_attachments(ev["payload"]) if not HEX64.match(h)]
+        if bad:
+            return "rejected", f"事件引用的材料文件编号无效：{bad[0][:70]}"
+        s.add(EventRow(id=ev["id"], case_id=ev["case_id"], device_id=device.id, seq=ev["seq"], type=ev["type"],
+                       payload=ev["payload"], clerk=ev["clerk"], occurred_at=ev["occurred_at"],
+                       content_sha256=digest, received_at=self.clock(), parked=True, parked_reason="待处理"))
+        s.flush()
+        return None
+
+    @staticmethod
+    def _parked_cases(s: Session, device_id: str) -> list[str]:
+        return list(s.scalars(select(EventRow.case_id).where(EventRow.device_id == device_id, EventRow.parked)
+                              .distinct()))
+
+    def _apply_ready(self, s: Session, device: DeviceRow, case_id: str) -> None:
+        """Apply the case's parked events in order while the next one is present and complete."""
+        parked = {e.seq: e for e in s.scalars(select(EventRow).where(EventRow.case_id == case_id, EventRow.parked))}
+        case = s.get(CaseRow, case_id)
+        last = case.last_seq if case else 0
+        while parked:
+            ev = parked.pop(last + 1, None)
+            if ev is None:
+                gap = f"等待办件的第 {last + 1} 条事件"
+                for e in parked.values():
+                    e.parked_reason = gap
+                break
+            lacking = [h for h in referenced_attachments(ev.payload) if not self.blobs.has(h)]
+            if lacking:
+                ev.parked_reason = f"缺少材料文件 {lacking[0][:12]}…"
+                for e in parked.values():
+                    e.parked_reason = f"等待办件的第 {ev.seq} 条事件（缺少材料文件）"
+                break
+            case = self._apply(s, device, case, ev)
+            ev.parked, ev.parked_reason = False, None
+            last = ev.seq
+        s.flush()
+
+    def _apply(self, s: Session, device: DeviceRow, case: CaseRow | None, ev: EventRow) -> CaseRow:
+        p, now = ev.payload, self.clock()
+        if case is None:
+            case = CaseRow(id=ev.case_id, device_id=device.id, case_number=p.get("case_number", "")[:40],
+                           item_code=p.get("item_code", "")[:20], item_name=p.get("item_name", "")[:80],
+                           applicant_name="", applicant_masked_id="", workstation_state="draft", last_seq=0,
+                           decision="", decision_note="", received_at=now)
+            s.add(case)
+        if ev.type == "applicant_set":
+            applicant = p.get("applicant") or {}
+            case.applicant_name = str(applicant.get("name", ""))[:60]
+            case.applicant_masked_id = mask_id(str(applicant.get("id_number", "")))[:18]
+        if ev.type == "completed":
+            case.workstation_state = "completed_approved" if p.get("approved") else "completed_denied"
+        elif ev.type in STATE_AFTER:
+            case.workstation_state = STATE_AFTER[ev.type]
+        case.last_seq = ev.seq
+        s.flush()
+        if ev.type in ACCEPTANCE and not case.decision:
+            case.official_number = (f"{self.config.official_prefix}{now:%Y}"
+                                    f"{next_value(s, f'official:{now:%Y}'):08d}")
+            case.decision = "received"
+            self._result(s, case, "received", {"official_number": case.official_number}, "district")
+        return case
+
+    def _result(self, s: Session, case: CaseRow, type_: str, payload: dict[str, Any], by: str) -> None:
+        s.add(ResultEventRow(cursor=next_value(s, "results"), id=str(uuid.uuid4()), case_id=case.id,
+                             device_id=case.device_id, type=type_, payload=payload, by=by, occurred_at=self.clock()))
+
+    # --- the results feed -----------------------------------------------------------------------
+
+    def results(self, device: DeviceRow, after: int, limit: int = 200) -> tuple[list[dict[str, Any]], int]:
+        with self.sessions() as s:
+            rows = s.scalars(select(ResultEventRow).where(ResultEventRow.device_id == device.id,
+                                                          ResultEventRow.cursor > after)
+                             .order_by(ResultEventRow.cursor).limit(max(1, min(limit, 1000)))).all()
+        events = [{"cursor": r.cursor, "id": r.id, "case_id": r.case_id, "type": r.type, "payload": r.payload,
+                   "by": r.by, "occurred_at": aware(r.occurred_at).isoformat()} for r in rows]
+        return events, (rows[-1].cursor if rows else after)
+
+    # --- the back office ------------------------------------------------------------------------
+
+    def cases(self, decision: str | None = None) -> list[CaseRow]:
+        q = select(CaseRow).order_by(CaseRow.received_at.desc(), CaseRow.case_number.desc())
+        if decision is not None:
+            q = q.where(CaseRow.decision == decision)
+        with self.sessions() as s:
+            return list(s.scalars(q))
+
+    def case_events(self, case_id: str) -> list[EventRow]:
+        with self.sessions() as s:
+            return list(s.scalars(select(EventRow).where(EventRow.case_id == case_id).order_by(EventRow.seq)))
+
+    def start_processing(self, case_id: str, by: str) -> CaseRow:
+        with self.sessions.begin() as s:
+            case = self._decidable(s, case_id)
+            if case.decision == "received":
+                case.decision = "processing"
+                self._result(s, case, "processing", {}, by)
+            return case
+
+    def decide(self, case_id: str, approved: bool, note: str, by: str) -> CaseRow:
+        """办结: the back office's decision, sent to the workstation through the results feed."""
+        with self.sessions.begin() as s:
+            case = self._decidable(s, case_id)
+            case.decision = "approved" if approved else "denied"
+            case.decision_note, case.decided_at = note.strip(), self.clock()
+            self._result(s, case, "completed", {"approved": approved, "note": note.strip(),
+                                                "official_number": case.official_number}, by)
+            return case
+
+    @staticmethod
+    def _decidable(s: Session, case_id: str) -> CaseRow:
+        case = s.get(CaseRow, case_id, with_for_update=True)
+        if case is None:
+            raise Refused(404, "unknown_case", "没有这个办件。")
+        if case.decision not in ("received", "processing"):
+            raise Refused(409, "not_decidable", f"办件 {case.case_number} 当前为“{DECISION_LABELS[case.decision]}”，"
+                                                "不能办结。")
+        return case
+
+    def counts(self) -> dict[str, int]:
+        with self.sessions() as s:
+            return {"devices": s.scalar(select(func.count()).select_from(DeviceRow)) or 0,
+                    "cases": s.scalar(select(func.count()).select_from(CaseRow)) or 0,
+                    "events": s.scalar(select(func.count()).select_from(EventRow)) or 0,
+                    "parked": s.scalar(select(func.count()).select_from(EventRow).where(EventRow.parked)) or 0,
+                    "attachments": s.scalar(select(func.count()).select_from(AttachmentRow)) or 0}
