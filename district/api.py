@@ -11,6 +11,7 @@ from fastapi import Depends, FastAPI, Header, Query, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
+from starlette.requests import ClientDisconnect
 
 from district.catalog import Published, etag_matches, load_calendar, load_catalog
 from district.models import DeviceRow
@@ -166,7 +167,11 @@ def create_app(service: DistrictService, catalog_dir: Path, calendar_file: Path 
     async def upload(sha256: str, request: Request, dev: Device,
                      upload_offset: Annotated[int, Header(ge=0, description="where this chunk starts")],
                      upload_length: Annotated[int, Header(ge=1, description="size of the whole file")]) -> dict:
-        chunk = await request.body()
+        try:
+            chunk = await request.body()
+        except ClientDisconnect:             # the workstation went away mid-chunk: nothing is written
+            log.info("upload of %s cut off by the client", sha256[:12])
+            return Response(status_code=400)
         if len(chunk) > MAX_CHUNK:
             raise Refused(413, "chunk_too_large", f"每块不超过 {MAX_CHUNK} 字节。")
         return await run_in_threadpool(service.upload, dev, sha256, upload_offset, upload_length, chunk)

@@ -58,9 +58,8 @@ class DistrictClient:
                  connect_timeout: float = 5.0):
         headers = {"Authorization": f"Bearer {token}"} if token else {}
         self.base_url = base_url.rstrip("/")
-        self.http = httpx.AsyncClient(base_url=self.base_url, headers=headers, http2=False,
-                                      timeout=httpx.Timeout(timeout, connect=connect_timeout),
-                                      limits=httpx.Limits(max_connections=4, max_keepalive_connections=4))
+        self.http = httpx.AsyncClient(base_url=self.base_url, headers=headers,
+                                      timeout=httpx.Timeout(timeout, connect=connect_timeout))
 
     async def close(self) -> None:
         await self.http.aclose()
