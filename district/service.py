@@ -170,15 +170,14 @@ class DistrictService:
             raise Refused(422, "bad_chunk", str(e)) from e
         if complete:
             self._record_attachment(device, sha256, total)
-            with self.sessions.begin() as s:
-                for case_id in self._parked_cases(s, device.id):
-                    self._apply_ready(s, device, case_id)
         return {"sha256": sha256, "offset": received, "complete": complete}
 
     def _record_attachment(self, device: DeviceRow, sha256: str, size: int) -> None:
+        """Note the attachment, and apply the events that were waiting for it (one transaction)."""
         with self.sessions.begin() as s:
             if s.get(AttachmentRow, sha256) is None:
                 s.add(AttachmentRow(sha256=sha256, size=size, device_id=device.id, stored_at=self.clock()))
+            self._apply_ready(s, device, self._parked_cases(s, device.id))
 
     # --- case events --------------------------------------------------------------------------------
 
@@ -187,20 +186,21 @@ class DistrictService:
         outcome: dict[str, tuple[str, str]] = {}
         new: set[str] = set()
         with self.sessions.begin() as s:
+            batch = _Batch.load(s, events)
             touched: list[str] = []
             for ev in events:
-                verdict = self._store(s, device, ev)
+                verdict = self._store(s, device, ev, batch)
                 if verdict is None:
                     new.add(ev["id"])
                     touched.append(ev["case_id"])
                 else:
                     outcome[ev["id"]] = verdict
-            for case_id in dict.fromkeys(touched):
-                self._apply_ready(s, device, case_id)
+            s.flush()
+            self._apply_ready(s, device, list(dict.fromkeys(touched)), batch)
             for ev in events:
                 if ev["id"] in outcome:
                     continue
-                row = s.get(EventRow, ev["id"])
+                row = batch.events[ev["id"]]
                 if row.parked:
                     outcome[ev["id"]] = ("parked", row.parked_reason or "")
                 else:
@@ -208,31 +208,32 @@ class DistrictService:
         return [{"id": ev["id"], "status": outcome[ev["id"]][0], "code": STATUS_CODES[outcome[ev["id"]][0]],
                  "reason": outcome[ev["id"]][1]} for ev in events]
 
-    def _store(self, s: Session, device: DeviceRow, ev: dict[str, Any]) -> tuple[str, str] | None:
+    def _store(self, s: Session, device: DeviceRow, ev: dict[str, Any], batch: _Batch) -> tuple[str, str] | None:
         digest = content_sha256(ev)
-        existing = s.get(EventRow, ev["id"])
+        existing = batch.events.get(ev["id"])
         if existing is not None:
             if existing.content_sha256 != digest or existing.device_id != device.id:
                 log.warning("event %s conflicts with the stored one", ev["id"])
                 return "conflict", f"事件 {ev['id']} 已收到过，但内容不同；服务器保留先收到的内容。"
             return None if existing.parked else ("duplicate", "")
-        case = s.get(CaseRow, ev["case_id"])
+        case = batch.cases.get(ev["case_id"])
         if case is not None and case.device_id != device.id:
             return "rejected", "该办件由另一台工作站创建，不能由本工作站修改。"
         if ev["seq"] < 1:
             return "rejected", "事件序号必须从 1 开始。"
         if ev["seq"] == 1 and ev["type"] != "case_opened":
             return "rejected", "办件的第一条事件必须是开立事件。"
-        other = s.scalars(select(EventRow).where(EventRow.case_id == ev["case_id"], EventRow.seq == ev["seq"])).first()
+        other = batch.at.get((ev["case_id"], ev["seq"]))
         if other is not None:
             return "conflict", f"办件第 {ev['seq']} 条事件已是另一条事件（{other.id}），不能覆盖。"
         bad = [h for h in referenced_attachments(ev["payload"]) if not HEX64.match(h)]
         if bad:
             return "rejected", f"事件引用的材料文件编号无效：{bad[0][:70]}"
-        s.add(EventRow(id=ev["id"], case_id=ev["case_id"], device_id=device.id, seq=ev["seq"], type=ev["type"],
+        row = EventRow(id=ev["id"], case_id=ev["case_id"], device_id=device.id, seq=ev["seq"], type=ev["type"],
                        payload=ev["payload"], clerk=ev["clerk"], occurred_at=ev["occurred_at"],
-                       content_sha256=digest, received_at=self.clock(), parked=True, parked_reason="待处理"))
-        s.flush()
+                       content_sha256=digest, received_at=self.clock(), parked=True, parked_reason="待处理")
+        s.add(row)
+        batch.add(row)
         return None
 
     @staticmethod
@@ -240,28 +241,32 @@ class DistrictService:
         return list(s.scalars(select(EventRow.case_id).where(EventRow.device_id == device_id, EventRow.parked)
                               .distinct()))
 
-    def _apply_ready(self, s: Session, device: DeviceRow, case_id: str) -> None:
-        """Apply the case's parked events in order while the next one is present and complete."""
-        parked = {e.seq: e for e in s.scalars(select(EventRow).where(EventRow.case_id == case_id, EventRow.parked))}
-        case = s.get(CaseRow, case_id)
-        last = case.last_seq if case else 0
-        while parked:
-            ev = parked.pop(last + 1, None)
-            if ev is None:
-                gap = f"等待办件的第 {last + 1} 条事件"
-                for e in parked.values():
-                    e.parked_reason = gap
-                break
-            lacking = [h for h in referenced_attachments(ev.payload) if not self.blobs.has(h)]
-            if lacking:
-                ev.parked_reason = f"缺少材料文件 {lacking[0][:12]}…"
-                for e in parked.values():
-                    e.parked_reason = f"等待办件的第 {ev.seq} 条事件（缺少材料文件）"
-                break
-            case = self._apply(s, device, case, ev)
-            ev.parked, ev.parked_reason = False, None
-            last = ev.seq
-        s.flush()
+    def _apply_ready(self, s: Session, device: DeviceRow, case_ids: list[str], batch: _Batch | None = None) -> None:
+        """Apply each case's parked events in order while the next one is present and complete."""
+        if not case_ids:
+            return
+        batch = batch or _Batch.for_cases(s, case_ids)
+        for case_id in case_ids:
+            parked = {e.seq: e for e in batch.parked(case_id)}
+            case = batch.cases.get(case_id)
+            last = case.last_seq if case else 0
+            while parked:
+                ev = parked.pop(last + 1, None)
+                if ev is None:
+                    gap = f"等待办件的第 {last + 1} 条事件"
+                    for e in parked.values():
+                        e.parked_reason = gap
+                    break
+                lacking = [h for h in referenced_attachments(ev.payload) if not self.blobs.has(h)]
+                if lacking:
+                    ev.parked_reason = f"缺少材料文件 {lacking[0][:12]}…"
+                    for e in parked.values():
+                        e.parked_reason = f"等待办件的第 {ev.seq} 条事件（缺少材料文件）"
+                    break
+                case = self._apply(s, device, case, ev)
+                batch.cases[case_id] = case
+                ev.parked, ev.parked_reason = False, None
+                last = ev.seq
 
     def _apply(self, s: Session, device: DeviceRow, case: CaseRow | None, ev: EventRow) -> CaseRow:
         p, now = ev.payload, self.clock()
@@ -280,7 +285,6 @@ class DistrictService:
         elif ev.type in STATE_AFTER:
             case.workstation_state = STATE_AFTER[ev.type]
         case.last_seq = ev.seq
-        s.flush()
         if ev.type in ACCEPTANCE and not case.decision:
             case.official_number = (f"{self.config.official_prefix}{now:%Y}"
                                     f"{next_value(s, f'official:{now:%Y}'):08d}")
@@ -351,3 +355,35 @@ class DistrictService:
                     "events": s.scalar(select(func.count()).select_from(EventRow)) or 0,
                     "parked": s.scalar(select(func.count()).select_from(EventRow).where(EventRow.parked)) or 0,
                     "attachments": s.scalar(select(func.count()).select_from(AttachmentRow)) or 0}
+
+
+class _Batch:
+    """The rows a batch of events needs, loaded with a few queries instead of several per event."""
+
+    def __init__(self, events: list[EventRow], cases: list[CaseRow]):
+        self.events: dict[str, EventRow] = {}
+        self.at: dict[tuple[str, int], EventRow] = {}
+        self.cases = {c.id: c for c in cases}
+        for e in events:
+            self.add(e)
+
+    def add(self, row: EventRow) -> None:
+        self.events[row.id] = row
+        self.at[(row.case_id, row.seq)] = row
+
+    def parked(self, case_id: str) -> list[EventRow]:
+        return [e for (c, _), e in self.at.items() if c == case_id and e.parked]
+
+    @classmethod
+    def load(cls, s: Session, events: list[dict[str, Any]]) -> _Batch:
+        ids = [e["id"] for e in events]
+        case_ids = list(dict.fromkeys(e["case_id"] for e in events))
+        rows = list(s.scalars(select(EventRow).where(EventRow.id.in_(ids))))
+        rows += s.scalars(select(EventRow).where(EventRow.case_id.in_(case_ids),
+                                                 (EventRow.parked) | (EventRow.seq.in_(sorted({e["seq"] for e in events})))))
+        return cls(rows, list(s.scalars(select(CaseRow).where(CaseRow.id.in_(case_ids)))))
+
+    @classmethod
+    def for_cases(cls, s: Session, case_ids: list[str]) -> _Batch:
+        rows = s.scalars(select(EventRow).where(EventRow.case_id.in_(case_ids), EventRow.parked))
+        return cls(list(rows), list(s.scalars(select(CaseRow).where(CaseRow.id.in_(case_ids)))))

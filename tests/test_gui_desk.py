@@ -54,7 +54,7 @@ def test_full_intake_from_ticket_to_printed_receipt(qtbot, window, desk, tmp_pat
     assert "回执已打印" in panel.message.text()
     window.status.refresh()
     settle(qtbot, window)
-    assert window.status.sync_label.text() == "待上报：1 件"
+    assert window.status.sync_label.text().startswith("待上报 1 件 · 上次同步 尚未成功")
 
     window.tabs.setCurrentIndex(1)
     settle(qtbot, window)

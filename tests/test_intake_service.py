@@ -39,7 +39,7 @@ def test_bundle_intake_records_every_step_as_events(desk, clerk):
         assert types[0] == "case_opened" and "applicant_set" in types and types[-1].startswith("accepted")
     captured = [m.code for m in app.materials if app.status_of(m.code) is MaterialStatus.CAPTURED]
     assert captured and all(desk.store.attachments.exists(h) for c in captured for h in app.attachments_of(c))
-    assert desk.cases.unsynced_count() == 3
+    assert desk.sync.status().unsent == 3
 
 
 def test_accepting_with_a_missing_material_changes_nothing(desk, clerk):

@@ -4,20 +4,25 @@ from offline acceptance to the back office's decision arriving back at the windo
 from __future__ import annotations
 
 import asyncio
+import contextlib
 
 import httpx
 import pytest
 
 from app.domain.case import CaseState
 from app.sync.client import SyncError
+from tests.postgres import fresh_database
 from tests.sync_support import RunningDistrict, accept_cases, assert_district_holds_exactly
 
 
-@pytest.fixture
-def district(tmp_path):
-    d = RunningDistrict(tmp_path / "district").start()
-    yield d
-    d.close()
+@pytest.fixture(params=["sqlite", "postgresql"])
+def district(request, tmp_path):
+    """The district server on its embedded SQLite, and on a real PostgreSQL when one is available."""
+    with contextlib.ExitStack() as stack:
+        url = stack.enter_context(fresh_database()) if request.param == "postgresql" else None
+        d = RunningDistrict(tmp_path / "district", database=url).start()
+        stack.callback(d.close)
+        yield d
 
 
 def enrol(desk, district) -> None:

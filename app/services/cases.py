@@ -20,6 +20,3 @@ class CaseQueryService:
         case = self.store.cases.get(case_id)
         self.store.audit.record(clerk.username, "view_case", case.case_number, self.clock())
         return case, self.store.cases.events(case_id)
-
-    def unsynced_count(self) -> int:
-        return self.store.cases.unsynced_case_count()

@@ -134,12 +134,6 @@ class CaseRepository:
             rows = s.execute(select(CaseRow.state, func.count()).group_by(CaseRow.state)).all()
         return {CaseState(state): n for state, n in rows}
 
-    def unsynced_case_count(self) -> int:
-        """Cases with at least one event the district has not acknowledged."""
-        with self._sessions() as s:
-            return s.scalar(select(func.count(func.distinct(CaseEventRow.case_id)))
-                            .where(CaseEventRow.synced_at.is_(None))) or 0
-
     def counts(self) -> dict[str, int]:
         with self._sessions() as s:
             return {"cases": s.scalar(select(func.count()).select_from(CaseRow)) or 0,

@@ -61,9 +61,9 @@ def attachments_of(events: list[CaseEvent]) -> list[str]:
 class SyncEngine:
     def __init__(self, repo: SyncRepository, attachments: AttachmentStore, executor: Executor,
                  clock: Callable[[], datetime], downloads: Path | None = None, *, batch_cases: int = 20,
-                 chunk: int = CHUNK):
+                 chunk: int = CHUNK, parallel: int = 3):
         self.repo, self.attachments, self.executor, self.clock = repo, attachments, executor, clock
-        self.downloads, self.batch_cases, self.chunk = downloads, batch_cases, chunk
+        self.downloads, self.batch_cases, self.chunk, self.parallel = downloads, batch_cases, chunk, parallel
 
     async def _db(self, fn, *args):
         return await asyncio.get_running_loop().run_in_executor(self.executor, partial(fn, *args))
@@ -111,37 +111,51 @@ class SyncEngine:
 
     async def upload_attachments(self, client: DistrictClient, events: dict[str, list[CaseEvent]],
                                  report: SyncReport) -> dict[str, str]:
-        """Upload what the server lacks; returns cases that cannot be sent (an attachment is unusable)."""
+        """Upload what the server lacks, a few at a time; returns the cases that cannot be sent because an
+        attachment is unusable (missing locally, or refused by the server)."""
         needed = {c: attachments_of(evs) for c, evs in events.items()}
         missing = await client.missing(list(dict.fromkeys(h for hs in needed.values() for h in hs)))
         blocked: dict[str, str] = {}
-        for sha256, offset in missing.items():
-            users = [c for c, hs in needed.items() if sha256 in hs]
-            try:
-                content = await self._db(self.attachments.get, sha256)
-            except StoreError as e:
-                for c in users:
-                    blocked[c] = f"材料文件 {sha256[:12]}… 无法上报：{e}"
-                continue
+        slots = asyncio.Semaphore(self.parallel)
+
+        async def one(sha256: str, offset: int) -> None:
+            async with slots:
+                problem = await self._upload_one(client, sha256, offset, report)
+            if problem:
+                for c, hs in needed.items():
+                    if sha256 in hs:
+                        blocked[c] = problem
+
+        tasks = [asyncio.ensure_future(one(h, off)) for h, off in missing.items()]
+        if tasks:
+            done, pending = await asyncio.wait(tasks, return_when=asyncio.FIRST_EXCEPTION)
+            for t in pending:
+                t.cancel()
+            await asyncio.gather(*pending, return_exceptions=True)
+            for t in done:
+                if t.exception() is not None:
+                    raise t.exception()
+        return blocked
+
+    async def _upload_one(self, client: DistrictClient, sha256: str, offset: int, report: SyncReport) -> str | None:
+        """Upload one attachment from `offset`; returns why it cannot be sent, or None once it is there."""
+        try:
+            content = await self._db(self.attachments.get, sha256)
+        except StoreError as e:
+            return f"材料文件 {sha256[:12]}… 无法上报：{e}"
+        for attempt in (1, 2):
             try:
                 report.bytes_uploaded += await client.upload(sha256, content, offset, self.chunk)
+                report.attachments_uploaded += 1
+                return None
             except SyncError as e:
                 if e.retryable or e.about_device:
                     raise
-                if e.code == "hash_mismatch":      # the server dropped what it had; send it whole once more
-                    try:
-                        report.bytes_uploaded += await client.upload(sha256, content, 0, self.chunk)
-                        report.attachments_uploaded += 1
-                        continue
-                    except SyncError as again:
-                        if again.retryable or again.about_device:
-                            raise
-                        e = again
-                for c in users:
-                    blocked[c] = f"材料文件 {sha256[:12]}… 被区级平台拒收：{e.message}"
-                continue
-            report.attachments_uploaded += 1
-        return blocked
+                if e.code == "hash_mismatch" and attempt == 1:   # the server dropped its part: send it whole
+                    offset = 0
+                    continue
+                return f"材料文件 {sha256[:12]}… 被区级平台拒收：{e.message}"
+        return None
 
     async def push_events(self, client: DistrictClient, events: dict[str, list[CaseEvent]],
                           report: SyncReport) -> None:

@@ -36,6 +36,7 @@ def run_gui(desk: Desk, one_time_password: str | None = None) -> int:
         return 0
     window = MainWindow(desk, login.clerk)
     window.show()
+    loop.call_soon(desk.sync.start_background, desk.settings.sync_interval_s)   # drains the outbox from now on
     gc.freeze()                      # the window lives as long as the process (see app.cli)
     closed = asyncio.Event()
     qt_app.aboutToQuit.connect(closed.set)

@@ -129,6 +129,10 @@ class CaseDialog(QDialog):
         if case.accepted_at:
             lines.append(f"受理时间：{case.accepted_at:%Y-%m-%d %H:%M}　　承诺办结："
                          f"{case.promised_date.isoformat() if case.promised_date else '即办'}")
+        if case.official_number:
+            lines.append(f"区级统一编号：{case.official_number}")
+        if case.decision and case.decision.get("note"):
+            lines.append(f"办理意见：{case.decision['note']}")
         if len(group) > 1:
             lines.append("同一申请：" + "、".join(c.case_number for c in group))
         self.facts.setText("\n".join(lines))

@@ -60,6 +60,16 @@ class MainWindow(QMainWindow):
         self.resize(1366, 860)
         if desk.settings.idcard_poll:
             QTimer.singleShot(0, desk.devices.start_watching)   # readers are probed once the window is up
+        QTimer.singleShot(0, self._watch_network)
+
+    def _watch_network(self) -> None:
+        """Sync as soon as the operating system reports the network back (where it can tell)."""
+        from PySide6.QtNetwork import QNetworkInformation
+
+        if QNetworkInformation.loadDefaultBackend() and QNetworkInformation.instance() is not None:
+            info = QNetworkInformation.instance()
+            info.reachabilityChanged.connect(
+                lambda r: self.desk.sync.trigger() if r == QNetworkInformation.Reachability.Online else None)
 
     def _show_error(self, message: str) -> None:
         self.intake.say("⚠ " + message)

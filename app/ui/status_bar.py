@@ -8,6 +8,7 @@ from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar
 from app.domain.accounts import Clerk
 from app.services.desk import Desk
 from app.ui.operations import Operations
+from app.ui.sync_panel import SyncControl, SyncDialog, describe
 
 _STATE_STYLE = {"ok": "color:#1e8449", "busy": "color:#2471a3", "absent": "color:#7f8c8d", "error": "color:#c0392b"}
 
@@ -37,9 +38,16 @@ class DeskStatusBar(QStatusBar):
         self.addPermanentWidget(self.retry_prints)
         self.held_changed.connect(self.show_held)
         desk.printing.on_held_changed(self.held_changed.emit)
-        self.sync_label = QLabel("待上报：—")
+        self.sync = SyncControl(desk, self)
+        self.sync_label = QPushButton("待上报：—")
         self.sync_label.setObjectName("sync_pending")
+        self.sync_label.setFlat(True)
+        self.sync_label.setToolTip("点击查看同步情况、立即同步、重试被拒的办件")
+        self.sync_label.clicked.connect(self.open_sync_panel)
         self.addPermanentWidget(self.sync_label)
+        self.sync.finished.connect(self._sync_finished)
+        self.sync_panel: SyncDialog | None = None
+        self._unsent = 0
         self.device_changed.connect(self.show_device)
         desk.devices.on_status(self.device_changed.emit)
         self.timer = QTimer(self)
@@ -72,5 +80,24 @@ class DeskStatusBar(QStatusBar):
     def refresh(self) -> None:
         for status in self.desk.devices.statuses():
             self.show_device(status)
-        self.ops.run(self.desk.workers.db, self.desk.cases.unsynced_count,
-                     on_success=lambda n: self.sync_label.setText(f"待上报：{n} 件"))
+        self.ops.run(self.desk.workers.db, self.desk.sync.status, on_success=self.show_sync)
+
+    def show_sync(self, status) -> None:
+        self.sync_label.setText(describe(status))
+        self.sync_label.setStyleSheet("color:#c0392b" if status.counts["quarantined"] or status.last_error else "")
+        tip = f"区级平台：{status.server or '未注册'}"
+        if status.last_error:
+            tip += f"\n上次同步问题：{status.last_error}"
+        self.sync_label.setToolTip(tip + "\n点击查看同步情况、立即同步、重试被拒的办件")
+        if status.unsent > self._unsent and status.enrolled:
+            self.desk.sync.trigger()           # new work: send it soon rather than at the next timer
+        self._unsent = status.unsent
+
+    def open_sync_panel(self) -> None:
+        self.sync_panel = SyncDialog(self.desk, self.ops, self.sync, self)
+        self.sync_panel.open()
+
+    def _sync_finished(self, report) -> None:
+        if report.error is not None and not report.error.retryable:
+            self.showMessage(f"同步未完成：{report.error.message}", 10000)
+        self.refresh()
