@@ -98,6 +98,7 @@ def run_demo_command(out: Path, visits: int) -> int:
     for app in result.applications:
         for case in app.cases:
             print(f"  {case.case_number}  {case.item_name}  {case.state.label}")
+    print("上报到培训区级平台：zongchuang --profile training sync now")
     print("输出文件：")
     for f in result.files:
         print(f"  {f}")

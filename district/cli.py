@@ -37,6 +37,7 @@ def _parser() -> argparse.ArgumentParser:
     revoke.add_argument("device_id")
     revoke.add_argument("--reason", default="管理员停用")
     command("admin-token", "显示后台口令")
+    sub.add_parser("openapi", help="输出同步接口的 OpenAPI 文档（JSON）")
     return p
 
 
@@ -67,9 +68,32 @@ def _cases(district, as_json: bool) -> int:
     return 0
 
 
+def openapi_document() -> dict:
+    """The protocol's OpenAPI document, generated from the server's routes and models."""
+    import tempfile
+
+    from district.server import open_district
+
+    with tempfile.TemporaryDirectory() as tmp:
+        district = open_district(Path(tmp))
+        try:
+            return district.app().openapi()
+        finally:
+            district.close()
+
+
+def _openapi() -> int:
+    json.dump(openapi_document(), sys.stdout, ensure_ascii=False, indent=1, sort_keys=True)
+    print()
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
+    if args.command == "openapi":
+        return _openapi()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic").setLevel(logging.WARNING)
     from district.server import open_district
 
     config = ServerConfig(name=getattr(args, "name", ServerConfig.name),

@@ -48,6 +48,90 @@ def test_demo_then_db_check(tmp_path):
     log_text = (tmp_path / "training" / "logs" / "zongchuang.log").read_text(encoding="utf-8")
     assert "33010619650312031X" not in log_text and "330106********031X" in log_text
 
+    # Not enrolled anywhere: the training profile syncs to its own district server, in this process.
+    synced = zongchuang("--profile", "training", "sync", "now", home=tmp_path)
+    assert "上报办件 8 件" in synced.stdout and "获取办理结果 8 件" in synced.stdout
+    status = zongchuang("--profile", "training", "sync", "status", home=tmp_path).stdout
+    assert "区级平台：本机培训平台" in status and "待上报 0 件，已上报 8 件，被拒 0 件" in status
+    received = json.loads(subprocess.run(
+        [sys.executable, "-m", "district", "cases", "--data", str(tmp_path / "training" / "district"), "--json"],
+        cwd=ROOT, capture_output=True, text=True, check=True).stdout)
+    assert received["counts"]["cases"] == 8 and received["counts"]["parked"] == 0
+    production = zongchuang("sync", "now", home=tmp_path, check=False)   # production is never touched
+    assert production.returncode == 1 and "尚未注册" in production.stderr
+    assert "--profile training sync now" in production.stderr
+
+
+def _district(*args, data: Path, check=True):
+    return subprocess.run([sys.executable, "-m", "district", *args, "--data", str(data)], cwd=ROOT,
+                          capture_output=True, text=True, check=check, timeout=120)
+
+
+def test_an_installer_enrols_a_workstation_and_checks_what_arrived(tmp_path, desk):
+    """zongchuang-district serve / enrolment-code / cases, zongchuang enrol / sync now / sync status."""
+    import socket
+    import time
+
+    from tests.sync_support import accept_cases
+
+    home = Path(desk.paths.data).parent
+    accept_cases(desk, 3, pages=2)
+    desk.close()
+    data = tmp_path / "district"
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    url = f"http://127.0.0.1:{port}"
+    code = _district("enrolment-code", data=data).stdout.strip()
+    assert len(code) == 19 and code.count("-") == 3
+
+    down = zongchuang("--profile", "training", "enrol", "--server", url, "--code", code, home=home, check=False)
+    assert down.returncode == 1 and "无法连接" in down.stderr
+
+    server = subprocess.Popen([sys.executable, "-m", "district", "serve", "--data", str(data), "--port", str(port),
+                               "--allow-training"], cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                              text=True)
+    try:
+        assert "培训服务器" in server.stdout.readline()
+        deadline = time.monotonic() + 30
+        while subprocess.run(["curl", "-sf", url + "/api/v1/info"], capture_output=True).returncode != 0:
+            assert time.monotonic() < deadline
+            time.sleep(0.1)
+        enrolled = zongchuang("--profile", "training", "enrol", "--server", url, "--code", code, home=home)
+        assert "已注册到 区级受理平台" in enrolled.stdout
+        again = zongchuang("--profile", "training", "enrol", "--server", url, "--code", code, home=home, check=False)
+        assert again.returncode == 1 and "注册码无效" in again.stderr
+        synced = zongchuang("--profile", "training", "sync", "now", home=home)
+        assert "上报办件 3 件" in synced.stdout and "上传材料文件" in synced.stdout
+        status = zongchuang("--profile", "training", "sync", "status", home=home).stdout
+        assert "区级平台：区级受理平台" in status and "已上报 3 件" in status
+    finally:
+        server.terminate()
+        server.wait(30)
+    received = json.loads(_district("cases", "--json", data=data).stdout)
+    assert received["counts"] == {"devices": 1, "cases": 3, "events": received["counts"]["events"], "parked": 0,
+                                  "attachments": sum(len(c["attachments"]) for c in received["cases"])}
+    assert all(c["official_number"] and c["event_list"][0]["type"] == "case_opened" for c in received["cases"])
+    # The server is gone: the cases accepted meanwhile stay in the outbox and `sync now` says so.
+    from app.main import build_desk
+    from tests.conftest import FAST_HASHER
+    later = build_desk(desk.profile, {"ZONGCHUANG_HOME": str(home)}, idcard=desk.devices.idcard, camera=None,
+                       printer=None, receipt_printer=None, sscard=None, password_hasher=FAST_HASHER)
+    try:
+        accept_cases(later, 1, seed=4)
+    finally:
+        later.close()
+    offline = zongchuang("--profile", "training", "sync", "now", "--rounds", "1", home=home, check=False)
+    assert offline.returncode == 1 and "仍有 1 件待上报" in offline.stderr and "无法连接" in offline.stderr
+
+
+def test_openapi_document_in_docs_is_the_one_the_server_generates():
+    from district.cli import openapi_document
+
+    committed = json.loads((ROOT / "docs" / "openapi.json").read_text(encoding="utf-8"))
+    assert committed == json.loads(json.dumps(openapi_document())), \
+        "docs/openapi.json is stale: python -m district openapi > docs/openapi.json"
+
 
 # --- zongchuang idcard ------------------------------------------------------------------------------
 

@@ -36,7 +36,7 @@ def test_a_database_of_the_first_revision_with_data_upgrades_keeping_it(tmp_path
 
     store = open_store(db, tmp_path / "att", MIGRATIONS, tmp_path / "backups")
     try:
-        assert store.migration.before == "0001" and store.migration.after == "0002"
+        assert store.migration.before == "0001" and store.migration.after == "0003"
         assert store.migration.backup is not None and store.migration.backup.exists()
         with sqlite3.connect(store.migration.backup) as old:
             assert old.execute("SELECT case_number FROM cases").fetchone() == ("ZC01-20261124-0001",)
@@ -44,6 +44,8 @@ def test_a_database_of_the_first_revision_with_data_upgrades_keeping_it(tmp_path
         assert [r.case_number for r in rows] == ["ZC01-20261124-0001"]
         assert rows[0].sync_state == "pending"
         assert store.tickets.waiting(rows[0].created_at.date()) == []
+        assert store.sync.pending_case_ids() == [case_id]         # an old case waits in the outbox
+        assert store.sync.counts()["pending"] == 1 and store.sync.meta() == {}
     finally:
         store.close()
     check = check_database(db, MIGRATIONS)
