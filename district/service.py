@@ -214,7 +214,8 @@ class DistrictService:
         if existing is not None:
             if existing.content_sha256 != digest or existing.device_id != device.id:
                 log.warning("event %s conflicts with the stored one", ev["id"])
-                return "conflict", f"事件 {ev['id']} 已收到过，但内容不同；服务器保留先收到的内容。"
+                return "conflict", ("本机的办件记录与已上报的内容不一致（同一事件、内容不同）；区级平台保留先收到的内容，"
+                                    "请联系技术支持核对。")
             return None if existing.parked else ("duplicate", "")
         case = batch.cases.get(ev["case_id"])
         if case is not None and case.device_id != device.id:

@@ -3,6 +3,7 @@
 # Prints the URL the tests use, or nothing when PostgreSQL cannot be started here.
 set -euo pipefail
 [ "$(id -u)" -eq 0 ] || exit 0
+cd /            # psql runs as the postgres user, who may not enter the current directory
 command -v pg_lsclusters >/dev/null 2>&1 || exit 0
 read -r version cluster port status _ < <(pg_lsclusters -h | head -n1) || exit 0
 [ -n "${version:-}" ] || exit 0

@@ -18,7 +18,7 @@ def qloop(qapp):
     loop = qasync.QEventLoop(qapp)
     asyncio.set_event_loop(loop)
     yield loop
-    asyncio.set_event_loop(None)
+    asyncio.set_event_loop(None)     # not closed: closing a qasync loop here crashes later Qt tests
 
 
 @pytest.fixture

@@ -79,9 +79,11 @@ class SyncDialog(QDialog):
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.Stretch)
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
         self.table.verticalHeader().hide()
+        self.table.setWordWrap(True)
         self.sync_button = QPushButton("立即同步")
         self.sync_button.clicked.connect(self.sync_now)
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
+        buttons.button(QDialogButtonBox.Close).setText("关闭")
         buttons.rejected.connect(self.reject)
         row = QHBoxLayout()
         row.addWidget(self.sync_button)
@@ -116,6 +118,7 @@ class SyncDialog(QDialog):
             self.table.setCellWidget(r, 3, retry)
         self.table.resizeColumnToContents(0)
         self.table.resizeColumnToContents(1)
+        self.table.resizeRowsToContents()
 
     def retry(self, case_id: str) -> None:
         self.ops.run(self.desk.workers.db, lambda: self.desk.sync.retry(case_id),
