@@ -66,3 +66,17 @@ def test_the_rule_catches_a_violation(tmp_path):
     bad = tmp_path / "bad.py"
     bad.write_text("from app.store.cases import CaseRepository\nimport PySide6.QtWidgets\n")
     assert {"app.store.cases", "PySide6.QtWidgets"} <= imports_of(bad)
+
+
+def test_only_the_composition_root_starts_a_district_server():
+    """The workstation speaks to the district over HTTP only; the training profile's in-process server is
+    started by the composition root."""
+    for name, _, imports in modules():
+        if name not in COMPOSITION:
+            assert not any(i == "district" or i.startswith("district.") for i in imports), name
+
+
+def test_the_district_server_does_not_import_the_workstation():
+    root = Path(__file__).resolve().parents[1] / "district"
+    for path in root.rglob("*.py"):
+        assert not any(i == "app" or i.startswith("app.") for i in imports_of(path)), path

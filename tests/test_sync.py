@@ -315,3 +315,15 @@ def test_a_broken_catalogue_from_the_district_is_not_kept(desk, tmp_path):
         assert not (desk.paths.data / "from-district" / "catalog").exists()
     finally:
         district.close()
+
+
+def test_a_case_whose_scan_is_lost_locally_is_held_back_and_the_rest_go(desk, district):
+    enrol(desk, district)
+    broken, fine = accept_cases(desk, 2, seed=21)
+    lost = next(h for m in broken.materials for h in broken.attachments_of(m.code))
+    desk.store.attachments.path(lost).unlink()            # a disk fault, a cleaner, a bad restore
+    report = asyncio.run(desk.sync.drain())
+    assert [c for c, _ in report.quarantined] == [broken.primary.id]
+    assert "材料文件" in report.quarantined[0][1] and "缺失" in report.quarantined[0][1]
+    assert fine.primary.id in report.synced
+    assert [c.id for c in district.service.cases()] == [fine.primary.id]   # nothing half-sent of the other
