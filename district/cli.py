@@ -42,6 +42,7 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _cases(district, as_json: bool) -> int:
+    from district.backoffice import case_dict
     from district.service import referenced_attachments
 
     service = district.service
@@ -49,8 +50,6 @@ def _cases(district, as_json: bool) -> int:
     if as_json:
         out = []
         for c in rows:
-            from district.backoffice import case_dict
-
             events = service.case_events(c.id)
             out.append({**case_dict(c),
                         "event_list": [{"id": e.id, "seq": e.seq, "type": e.type, "parked": e.parked,

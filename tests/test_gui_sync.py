@@ -28,17 +28,14 @@ def district(tmp_path):
     d.close()
 
 
-def run_until(loop, predicate, timeout=30.0):
-    async def wait():
-        while not predicate():
-            await asyncio.sleep(0.02)
-    loop.run_until_complete(asyncio.wait_for(wait(), timeout))
-
-
-async def click_in_loop(qtbot, button, done, timeout=30.0):
+async def click_in_loop(qtbot, button, done, timeout=30.0, check=None):
+    """Click while the qasync loop runs, as in the application (a round started from a click must find
+    the loop running), and wait until `done()`."""
     from PySide6.QtCore import Qt
 
     qtbot.mouseClick(button, Qt.LeftButton)
+    if check is not None:
+        check()
     async def wait():
         while not done():
             await asyncio.sleep(0.02)
@@ -58,9 +55,9 @@ def test_sync_panel_sends_cases_and_shows_a_refused_one_with_its_reason(qtbot, q
     assert "测试区级平台" in panel.summary.text()
     reports = []
     window.status.sync.finished.connect(reports.append)
-    click(qtbot, window, panel.sync_button)
-    assert panel.sync_button.text() == "正在同步…"
-    run_until(qloop, lambda: reports)
+    def syncing():
+        assert panel.sync_button.text() == "正在同步…"
+    qloop.run_until_complete(click_in_loop(qtbot, panel.sync_button, lambda: reports, check=syncing))
     settle(qtbot, window)
     assert reports[0].ok and panel.sync_button.isEnabled()
     assert "待上报 0 件" in panel.summary.text() and panel.table.rowCount() == 0
@@ -80,8 +77,7 @@ def test_sync_panel_sends_cases_and_shows_a_refused_one_with_its_reason(qtbot, q
     with desk.store.engine.begin() as conn:
         conn.execute(update(CaseEventRow).where(CaseEventRow.id == ev.id)
                      .values(payload={**ev.payload, "edited": 1}, synced_at=None))
-    click(qtbot, window, panel.sync_button)
-    run_until(qloop, lambda: len(reports) == 2)
+    qloop.run_until_complete(click_in_loop(qtbot, panel.sync_button, lambda: len(reports) == 2))
     settle(qtbot, window)
     assert panel.table.rowCount() == 1
     assert panel.table.item(0, 0).text() == first.primary.case_number
@@ -90,7 +86,7 @@ def test_sync_panel_sends_cases_and_shows_a_refused_one_with_its_reason(qtbot, q
     settle(qtbot, window)
     assert "被拒 1 件" in window.status.sync_label.text()
 
-    # 重试 asks the district again (and it refuses again). Clicked while the loop runs, as in the app.
+    # 重试 asks the district again (and it refuses again).
     retry = panel.table.cellWidget(0, 3)
     qloop.run_until_complete(click_in_loop(qtbot, retry, lambda: len(reports) == 3))
     settle(qtbot, window)
@@ -99,10 +95,20 @@ def test_sync_panel_sends_cases_and_shows_a_refused_one_with_its_reason(qtbot, q
 
 def test_the_window_drains_the_outbox_in_the_background(qtbot, qloop, window, desk, district):
     qloop.run_until_complete(desk.sync.enrol(district.url, district.service.create_enrolment_code()))
-    qloop.call_soon(desk.sync.start_background, 3600)     # the timer alone would wait an hour
-    run_until(qloop, lambda: desk.store.sync.meta().get("last_success"))
-    accept_cases(desk, 3)
-    window.status.refresh()                               # sees new work and asks for a round now
-    run_until(qloop, lambda: desk.sync.status().unsent == 0 and desk.sync.status().counts["synced"] == 3)
-    qloop.run_until_complete(desk.sync.stop())
+
+    async def until(predicate, timeout=30.0):
+        async def wait():
+            while not predicate():
+                await asyncio.sleep(0.02)
+        await asyncio.wait_for(wait(), timeout)
+
+    async def the_day():        # all inside the running loop, as in the application
+        desk.sync.start_background(3600)                  # the timer alone would wait an hour
+        await until(lambda: desk.store.sync.meta().get("last_success"))
+        accept_cases(desk, 3)
+        window.status.refresh()                           # sees new work and asks for a round now
+        await until(lambda: desk.sync.status().unsent == 0 and desk.sync.status().counts["synced"] == 3)
+        await desk.sync.stop()
+
+    qloop.run_until_complete(the_day())
     assert len(district.service.cases()) == 3

@@ -14,7 +14,7 @@ from typing import Protocol
 from app.services.clock import Clock
 from app.store.sync import QuarantinedCase, SyncRepository
 from app.sync.client import DistrictClient, Enrolment, SyncError
-from app.sync.engine import SyncEngine, SyncReport
+from app.sync.engine import SyncEngine, SyncReport, on_executor
 from app.sync.scheduler import SyncScheduler
 
 log = logging.getLogger(__name__)
@@ -62,13 +62,15 @@ class SyncService:
 
     def status(self) -> SyncStatus:
         meta = self.repo.meta()
-        enrolled = "token" in meta or (self._local_factory is not None and meta.get("server_kind") != "external")
-        server = meta.get("server_name") or meta.get("server_url") or ""
-        if self._local_factory is not None and meta.get("server_kind") != "external":
-            server = "本机培训平台"
+        enrolled = "token" in meta or self._uses_local(meta)
+        server = "本机培训平台" if self._uses_local(meta) else meta.get("server_name") or meta.get("server_url") or ""
         last = meta.get("last_success")
         return SyncStatus(enrolled, server, self.repo.counts(), datetime.fromisoformat(last) if last else None,
                           meta.get("last_error"))
+
+    def _uses_local(self, meta: dict[str, str]) -> bool:
+        """The training profile syncs to its in-process server unless enrolled to an external one."""
+        return self._local_factory is not None and meta.get("server_kind") != "external"
 
     def quarantined(self) -> list[QuarantinedCase]:
         return self.repo.quarantined()
@@ -96,7 +98,7 @@ class SyncService:
 
     async def _client(self) -> DistrictClient:
         meta = await self._db(self.repo.meta)
-        if meta.get("server_kind") != "external" and self._local_factory is not None:
+        if self._uses_local(meta):
             if self._local is None:
                 self._local = await self._db(self._local_factory)
             if "token" not in meta or meta.get("server_kind") != "local":
@@ -114,7 +116,7 @@ class SyncService:
     # --- syncing ------------------------------------------------------------------------------------
 
     async def _db(self, fn, *args, **kw):
-        return await asyncio.get_running_loop().run_in_executor(self.executor, lambda: fn(*args, **kw))
+        return await on_executor(self.executor, fn, *args, **kw)
 
     async def sync_once(self) -> SyncReport:
         """One round; rounds never overlap (the background timer and "sync now" share this)."""
@@ -142,12 +144,7 @@ class SyncService:
         total = SyncReport()
         for n in range(rounds):
             report = await self.sync_once()
-            total.synced |= report.synced
-            for f in ("events_sent", "attachments_uploaded", "bytes_uploaded", "results_applied"):
-                setattr(total, f, getattr(total, f) + getattr(report, f))
-            total.quarantined += report.quarantined
-            total.parked, total.left, total.error = report.parked, report.left, report.error
-            total.catalog_updated = report.catalog_updated or total.catalog_updated
+            total.add(report)
             if report.error and not report.error.retryable:
                 break
             if report.ok and (report.left == 0 or not (report.cases_synced or report.results_applied)):

@@ -52,6 +52,22 @@ class SyncReport:
     def cases_synced(self) -> int:
         return len(self.synced)
 
+    def add(self, later: SyncReport) -> None:
+        """Fold a later round into this one: totals add up, the outcome is the later round's."""
+        self.synced |= later.synced
+        self.events_sent += later.events_sent
+        self.attachments_uploaded += later.attachments_uploaded
+        self.bytes_uploaded += later.bytes_uploaded
+        self.results_applied += later.results_applied
+        self.quarantined += later.quarantined
+        self.parked, self.left, self.error = later.parked, later.left, later.error
+        self.catalog_updated = later.catalog_updated or self.catalog_updated
+
+
+async def on_executor(executor: Executor, fn, *args, **kw):
+    """Run blocking work (database, files) on `executor`, never on the event loop's thread."""
+    return await asyncio.get_running_loop().run_in_executor(executor, partial(fn, *args, **kw))
+
 
 def attachments_of(events: list[CaseEvent]) -> list[str]:
     return list(dict.fromkeys(h for e in events for h in (e.payload.get("attachments") or [])
@@ -65,8 +81,8 @@ class SyncEngine:
         self.repo, self.attachments, self.executor, self.clock = repo, attachments, executor, clock
         self.downloads, self.batch_cases, self.chunk, self.parallel = downloads, batch_cases, chunk, parallel
 
-    async def _db(self, fn, *args):
-        return await asyncio.get_running_loop().run_in_executor(self.executor, partial(fn, *args))
+    async def _db(self, fn, *args, **kw):
+        return await on_executor(self.executor, fn, *args, **kw)
 
     async def run(self, client: DistrictClient) -> SyncReport:
         """Push everything pending, pull results and published data; stops at the first retryable error."""
@@ -214,12 +230,12 @@ class SyncEngine:
         catalog, etag = await client.published("/api/v1/catalog", meta.get("catalog_etag"))
         if catalog is not None and usable_catalog(catalog):
             await self._db(write_published_catalog, self.downloads / "catalog", catalog["files"])
-            await self._db(partial(self.repo.set_meta, catalog_etag=etag, catalog_version=str(catalog["version"])))
+            await self._db(self.repo.set_meta, catalog_etag=etag, catalog_version=str(catalog["version"]))
             report.catalog_updated = str(catalog["version"])
         calendar, cal_etag = await client.published("/api/v1/calendar", meta.get("calendar_etag"))
         if calendar is not None and isinstance(calendar.get("days"), dict):
             await self._db(write_json, self.downloads / "calendar.json", calendar)
-            await self._db(partial(self.repo.set_meta, calendar_etag=cal_etag))
+            await self._db(self.repo.set_meta, calendar_etag=cal_etag)
 
 
 def usable_catalog(published: dict[str, Any]) -> bool:
