@@ -64,14 +64,14 @@ def run_visits(desk: Desk, visits: int) -> DemoResult:
         desk.devices.present_simulated_card(person)
         card = desk.devices.read_card()
         for kind, code, defer in (("bundle", bundle, True), ("item", single, False)):
-            app = desk.intake.start(kind, code, clerk, ticket=ticket.number if ticket else None)
-            desk.intake.set_applicant(app, card.holder, clerk, from_card=True)
+            app = desk.intake.start(kind, code, clerk, ticket.number if ticket else None, applicant=card.holder)
             fill_like_a_citizen(desk, app, clerk)
             collect_materials(desk, app, clerk, defer_one=defer)
-            desk.intake.accept(app, clerk)
-            result.applications.append(app)
-            for document in desk.printing.on_acceptance(app.cases):
-                printed = desk.printing.print_document(document, app.cases, clerk)
+            deferred = any(app.status_of(m.code) is MaterialStatus.DEFERRED for m in app.materials)
+            outcome = (desk.intake.accept_with_deferred if deferred else desk.intake.accept)(app, clerk)
+            result.applications.append(outcome.app)
+            for document in outcome.documents:
+                printed = desk.printing.print_document(document, outcome.app.cases, clerk)
                 if printed.output:
                     result.files.append(printed.output)
     return result

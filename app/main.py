@@ -15,12 +15,14 @@ from app.devices.errors import DeviceError
 from app.documents.fonts import FontNotFound, ensure_cjk_font
 from app.documents.layout import Letterhead
 from app.domain.calendar import WorkingDayCalendar
+from app.domain.errors import DomainError
 from app.logging_setup import configure_logging
 from app.memory import return_large_buffers
 from app.services.accounts import AccountService
+from app.services.cannot_do import CannotDoService
 from app.services.cases import CaseQueryService
 from app.services.catalog import CatalogService
-from app.services.clock import Clock, system_clock
+from app.services.clock import Clock, TrainingClock, system_clock
 from app.services.desk import Desk
 from app.services.devices import DeviceService
 from app.services.documents import DocumentService
@@ -29,6 +31,7 @@ from app.services.intake import IntakeService
 from app.services.materials import MaterialPagesService
 from app.services.printing import PrintService
 from app.services.queue import QueueService
+from app.services.returns import ReturnService
 from app.services.sync import SyncService, downloads_dir
 from app.services.workers import Workers
 from app.store.catalog_files import load_calendar_days, load_newest_catalog, load_pinyin_initials
@@ -41,10 +44,12 @@ _DEFAULT = object()
 
 
 def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settings: Settings | None = None,
-               clock: Clock = system_clock, idcard=_DEFAULT, camera=_DEFAULT, printer=_DEFAULT,
+               clock: Clock | None = None, idcard=_DEFAULT, camera=_DEFAULT, printer=_DEFAULT,
                receipt_printer=_DEFAULT, sscard=_DEFAULT, password_hasher=None) -> Desk:
     """Assemble a desk; devices default to the drivers named in settings (tests pass their own)."""
     paths = resolve_paths(profile, env).ensure()
+    if clock is None:                # training scenarios move the training profile's time forward
+        clock = TrainingClock() if profile is Profile.TRAINING else system_clock
     settings = settings or Settings.load(paths.settings)
     configure_logging(paths.logs)
     return_large_buffers()
@@ -81,55 +86,85 @@ def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settin
     cam = device(camera, lambda: registry.make_camera(settings, profile, font_file))
     prn = device(printer, lambda: registry.make_printer(settings, profile, paths.printouts))
     receipt_prn = device(receipt_printer, lambda: registry.make_receipt_printer(settings, prn))
-    devices = DeviceService(reader, cam, prn, settings.jpeg_quality, ss_reader, photo_decoder, receipt_prn)
+    workers = Workers()
+    devices = DeviceService(workers, reader, cam, prn, settings.jpeg_quality, ss_reader, photo_decoder, receipt_prn)
 
-
-    accounts = AccountService(store.clerks, clock, password_hasher)
-    intake = IntakeService(store, catalog, calendar, clock, settings.workstation_prefix, settings.defer_days)
+    accounts = AccountService(store.clerks, clock, workers, password_hasher)
+    intake = IntakeService(store, catalog, calendar, clock, workers, settings.workstation_prefix, settings.defer_days)
     letterhead = Letterhead(settings.centre_name, settings.centre_address, settings.centre_phone, settings.window_name)
     documents = DocumentService(letterhead, font, profile is Profile.TRAINING, settings.archive_full_id, catalog,
                                 store, clock)
-    workers = Workers()
+    printing = PrintService(documents, devices, store, clock, workers, receipt_roll=settings.receipt_paper == "80mm")
     training = profile is Profile.TRAINING
     sync = SyncService(store.sync, SyncEngine(store.sync, store.attachments, workers.db, clock, downloads),
-                       workers.db, clock, training=training, window_name=settings.window_name,
+                       workers, clock, training=training, window_name=settings.window_name,
                        prefix=settings.workstation_prefix, timeout=settings.sync_timeout,
-                       local_district=_training_district(paths.data) if training else None)
+                       local_district=_training_district(paths.data, clock) if training else None)
     return Desk(
         profile=profile, paths=paths, settings=settings, clock=clock, store=store, workers=workers,
         accounts=accounts, catalog=CatalogService(catalog, load_pinyin_initials(paths.resources)),
-        queue=QueueService(store.tickets, settings.ticket_prefix, settings.window_name, clock),
+        queue=QueueService(store.tickets, settings.ticket_prefix, settings.window_name, clock, workers),
         intake=intake,
-        documents=documents,
-        printing=PrintService(documents, devices, store, clock, receipt_roll=settings.receipt_paper == "80mm"),
-        handout=HandoutService(store, clock),
-        cases=CaseQueryService(store, clock), devices=devices, sync=sync,
-        materials=MaterialPagesService(store, intake, font_file, settings.jpeg_quality), startup_warnings=warnings,
+        returns=ReturnService(store, intake, calendar, clock, workers, settings.withdraw_after_days),
+        cannot_do=CannotDoService(store, intake, clock, workers, settings.workstation_prefix),
+        documents=documents, printing=printing,
+        handout=HandoutService(store, clock, workers),
+        cases=CaseQueryService(store, clock, workers, documents, printing), devices=devices, sync=sync,
+        materials=MaterialPagesService(store, intake, workers, font_file, settings.jpeg_quality),
+        startup_warnings=warnings,
     )
 
 
 class _TrainingDistrict:
-    """The district server of the training profile, in this process on 127.0.0.1."""
+    """The district server of the training profile, in this process on 127.0.0.1, on the desk's clock."""
 
-    def __init__(self, data: Path):
+    def __init__(self, data: Path, clock: Clock):
+        from datetime import UTC
+
         from district.server import ServerThread, open_district
         from district.service import ServerConfig
 
-        self.district = open_district(data, config=ServerConfig(name="培训区级平台（本机）", allow_training=True))
+        self.district = open_district(data, config=ServerConfig(name="培训区级平台（本机）", allow_training=True),
+                                      clock=lambda: clock().astimezone(UTC))
         self.thread = ServerThread(self.district.app()).start()
         self.url = self.thread.url
 
     def enrolment_code(self) -> str:
         return self.district.service.create_enrolment_code(hours=1)
 
+    def back_office(self, action: str, number: str, **values: str) -> str:
+        """What the back office does to a case (or 办不成事) in a training scenario; returns its new decision."""
+        from district.service import Refused
+
+        service = self.district.service
+        found = [c for c in service.cases() if c.case_number == number]
+        if not found:
+            raise DomainError(f"培训区级平台没有收到 {number}，请先同步")
+        case_id, by = found[0].id, "培训后台"
+        try:
+            if action == "processing":
+                row = service.start_processing(case_id, by)
+            elif action in ("approve", "deny"):
+                row = service.decide(case_id, action == "approve", values.get("note", ""), by)
+            elif action == "terminate":
+                row = service.terminate(case_id, values.get("reason", ""), by)
+            elif action == "resolve":
+                row = service.resolve(case_id, values.get("outcome", ""), values.get("note", ""), by,
+                                      assignee=values.get("assignee", ""), guidance=values.get("guidance", ""))
+            else:
+                raise DomainError(f"后台操作“{action}”无效：应为 processing / approve / deny / terminate / resolve")
+        except Refused as e:
+            raise DomainError(e.reason) from e
+        return row.decision
+
     def close(self) -> None:
         self.thread.stop()
         self.district.close()
 
 
-def _training_district(data: Path):
+def _training_district(data: Path, clock: Clock):
     """Started on first use (the first sync), so a training desk that never syncs never pays for it."""
     def start() -> _TrainingDistrict:
-        return _TrainingDistrict(data / "district")
+        return _TrainingDistrict(data / "district", clock)
 
     return start

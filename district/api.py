@@ -101,7 +101,7 @@ class ResultEvent(BaseModel):
     cursor: int
     id: str
     case_id: str
-    type: str = Field(description="received | processing | completed")
+    type: str = Field(description="received | processing | completed | terminated; for a 办不成事: resolved")
     payload: dict[str, Any]
     by: str
     occurred_at: str

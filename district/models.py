@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 
 from sqlalchemy import (
     JSON,
     BigInteger,
     Boolean,
+    Date,
     DateTime,
     ForeignKey,
     Integer,
@@ -62,10 +63,15 @@ class CaseRow(Base):
     workstation_state: Mapped[str] = mapped_column(String(30))
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
     official_number: Mapped[str | None] = mapped_column(String(40), unique=True)
-    decision: Mapped[str] = mapped_column(String(20), default="")   # "", received, processing, approved, denied
+    # "", received, processing, approved, denied, terminated; for a 办不成事: escalated, resolved
+    decision: Mapped[str] = mapped_column(String(20), default="")
     decision_note: Mapped[str] = mapped_column(Text, default="")
     received_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
     decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    kind: Mapped[str] = mapped_column(String(20), default="case")          # case / cannot_do
+    deferred_deadline: Mapped[date | None] = mapped_column(Date)
+    deferred_open: Mapped[list | None] = mapped_column(JSON)                # deferred material codes outstanding
+    request: Mapped[dict | None] = mapped_column(JSON)                      # a 办不成事: what and why
 
 
 class EventRow(Base):

@@ -51,7 +51,8 @@ def admin_token(data: Path) -> str:
     return token
 
 
-def open_district(data: Path, database: str | None = None, config: ServerConfig | None = None) -> District:
+def open_district(data: Path, database: str | None = None, config: ServerConfig | None = None,
+                  clock=None) -> District:
     """Open (and migrate) the server's database; attachments, catalogue and calendar live under `data`."""
     data = data.resolve()
     data.mkdir(parents=True, exist_ok=True)
@@ -59,7 +60,8 @@ def open_district(data: Path, database: str | None = None, config: ServerConfig 
     engine = create_server_engine(url)
     upgrade(engine)
     catalog_dir = data / "catalog" if (data / "catalog" / "catalog.json").exists() else bundled_catalog()
-    service = DistrictService(sessions(engine), BlobStore(data), config or ServerConfig())
+    service = DistrictService(sessions(engine), BlobStore(data), config or ServerConfig(),
+                              **({"clock": clock} if clock is not None else {}))
     return District(data, engine, service, admin_token(data), catalog_dir, data / "calendar.json")
 
 

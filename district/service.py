@@ -8,7 +8,7 @@ import logging
 import secrets
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import func, select
@@ -34,11 +34,15 @@ STATE_AFTER = {
     "correction_notice_issued": "correction_notified", "correction_resumed": "draft",
     "refusal_requested": "refusal_requested", "refusal_approved": "refused", "refusal_rejected": "draft",
     "submitted": "submitted", "processing_started": "processing", "completed_at_window": "completed_approved",
-    "handed_out": "handed_out", "withdrawn": "withdrawn",
+    "handed_out": "handed_out", "withdrawn": "withdrawn", "terminated": "terminated",
+    "cannot_do_registered": "registered", "cannot_do_escalated": "escalated", "cannot_do_resolved": "resolved",
 }
+OPENINGS = ("case_opened", "cannot_do_registered")
 ACCEPTANCE = ("accepted", "accepted_with_deferred")
 DECISION_LABELS = {"": "未受理", "received": "已接收", "processing": "办理中", "approved": "办结（准予）",
-                   "denied": "办结（不予）"}
+                   "denied": "办结（不予）", "terminated": "终止办理", "escalated": "待后台处理（办不成事）",
+                   "resolved": "已处理（办不成事）"}
+CANNOT_DO_OUTCOMES = {"coordinated": "协调办理", "assisted": "帮办代办", "impossible": "无法办理"}
 # Result of one event in a receipt: status -> the HTTP status it would have had on its own.
 STATUS_CODES = {"applied": 201, "duplicate": 200, "parked": 202, "conflict": 409, "rejected": 422}
 
@@ -78,6 +82,13 @@ def aware(moment: datetime) -> datetime:
 def mask_id(number: str) -> str:
     n = (number or "").strip()
     return "*" * len(n) if len(n) <= 8 else n[:6] + "*" * (len(n) - 10) + n[-4:]
+
+
+def _date(text) -> date | None:
+    try:
+        return date.fromisoformat(str(text)) if text else None
+    except ValueError:
+        return None
 
 
 def _sha(text: str) -> str:
@@ -222,8 +233,8 @@ class DistrictService:
             return "rejected", "该办件由另一台工作站创建，不能由本工作站修改。"
         if ev["seq"] < 1:
             return "rejected", "事件序号必须从 1 开始。"
-        if ev["seq"] == 1 and ev["type"] != "case_opened":
-            return "rejected", "办件的第一条事件必须是开立事件。"
+        if ev["seq"] == 1 and ev["type"] not in OPENINGS:
+            return "rejected", "办件的第一条事件必须是开立事件（或办不成事登记）。"
         other = batch.at.get((ev["case_id"], ev["seq"]))
         if other is not None:
             return "conflict", f"办件第 {ev['seq']} 条事件已是另一条事件（{other.id}），不能覆盖。"
@@ -272,15 +283,28 @@ class DistrictService:
     def _apply(self, s: Session, device: DeviceRow, case: CaseRow | None, ev: EventRow) -> CaseRow:
         p, now = ev.payload, self.clock()
         if case is None:
-            case = CaseRow(id=ev.case_id, device_id=device.id, case_number=p.get("case_number", "")[:40],
-                           item_code=p.get("item_code", "")[:20], item_name=p.get("item_name", "")[:80],
+            registration = ev.type == "cannot_do_registered"
+            case = CaseRow(id=ev.case_id, device_id=device.id,
+                           case_number=str(p.get("registration_number" if registration else "case_number", ""))[:40],
+                           item_code=str(p.get("item_code", ""))[:20],
+                           item_name=str(p.get("what" if registration else "item_name", ""))[:80],
                            applicant_name="", applicant_masked_id="", workstation_state="draft", last_seq=0,
-                           decision="", decision_note="", received_at=now)
+                           decision="", decision_note="", received_at=now,
+                           kind="cannot_do" if registration else "case",
+                           request={"what": p.get("what", ""), "why": p.get("why", ""), "reason": p.get("reason", "")}
+                           if registration else None)
             s.add(case)
-        if ev.type == "applicant_set":
+        if ev.type in ("applicant_set", "cannot_do_registered"):
             applicant = p.get("applicant") or {}
             case.applicant_name = str(applicant.get("name", ""))[:60]
             case.applicant_masked_id = mask_id(str(applicant.get("id_number", "")))[:18]
+        if ev.type == "accepted_with_deferred":
+            case.deferred_open = [str(c) for c in p.get("deferred") or []]
+            case.deferred_deadline = _date(p.get("deferred_deadline"))
+        elif ev.type == "material_supplied" and case.deferred_open:
+            case.deferred_open = [c for c in case.deferred_open if c != p.get("code")]
+        elif ev.type == "cannot_do_escalated" and p.get("to") == "district" and not case.decision:
+            case.decision = "escalated"
         if ev.type == "completed":
             case.workstation_state = "completed_approved" if p.get("approved") else "completed_denied"
         elif ev.type in STATE_AFTER:
@@ -339,10 +363,51 @@ class DistrictService:
                                                 "official_number": case.official_number}, by)
             return case
 
+    def terminate(self, case_id: str, reason: str, by: str) -> CaseRow:
+        """终止办理 of a 容缺 case whose deferred materials did not arrive by their deadline."""
+        with self.sessions.begin() as s:
+            case = self._decidable(s, case_id)
+            if not case.deferred_open:
+                raise Refused(409, "nothing_outstanding", f"办件 {case.case_number} 没有待补交的容缺材料，不能终止办理。")
+            today = self.clock().astimezone().date()
+            if case.deferred_deadline is None or today <= case.deferred_deadline:
+                raise Refused(409, "deadline_not_passed",
+                              f"办件 {case.case_number} 的补交期限（{case.deferred_deadline}）未过，不能终止办理。")
+            text = reason.strip() or f"容缺材料逾期（{case.deferred_deadline}）未补交"
+            case.decision, case.decision_note, case.decided_at = "terminated", text, self.clock()
+            self._result(s, case, "terminated", {"reason": text}, by)
+            return case
+
+    def resolve(self, case_id: str, outcome: str, note: str, by: str, *, assignee: str = "",
+                guidance: str = "") -> CaseRow:
+        """The back office's outcome for a 办不成事 escalated to it."""
+        if outcome not in CANNOT_DO_OUTCOMES:
+            raise Refused(422, "bad_outcome", f"处理结果应为 {' / '.join(CANNOT_DO_OUTCOMES)} 之一。")
+        if outcome == "impossible" and not (note.strip() and guidance.strip()):
+            raise Refused(422, "explanation_missing", "无法办理须写明原因和办理指引。")
+        if outcome == "assisted" and not assignee.strip():
+            raise Refused(422, "assignee_missing", "帮办代办须写明负责的人员。")
+        with self.sessions.begin() as s:
+            case = s.get(CaseRow, case_id, with_for_update=True)
+            if case is None or case.kind != "cannot_do":
+                raise Refused(404, "unknown_request", "没有这个办不成事登记。")
+            if case.decision != "escalated":
+                raise Refused(409, "not_escalated", f"登记 {case.case_number} 不在待后台处理状态。")
+            case.decision, case.decision_note, case.decided_at = "resolved", note.strip(), self.clock()
+            self._result(s, case, "resolved", {"outcome": outcome, "note": note.strip(), "assignee": assignee.strip(),
+                                               "guidance": guidance.strip()}, by)
+            return case
+
+    def overdue(self) -> list[CaseRow]:
+        """容缺 cases past their deadline with materials still outstanding (the back office may terminate them)."""
+        today = self.clock().astimezone().date()
+        return [c for c in self.cases() if c.decision in ("received", "processing") and c.deferred_open
+                and c.deferred_deadline is not None and c.deferred_deadline < today]
+
     @staticmethod
     def _decidable(s: Session, case_id: str) -> CaseRow:
         case = s.get(CaseRow, case_id, with_for_update=True)
-        if case is None:
+        if case is None or case.kind != "case":
             raise Refused(404, "unknown_case", "没有这个办件。")
         if case.decision not in ("received", "processing"):
             raise Refused(409, "not_decidable", f"办件 {case.case_number} 当前为“{DECISION_LABELS[case.decision]}”，"

@@ -35,6 +35,12 @@ class FixedClock:
     def __call__(self) -> datetime:
         return self.now
 
+    def advance(self, working_days: int, calendar) -> datetime:
+        """Like the training clock: the same time of day `working_days` working days later."""
+        target = calendar.add_working_days(self.now.date(), working_days).day
+        self.now = self.now.replace(year=target.year, month=target.month, day=target.day)
+        return self.now
+
 
 @pytest.fixture
 def home(tmp_path) -> dict[str, str]:

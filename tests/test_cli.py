@@ -253,7 +253,7 @@ def test_camera_sample_video_writes_a_replayable_desk(tmp_path):
 def test_documents_samples_writes_every_kind_twice(tmp_path):
     run = zongchuang("documents", "samples", "--out", str(tmp_path / "samples"), "--training", home=tmp_path)
     written = sorted((tmp_path / "samples").glob("*.pdf"))
-    assert len(written) == 22 and "已生成 22 份单据样张" in run.stdout
+    assert len(written) == 28 and "已生成 28 份单据样张" in run.stdout
     assert {p.name for p in written} >= {"受理回执-80mm-示例.pdf", "不予受理告知书-极端数据.pdf", "窗口日报-示例.pdf"}
     assert all(p.read_bytes().startswith(b"%PDF") for p in written)
 

@@ -6,7 +6,7 @@ import ast
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1] / "app"
-COMPOSITION = {"app.main", "app.cli", "app.cli_idcard", "app.cli_camera", "app.cli_print", "app.cli_sync", "app.demo", "app.__main__"}
+COMPOSITION = {"app.main", "app.cli", "app.cli_idcard", "app.cli_camera", "app.cli_print", "app.cli_sync", "app.cli_desk", "app.demo", "app.__main__"}
 
 
 def imports_of(path: Path) -> set[str]:

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from app.domain.calendar import WorkingDayCalendar
-from app.domain.case import Case, CaseState, MaterialStatus
+from app.domain.case import Case, CaseState, DeliveryMethod, MaterialStatus
 from app.domain.case_number import format_case_number, parse_case_number
 from app.domain.catalog import merge_fields, merge_materials, parse_catalog
 from app.domain.errors import CatalogError, DomainError, IllegalTransition, ValidationError
@@ -206,8 +206,8 @@ def test_full_lifecycle_to_handout():
     case.submit("wang", AT)
     case.start_processing("district", AT)
     case.complete(True, "district", AT + timedelta(days=3), official_number="440100-2026-1")
-    case.hand_out(False, "张伟明", "33010619650312031X", "wang", AT + timedelta(days=4))
-    assert case.state is CaseState.HANDED_OUT
+    case.hand_out(DeliveryMethod.WINDOW, "wang", AT + timedelta(days=4), collector=person())
+    assert case.state is CaseState.HANDED_OUT and case.handout["collector_role"] == "applicant"
 
 
 def test_instant_item_completes_at_the_window_but_a_promised_one_cannot():

@@ -11,6 +11,7 @@ from app.devices.idcard.serial_sam import SerialSamReader
 from app.domain.case import MaterialStatus
 from app.domain.identity import CardType
 from app.services.devices import DeviceService
+from app.services.workers import Workers
 
 pytestmark = pytest.mark.gui
 
@@ -110,10 +111,14 @@ def test_social_security_card_is_read_but_not_taken_for_the_id_card(qtbot, windo
 
 def test_reader_states_reach_the_status_bar_without_a_window():
     seen = []
-    devices = DeviceService(SerialSamReader("/dev/nonexistent-port"), None, None)
+    workers = Workers()
+    devices = DeviceService(workers, SerialSamReader("/dev/nonexistent-port"), None, None)
     devices.on_status(seen.append)
-    with pytest.raises(DeviceUnavailable):
-        devices.read_card()
+    try:
+        with pytest.raises(DeviceUnavailable):
+            devices.read_card()
+    finally:
+        workers.shutdown()
     status = next(s for s in devices.statuses() if s.kind == "idcard")
     assert (status.state, status.state_text) == ("absent", "未连接") and "无法打开串口" in status.message
     assert seen and seen[-1] == status

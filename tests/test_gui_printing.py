@@ -79,11 +79,14 @@ def test_a_failed_print_waits_in_the_status_bar_until_retried(qtbot, window, des
 
 
 def decide(desk, case_id, approved=True):
-    case = desk.store.cases.get(case_id)
+    """What the district's results feed does to the stored case."""
     now = desk.clock()
-    case.submit("district", now)
-    case.complete(approved, "district", now, official_number="示社保〔2026〕1024号")
-    desk.store.cases.save(case)
+
+    def results(cases):
+        cases[0].submit("district", now)
+        cases[0].complete(approved, "district", now, official_number="示社保〔2026〕1024号")
+
+    desk.store.cases.change([case_id], results)
 
 
 def open_case_view(qtbot, window, case_number):
@@ -97,7 +100,7 @@ def open_case_view(qtbot, window, case_number):
     return panel.case_view
 
 
-def test_the_case_view_reprints_and_hands_out_with_a_slip(qtbot, window, desk, clerk, tmp_path):
+def test_the_case_view_reprints_and_hands_out_with_a_slip(qtbot, window, desk, clerk, supervisor, tmp_path):
     app = accepted_bundle(desk, clerk)
     desk.printing.print_document(DocumentKind.ACCEPTANCE_RECEIPT, app.cases, clerk)
     target = app.cases[0]
@@ -115,21 +118,29 @@ def test_the_case_view_reprints_and_hands_out_with_a_slip(qtbot, window, desk, c
     assert view.handout_button.isVisible()
     click(qtbot, window, view.handout_button)
     dialog = view.dialog
-    dialog.to_agent.setChecked(True)
-    dialog.agent_name.setText("李建国")
-    dialog.agent_id.setText("330106196505120016")
+    assert dialog.items.toPlainText() == "出生登记（户口申报）办理结果 1份"
+    desk.devices.present_simulated_card(6)               # 赵小红 collects for 李秀英: neither applicant nor agent
+    click(qtbot, window, dialog.read_button)
+    assert "非申请人或代办人" in dialog.collector_label.text() and dialog.supervisor.isVisibleTo(dialog)
     dialog.items.setPlainText("出生登记结果 1份\n户口簿 1本")
-    dialog.accept()
+    dialog.press_ok()                                    # no approval yet: refused, everything kept
+    settle(qtbot, window)
+    assert "值班负责人" in dialog.error.text() and dialog.isVisible()
+    dialog.supervisor.setText("zhao")
+    dialog.supervisor_password.setText("super-pass-1")
+    dialog.press_ok()
     qtbot.waitUntil(lambda: view.printing.preview is not None and view.printing.preview.isVisible(), timeout=10000)
     click(qtbot, window, view.printing.preview.print_button)
     settle(qtbot, window)
     slips = list((tmp_path / "printed").glob("*出件单*.pdf"))
     assert len(slips) == 1
     text = pdf_tools.flat_text(slips[0])
-    assert "李建国（代领人，证件号码330106********0016）" in text and "户口簿1本" in text
-    assert "示社保〔2026〕1024号" in text and "330106196505120016" not in text
+    assert "赵小红（代领人，证件号码330106********086X）" in text and "户口簿1本" in text
+    assert "批准代领赵主任" in text
+    assert "示社保〔2026〕1024号" in text and "33010619731205086X" not in text
     stored = desk.store.cases.get(target.id)
     assert stored.state.value == "handed_out" and stored.handout["items"] == ["出生登记结果 1份", "户口簿 1本"]
+    assert stored.handout["collector_role"] == "other" and stored.handout["approved_by"] == "zhao"
     qtbot.waitUntil(lambda: not view.handout_button.isVisible(), timeout=5000)
 
 

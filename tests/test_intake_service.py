@@ -24,8 +24,7 @@ def accepted_bundle(desk, clerk):
     desk.intake.set_applicant(app, read_card(desk, 1), clerk, from_card=True)
     fill_like_a_citizen(desk, app, clerk)
     collect_materials(desk, app, clerk, defer_one=True)
-    desk.intake.accept(app, clerk)
-    return app
+    return desk.intake.accept_with_deferred(app, clerk).app
 
 
 def test_bundle_intake_records_every_step_as_events(desk, clerk):

@@ -78,8 +78,8 @@ def test_offline_cases_reach_the_district_exactly_once_and_the_decision_comes_ba
     assert denied.state is CaseState.COMPLETED_DENIED and denied.decision["note"] == "不符合条件"
     assert approved.decision["official_number"] == approved.official_number
     # Ready for handout at the window, and the handout itself reaches the district too.
-    desk.handout.hand_out(approved, desk.store.clerks.find("demo")[0], to_agent=False, receiver_name="张伟明",
-                          receiver_id_number="", items=["社会保障卡"])
+    desk.handout.hand_out(approved.id, desk.store.clerks.find("demo")[0], collector=approved.applicant,
+                          items=["社会保障卡"])
     asyncio.run(desk.sync.drain())
     assert_district_holds_exactly(desk, district)
     assert {c.id: c.workstation_state for c in district.service.cases()}[first] == "handed_out"
@@ -273,7 +273,7 @@ def test_catalogue_and_calendar_arrive_once_and_are_used_from_the_next_start(des
     data = tmp_path / "district-published"
     shutil.copytree(resources_dir() / "catalog", data / "catalog")
     head = json.loads((data / "catalog" / "catalog.json").read_text(encoding="utf-8"))
-    head["version"] = "2026.12.1"
+    head["version"] = "2027.1.1"
     (data / "catalog" / "catalog.json").write_text(json.dumps(head, ensure_ascii=False), encoding="utf-8")
     (data / "calendar.json").write_text(json.dumps({"version": "2027.1", "days": {
         "2027-01-01": "holiday", "2027-01-04": "holiday"}}), encoding="utf-8")
@@ -281,8 +281,8 @@ def test_catalogue_and_calendar_arrive_once_and_are_used_from_the_next_start(des
     try:
         enrol(desk, district)
         first = asyncio.run(desk.sync.drain())
-        assert first.catalog_updated == "2026.12.1"
-        assert desk.catalog.catalog.version != "2026.12.1"        # this session keeps the catalogue it began with
+        assert first.catalog_updated == "2027.1.1"
+        assert desk.catalog.catalog.version != "2027.1.1"        # this session keeps the catalogue it began with
         second = asyncio.run(desk.sync.drain())
         assert second.catalog_updated is None                      # If-None-Match: 304, nothing downloaded
     finally:
@@ -291,7 +291,7 @@ def test_catalogue_and_calendar_arrive_once_and_are_used_from_the_next_start(des
     later = build_desk(desk.profile, home, settings=Settings(idcard_poll=False), clock=clock, idcard=None,
                        camera=None, printer=None, receipt_printer=None, sscard=None)
     try:
-        assert later.catalog.catalog.version == "2026.12.1"
+        assert later.catalog.catalog.version == "2027.1.1"
         assert later.intake.calendar.is_working_day(date(2027, 1, 4)) == (False, True)   # a Monday, told off
     finally:
         later.close()

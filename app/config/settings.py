@@ -24,6 +24,7 @@ class Settings:
     workstation_prefix: str = setting("ZC01", "办件编号前缀（每台工作站唯一）")
     ticket_prefix: str = setting("A", "综合窗口取号前缀")
     defer_days: int = setting(5, "容缺材料补交期限（工作日，不超过事项承诺时限）")
+    withdraw_after_days: int = setting(20, "一次性告知后多少个工作日未补正的办件可按逾期撤回")
     idle_lock_minutes: int = setting(10, "无操作多少分钟后锁屏")
     idcard_driver: str = setting("simulator", "身份证阅读器驱动：simulator / sam / sdtapi / termb / syn / none")
     idcard_port: str = setting("", "身份证阅读器端口：sam 为串口名（如 COM3），厂家动态库为端口号（如 1001）；空为自动检测")

@@ -44,17 +44,22 @@ class HandoutSlip:
     handed_at: datetime
     cases: list[HandedCase]
     items: list[str]          # what was handed over (证照, 批文, 原件退还…)
+    delivery: str = ""        # 邮寄 with the tracking number, E邮柜 with the locker; empty at the window
+    approved_by: str = ""     # the supervisor who let someone else collect it
 
 
 def render_handout_slip(data: HandoutSlip, font: str) -> bytes:
     st, width = styles(font), a4_width()
     receiver = (f"{data.receiver.name}（代领人，证件号码 {data.receiver.id_text(False)}）" if data.receiver_is_agent
                 else f"{data.receiver.name}（申请人本人，证件号码 {data.receiver.id_text(False)}）")
+    rows = [("申请人", data.applicant.with_number())]
+    rows += [("送达方式", data.delivery)] if data.delivery else [("领取人", receiver)]
+    if data.approved_by:
+        rows.append(("批准代领", data.approved_by))
+    rows += [("出件时间", chinese_datetime(data.handed_at)),
+             ("出件窗口", f"{data.issue.letterhead.window_name}　经办人：{data.issue.clerk_name}")]
     story = [
-        grid_table(field_rows([("申请人", data.applicant.with_number()),
-                               ("领取人", receiver), ("出件时间", chinese_datetime(data.handed_at)),
-                               ("出件窗口", f"{data.issue.letterhead.window_name}　经办人：{data.issue.clerk_name}")],
-                              st), [26 * mm, width - 26 * mm], font, label_column=True),
+        grid_table(field_rows(rows, st), [26 * mm, width - 26 * mm], font, label_column=True),
         Spacer(1, 4 * mm), para("办件及办理结果", st["heading"]),
         grid_table([["办件编号", "事项", "办理结果"]]
                    + [[para(c.case_number, st["base"]), para(c.item_name, st["base"]), para(c.result, st["base"])]

@@ -59,6 +59,9 @@ class AcceptanceReceipt:
     agent: Person | None = None
     deferred: list[str] = field(default_factory=list)
     deferred_deadline: date | None = None
+    delivery: str = "窗口领取"          # 领取方式, with the address or locker
+    delivery_method: str = "window"
+    home_visit: str = ""               # the address of a 上门办 visit
 
 
 def _facts(data: AcceptanceReceipt, roll: bool = False) -> list[tuple[str, str]]:
@@ -73,6 +76,9 @@ def _facts(data: AcceptanceReceipt, roll: bool = False) -> list[tuple[str, str]]
     window = data.issue.letterhead.window_name
     rows += [("受理时间", chinese_datetime(data.accepted_at)),
              ("受理窗口", f"{window}　受理人：{data.issue.clerk_name}" if window else data.issue.clerk_name)]
+    if data.home_visit:
+        rows.append(("受理方式", f"上门办（{data.home_visit}）"))
+    rows.append(("领取方式", data.delivery))
     return rows
 
 
@@ -87,7 +93,9 @@ def _closing(data: AcceptanceReceipt) -> list[str]:
     return [
         f"查询方式：凭办件编号或扫描二维码查询办理进度；咨询电话 {phone}。",
         f"办理地址：{data.issue.letterhead.centre_address}",
-        "办结后请凭本回执及申请人身份证件到原窗口领取结果；代领请携带代领人身份证件。",
+        {"post": "办结后结果将按登记的地址邮寄送达，请保持电话畅通。",
+         "locker": "办结后结果将放入E邮柜，取件码以短信告知，凭取件码自取。"}.get(
+            data.delivery_method, "办结后请凭本回执及申请人身份证件到原窗口领取结果；代领请携带代领人身份证件。"),
     ]
 
 

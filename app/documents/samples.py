@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, timedelta, timezone
 
+from app.documents.cannot_do import CannotDoNotice, render_cannot_do_notice
 from app.documents.correction import Correction, CorrectionNotice, render_correction_notice
 from app.documents.daily_report import DailyReport, ItemFigures, RefusalLine, render_daily_report
 from app.documents.deferred import (
@@ -14,6 +15,7 @@ from app.documents.deferred import (
     render_deferred_commitment,
     render_deferred_notice,
 )
+from app.documents.guide_notice import GuideMaterial, GuideNotice, render_guide_notice
 from app.documents.handout import HandedCase, HandoutSlip, render_handout_slip
 from app.documents.id_copy import CardFaces, IdCopySheet, render_id_copy
 from app.documents.layout import Issue, Letterhead, Person
@@ -24,6 +26,7 @@ from app.documents.receipt import (
     render_acceptance_receipt_roll,
 )
 from app.documents.refusal import RefusalNotice, render_refusal_notice
+from app.documents.supplement import SupplementReceipt, SuppliedMaterial, render_supplement_receipt
 from app.documents.test_page import TestPage, render_test_page
 from app.domain.documents import DocumentKind
 
@@ -133,6 +136,32 @@ def daily_report(extreme: bool = False, **kw) -> DailyReport:
                        average_wait_minutes=6.2, tickets_served=38, deferred_open=2, refusals=refusals)
 
 
+def supplement_receipt(extreme: bool = False, **kw) -> SupplementReceipt:
+    n = 15 if extreme else 1
+    return SupplementReceipt(sample_issue(extreme, **kw), case_number(), ITEMS[5], _applicant(extreme), AT,
+                             [SuppliedMaterial(MATERIALS[i], "已拍摄 2 页" if i % 2 else "原件已收", AT + timedelta(days=2))
+                              for i in range(n)], MATERIALS[-2:] if extreme else [], date(2026, 12, 1))
+
+
+def cannot_do_notice(extreme: bool = False, **kw) -> CannotDoNotice:
+    k = 4 if extreme else 1
+    return CannotDoNotice(sample_issue(extreme, **kw), case_number(), Person(_applicant(extreme).name, ID_NUMBER)
+                          .with_number(), AT, "为长期卧床的母亲办理异地就医备案并代领药品" * k,
+                          "目录中没有代领药品的事项，备案须本人到场" * k, "无法办理",
+                          "代领药品不属于本中心的服务事项；异地就医备案可由家属凭委托书代办。" * k,
+                          "请到区医保经办大厅（人民路18号）咨询，或拨打医保服务热线 12393。" * k, "赵敏（值班领导）")
+
+
+def guide_notice(extreme: bool = False, **kw) -> GuideNotice:
+    n = 15 if extreme else 3
+    elements = [("适用范围", "个人"), ("受理机构", "街道社区事务受理服务中心"), ("决定机构", "区人力社保局"),
+                ("办结时限", "承诺 10 个工作日（法定 20 个工作日）"), ("收费依据及标准", "不收费"),
+                ("设定依据", "《社会保险法》第七十三条" * (5 if extreme else 1)), ("咨询电话", "0571-12345678")]
+    return GuideNotice(sample_issue(extreme, **kw), case_number(), ITEMS[5], elements,
+                       [GuideMaterial(MATERIALS[i], "原件 1份", "可容缺" if i % 3 == 0 else "可用电子证照")
+                        for i in range(n)])
+
+
 def test_page(roll: bool = False, extreme: bool = False, **kw) -> TestPage:
     return TestPage(sample_issue(extreme, **kw), "示例打印机", "ZC-TEST-20261124-0942", roll)
 
@@ -149,6 +178,9 @@ def render_samples(font: str, extreme: bool = False, **kw) -> dict[str, bytes]:
         DocumentKind.REFUSAL_NOTICE.label: render_refusal_notice(refusal_notice(extreme, **kw), font),
         DocumentKind.HANDOUT_SLIP.label: render_handout_slip(handout_slip(extreme, **kw), font),
         DocumentKind.ID_COPY.label: render_id_copy(id_copy(extreme, **kw), font),
+        DocumentKind.SUPPLEMENT_RECEIPT.label: render_supplement_receipt(supplement_receipt(extreme, **kw), font),
+        DocumentKind.CANNOT_DO_NOTICE.label: render_cannot_do_notice(cannot_do_notice(extreme, **kw), font),
+        DocumentKind.GUIDE_NOTICE.label: render_guide_notice(guide_notice(extreme, **kw), font),
         DocumentKind.DAILY_REPORT.label: render_daily_report(daily_report(extreme, **kw), font),
         f"{DocumentKind.TEST_PAGE.label}-A4": render_test_page(test_page(False, extreme, **kw), font),
         f"{DocumentKind.TEST_PAGE.label}-80mm": render_test_page(test_page(True, extreme, **kw), font),

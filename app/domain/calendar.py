@@ -46,3 +46,12 @@ class WorkingDayCalendar:
             if working:
                 left -= 1
         return DueDate(day, provisional)
+
+    def working_days_between(self, start: date, end: date) -> int:
+        """How many working days lie after `start` up to and including `end` (0 when `end` is not later)."""
+        count, day = 0, start
+        while day < end:
+            day += timedelta(days=1)
+            if self.is_working_day(day)[0]:
+                count += 1
+        return count

@@ -51,6 +51,8 @@ class Material:
     deferrable: bool = False       # 可容缺
     from_id_card: bool = False     # can be produced from the ID card read itself
     requirements: str = ""
+    when_agent: bool = False       # required when an agent applies (代办人身份证, 委托书)
+    e_certificate: bool = False    # the district holds it electronically (电子证照): no paper needed
 
 
 @dataclass(frozen=True)
@@ -79,6 +81,9 @@ class Guide:
     promised_limit_days: int
     fee: str
     visits: int
+    consultation_phone: str = ""   # empty: the centre's phone
+    complaint_phone: str = ""
+    place: str = ""                # where and when (办理地点和时间)
 
 
 @dataclass(frozen=True)
@@ -129,6 +134,48 @@ class Catalog:
         return [self.item(c) for c in self.bundle(code).item_codes]
 
 
+def time_limit_text(item: ServiceItem) -> str:
+    g = item.guide
+    if item.instant:
+        return "即办件（当场办结）"
+    return f"承诺件：承诺 {g.promised_limit_days} 个工作日办结（法定 {g.legal_limit_days} 个工作日）"
+
+
+def guide_elements(item: ServiceItem, centre_phone: str = "", centre_place: str = "") -> list[tuple[str, str]]:
+    """The guide's six elements and what a citizen asks next, in the order the window shows them:
+    适用范围、受理机构、决定机构、办结时限、收费依据及标准, the legal basis, conditions, visits and phones
+    (the 申请材料目录, the sixth element, is listed material by material beside them)."""
+    g = item.guide
+    rows = [("适用范围", "个人" if g.scope is Scope.INDIVIDUAL else "法人及其他组织"),
+            ("受理机构", g.accepting_agency), ("决定机构", g.deciding_agency), ("办结时限", time_limit_text(item)),
+            ("收费依据及标准", g.fee), ("设定依据", g.legal_basis)]
+    if g.conditions:
+        rows.append(("受理条件", g.conditions))
+    rows.append(("到现场次数", f"最多 {g.visits} 次" if g.visits else "零跑腿（全程网办）"))
+    if g.place or centre_place:
+        rows.append(("办理地点", g.place or centre_place))
+    rows.append(("咨询电话", g.consultation_phone or centre_phone or "—"))
+    if g.complaint_phone:
+        rows.append(("投诉电话", g.complaint_phone))
+    return rows
+
+
+def material_note(m: Material) -> str:
+    """What the checklist says of a material beside its name: optional, 可容缺, 电子证照, requirements."""
+    notes = []
+    if m.when_agent:
+        notes.append("代办时提供")
+    elif not m.required:
+        notes.append("选交")
+    if m.deferrable:
+        notes.append("可容缺")
+    if m.e_certificate:
+        notes.append("可用电子证照")
+    if m.requirements:
+        notes.append(m.requirements)
+    return "；".join(notes)
+
+
 def merge_fields(items: Iterable[ServiceItem]) -> list[FormField]:
     """One form for several items: each field once (by key), required if any item requires it."""
     merged: dict[str, FormField] = {}
@@ -157,6 +204,7 @@ def merge_materials(items: Iterable[ServiceItem]) -> list[Material]:
                 required=prev.required or m.required, deferrable=prev.deferrable and m.deferrable,
                 from_id_card=prev.from_id_card and m.from_id_card,
                 requirements=prev.requirements or m.requirements,
+                when_agent=prev.when_agent and m.when_agent, e_certificate=prev.e_certificate and m.e_certificate,
             )
     return list(merged.values())
 
@@ -224,7 +272,8 @@ def _parse_material(r: _Reader) -> Material:
         code=r.str("code"), name=r.str("name"), form=r.enum("form", MaterialForm),
         count=r.int("count", 1, minimum=1), required=r.bool("required", True),
         deferrable=r.bool("deferrable", False), from_id_card=r.bool("from_id_card", False),
-        requirements=r.str("requirements", ""),
+        requirements=r.str("requirements", ""), when_agent=r.bool("when_agent", False),
+        e_certificate=r.bool("e_certificate", False),
     )
 
 
@@ -264,7 +313,8 @@ def _parse_item(r: _Reader, agencies: Mapping[str, str]) -> ServiceItem:
         scope=g.enum("scope", Scope), accepting_agency=g.str("accepting_agency"),
         deciding_agency=g.str("deciding_agency"), legal_basis=g.str("legal_basis"),
         conditions=g.str("conditions", ""), legal_limit_days=legal, promised_limit_days=promised,
-        fee=g.str("fee"), visits=g.int("visits", minimum=0),
+        fee=g.str("fee"), visits=g.int("visits", minimum=0), consultation_phone=g.str("consultation_phone", ""),
+        complaint_phone=g.str("complaint_phone", ""), place=g.str("place", ""),
     )
     materials = tuple(_parse_material(r.child("materials", i)) for i in range(len(r.list("materials"))))
     fields = tuple(_parse_field(r.child("fields", i)) for i in range(len(r.list("fields"))))

@@ -17,6 +17,9 @@ class DocumentKind(StrEnum):
     DEFERRED_NOTICE = "deferred_notice"
     REFUSAL_NOTICE = "refusal_notice"
     HANDOUT_SLIP = "handout_slip"
+    SUPPLEMENT_RECEIPT = "supplement_receipt"
+    CANNOT_DO_NOTICE = "cannot_do_notice"
+    GUIDE_NOTICE = "guide_notice"
     ID_COPY = "id_copy"
     DAILY_REPORT = "daily_report"
     TEST_PAGE = "test_page"
@@ -30,6 +33,9 @@ class DocumentKind(StrEnum):
             DocumentKind.DEFERRED_NOTICE: "容缺受理通知书",
             DocumentKind.REFUSAL_NOTICE: "不予受理告知书",
             DocumentKind.HANDOUT_SLIP: "出件单",
+            DocumentKind.SUPPLEMENT_RECEIPT: "补交回执",
+            DocumentKind.CANNOT_DO_NOTICE: "办不成事告知单",
+            DocumentKind.GUIDE_NOTICE: "一次性告知单",
             DocumentKind.ID_COPY: "身份证件复印件",
             DocumentKind.DAILY_REPORT: "窗口日报",
             DocumentKind.TEST_PAGE: "打印测试页",

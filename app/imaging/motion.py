@@ -22,12 +22,14 @@ class CaptureState(StrEnum):
     STEADY = "steady"            # still: counting down to the capture
     CAPTURE = "capture"          # take the still now (reported once per page)
     DONE = "done"                # captured; waiting for the next page
+    WAITING = "waiting"          # a page lay there already: waiting for the clerk to lay the next one
     PAUSED = "paused"            # single-shot mode after its capture, or auto-capture off
 
     @property
     def label(self) -> str:
         return {"no_page": "请将材料放在高拍仪下", "settling": "请保持材料平稳…", "steady": "即将拍摄…",
-                "capture": "正在拍摄…", "done": "已拍摄，请放下一页", "paused": "自动拍摄已暂停"}[self.value]
+                "capture": "正在拍摄…", "done": "已拍摄，请放下一页", "paused": "自动拍摄已暂停",
+                "waiting": "桌上已有材料：请放上本材料（或按 F3 拍摄当前画面）"}[self.value]
 
 
 def signature(frame: np.ndarray) -> np.ndarray:
@@ -58,22 +60,30 @@ class AutoCapture:
         self._still_since: float | None = None
         self._captured: np.ndarray | None = None
         self._armed = True
+        self._baseline_pending = False
+        self._waiting = False
         self.progress = 0.0
 
-    def rearm(self) -> None:
-        """Capture again even though the view has not changed (e.g. after a recapture request)."""
-        self._captured = None
+    def rearm(self, wait_for_change: bool = False) -> None:
+        """Capture again even though the view has not changed (e.g. after a recapture request); with
+        `wait_for_change`, a page already lying there is only taken once the view has changed."""
+        self._captured, self._waiting = None, False
         self._armed = True
+        self._baseline_pending = wait_for_change
 
     def feed(self, frame: np.ndarray, page_present: bool, now: float) -> CaptureState:
         sig = signature(frame)
         moving = self._previous is None or difference(sig, self._previous) > self.motion_threshold
         self._previous = sig
+        if self._baseline_pending:
+            self._baseline_pending = False
+            if page_present:                      # the paper on the desk when capture began is not taken
+                self._captured, self._waiting = sig, True
         if self._captured is not None:
             if difference(sig, self._captured) <= self.change_threshold:
                 self.progress = 0.0
-                return CaptureState.DONE
-            self._captured = None                 # the view changed: next page
+                return CaptureState.WAITING if self._waiting else CaptureState.DONE
+            self._captured, self._waiting = None, False       # the view changed: next page
         if not self.enabled or not self._armed:
             self.progress = 0.0
             return CaptureState.PAUSED
@@ -88,7 +98,7 @@ class AutoCapture:
         self.progress = min(1.0, (now - self._still_since) / self.still_seconds) if self.still_seconds else 1.0
         if self.progress < 1.0:
             return CaptureState.STEADY
-        self._captured, self._still_since, self.progress = sig, None, 0.0
+        self._captured, self._still_since, self.progress, self._waiting = sig, None, 0.0, False
         if not self.continuous:
             self._armed = False
         return CaptureState.CAPTURE

@@ -14,6 +14,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date
+from pathlib import Path
 
 import numpy as np
 
@@ -28,7 +29,7 @@ from app.imaging.pipeline import PageOptions, ProcessedPage, process_still
 from app.services.errors import clerk_message
 from app.services.intake import Application
 from app.services.materials import MaterialPagesService
-from app.services.workers import Workers
+from app.services.workers import Workers, runs_on
 
 log = logging.getLogger(__name__)
 
@@ -87,8 +88,10 @@ class CaptureSession:
     # --- target ---------------------------------------------------------------------------------
 
     def target(self, app: Application, code: str) -> None:
+        """Capture for this material from now on; what already lies under the camera (the previous
+        citizen's paper) is not taken until the view changes."""
         self.app, self.code = app, code
-        self.auto.rearm()
+        self.auto.rearm(wait_for_change=True)
 
     def start_id_copy(self) -> None:
         """The next two captures are the card's front and back; they become one A4 page."""
@@ -199,7 +202,7 @@ class CaptureSession:
             self.last_corners = page.corners
             self._last_still = still
             self.workers.cpu.submit(self._keep_still, still)
-            return self.workers.db.submit(self._store, app, code, page).result()
+            return self._store(app, code, page)
         finally:
             self._busy.release()
 
@@ -217,6 +220,7 @@ class CaptureSession:
         if self._last_still is still:            # not replaced by a newer still meanwhile
             self._last_still = jpeg
 
+    @runs_on("cpu")
     def last_still(self) -> np.ndarray | None:
         """The last still as pixels (decoding takes a moment: call from a worker)."""
         data = self._last_still
@@ -252,6 +256,7 @@ class CaptureSession:
                 except RuntimeError:              # workers shut down: the window is closing
                     pass
 
+    @runs_on("cpu")
     def redo_with_corners(self, corners: list[list[float]], index: int) -> CapturedPage:
         """Reprocess the last still with corners the clerk placed, replacing page `index` (blocking)."""
         still = self.last_still()
@@ -262,6 +267,7 @@ class CaptureSession:
         page = process_still(still, options)
         return CapturedPage(self.code, self.pages.replace(self.app, self.code, index, page.jpeg, self.clerk), page)
 
+    @runs_on("cpu")
     def import_file(self, data: bytes) -> CapturedPage:
         """A page from an image file (a citizen's phone photo, a scanner's output), through the same pipeline."""
         from app.imaging.pipeline import process_image_file
@@ -271,6 +277,12 @@ class CaptureSession:
         page = process_image_file(data, self.options)
         return CapturedPage(self.code, self.pages.add(self.app, self.code, [page.jpeg], self.clerk), page)
 
+    @runs_on("cpu")
+    def import_path(self, path: Path) -> CapturedPage:
+        """A page from an image file on disk (see `import_file`)."""
+        return self.import_file(Path(path).read_bytes())
+
+    @runs_on("cpu")
     def verify(self, on: date) -> list[str]:
         return self.pages.verify_against_original(self.app, self.code, self.clerk, on)
 

@@ -12,6 +12,7 @@ from app.imaging.enhance import ColourMode
 from app.imaging.motion import AutoCapture
 from app.imaging.pipeline import PageOptions
 from app.services.accounts import AccountService
+from app.services.cannot_do import CannotDoService
 from app.services.capture import CaptureListeners, CaptureSession
 from app.services.cases import CaseQueryService
 from app.services.catalog import CatalogService
@@ -23,6 +24,7 @@ from app.services.intake import IntakeService
 from app.services.materials import MaterialPagesService
 from app.services.printing import PrintService
 from app.services.queue import QueueService
+from app.services.returns import ReturnService
 from app.services.sync import SyncService
 from app.services.workers import Workers
 from app.store.database import Store
@@ -42,6 +44,8 @@ class Desk:
     catalog: CatalogService
     queue: QueueService
     intake: IntakeService
+    returns: ReturnService
+    cannot_do: CannotDoService
     documents: DocumentService
     printing: PrintService
     handout: HandoutService

@@ -3,7 +3,7 @@
 Identity readers (the ID-card reader and the social-security card reader) are each owned by a
 CardWatch: explicit reads and, once started, background polling go through it, and its state is
 what the status bar shows. Other calls block on their device, so callers run them on that device's
-single worker.
+single worker (each method says which).
 """
 
 from __future__ import annotations
@@ -21,6 +21,7 @@ from app.devices.idcard.text_block import nationality_label
 from app.devices.idcard.watch import CardWatch, ReaderState, WatchEvent
 from app.devices.printer.base import PrintJob, PrintResult
 from app.imaging.pipeline import PageOptions, ProcessedPage, process_still
+from app.services.workers import Workers, runs_on
 
 log = logging.getLogger(__name__)
 
@@ -60,8 +61,9 @@ class CardArrival:
 
 
 class DeviceService:
-    def __init__(self, idcard, camera, printer, jpeg_quality: int = 85, sscard=None,
+    def __init__(self, workers: Workers, idcard, camera, printer, jpeg_quality: int = 85, sscard=None,
                  photo_decoder: PhotoDecoder | None = None, receipt_printer=None):
+        self.workers = workers
         self.idcard, self.camera, self.printer, self.sscard = idcard, camera, printer, sscard
         self.receipt_printer = receipt_printer if receipt_printer is not None else printer
         self.jpeg_quality = jpeg_quality
@@ -78,7 +80,8 @@ class DeviceService:
             self._set(kind, "ok" if dev is not None else "absent",
                       getattr(dev, "name", "") if dev is not None else "未配置")
             if kind in ("idcard", "sscard") and dev is not None:
-                self.watches[kind] = CardWatch(dev, lambda event, k=kind: self._watch_event(k, event))
+                self.watches[kind] = CardWatch(dev, lambda event, k=kind: self._watch_event(k, event),
+                                               executor=workers.idcard)
 
     # --- status --------------------------------------------------------------------------------
 
@@ -140,12 +143,20 @@ class DeviceService:
         for watch in self.watches.values():
             watch.stop()
 
+    @runs_on("idcard")
     def read_card(self) -> CardRead:
         """An explicit read of the ID-card reader (F2)."""
         return self._read("idcard")
 
+    @runs_on("idcard")
     def read_social_security_card(self) -> CardRead:
         return self._read("sscard")
+
+    @runs_on("idcard")
+    def read_arrival(self, kind: str = "idcard") -> CardArrival:
+        """An explicit read (F2, 读社保卡) with the holder's photo decoded, as the window shows it."""
+        card = self._read(kind)
+        return CardArrival(kind, card, photo=self.photo(card) if kind == "idcard" else None)
 
     def _read(self, kind: str) -> CardRead:
         watch = self.watches.get(kind)
@@ -161,6 +172,7 @@ class DeviceService:
 
     # --- camera and printer --------------------------------------------------------------------
 
+    @runs_on("camera")
     def capture_page(self, options: PageOptions | None = None) -> ProcessedPage:
         """One still from the document camera through the page pipeline (blocking: use the camera worker)."""
         def capture(camera):
@@ -170,6 +182,13 @@ class DeviceService:
         still = self._operate("camera", self.camera, "正在拍摄…", capture)
         return process_still(still, options or PageOptions(quality=self.jpeg_quality))
 
+    @runs_on("camera")
+    def read_codes(self) -> list[str]:
+        """The QR codes and barcodes under the document camera (a notice shown by a returning citizen)."""
+        page = self.capture_page(PageOptions(quality=self.jpeg_quality, find_barcodes=True))
+        return [b.text for b in page.barcodes]
+
+    @runs_on("printer")
     def print_job(self, job: PrintJob, receipt: bool = False) -> PrintResult:
         """Print on the receipt printer or the A4 printer (blocking: use the printer worker)."""
         kind, device = self._printer(receipt)
@@ -183,6 +202,7 @@ class DeviceService:
     def printer_name(self, receipt: bool = False) -> str:
         return getattr(self._printer(receipt)[1], "name", "")
 
+    @runs_on("cpu")
     def printer_choices(self, receipt: bool = False) -> list[str]:
         """The printers the clerk can choose for this kind of paper (empty when there is no choice)."""
         choices = getattr(self._printer(receipt)[1], "choices", None)
@@ -230,6 +250,13 @@ class DeviceService:
     def present_simulated_card(self, index: int) -> None:
         self.idcard.present(index)
 
+    def present_simulated_person(self, person: dict) -> None:
+        """Lay a card of anybody on the simulated reader (roster keys; training scenarios' inline citizens)."""
+        present = getattr(self.idcard, "present_card", None)
+        if present is None:
+            raise DeviceError("只有模拟身份证阅读器可以放置脚本中的证件")
+        present(person)
+
     def lift_simulated_card(self) -> None:
         lift = getattr(self.idcard, "lift", None)
         if lift:
@@ -244,6 +271,12 @@ class DeviceService:
         if place:   # with the verification QR an electronic certificate carries
             place(SampleDocument(title, qr=f"https://zzfw.example.gov.cn/v/{zlib.crc32(title.encode()):08x}"),
                   settled=settled)
+
+    def place_simulated_notice(self, title: str, case_number: str) -> None:
+        """Lay a printed notice or receipt with its case-number QR code under the simulated camera."""
+        place = getattr(self.camera, "place", None)
+        if place:
+            place(SampleDocument(title, qr=case_number), settled=True)
 
     def place_simulated_id_card(self, side: str) -> None:
         """Lay the front or back of a sample ID card under the simulated camera."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime
 
+from app.documents.cannot_do import CannotDoNotice, render_cannot_do_notice
 from app.documents.correction import Correction, CorrectionNotice, render_correction_notice
 from app.documents.daily_report import COLUMNS, DailyReport, ItemFigures, RefusalLine, render_daily_report
 from app.documents.deferred import (
@@ -16,6 +17,7 @@ from app.documents.deferred import (
     render_deferred_commitment,
     render_deferred_notice,
 )
+from app.documents.guide_notice import GuideMaterial, GuideNotice, render_guide_notice
 from app.documents.handout import HandedCase, HandoutSlip, render_handout_slip
 from app.documents.id_copy import CardFaces, IdCopySheet, render_id_copy
 from app.documents.layout import Issue, Letterhead, Person
@@ -26,10 +28,12 @@ from app.documents.receipt import (
     render_acceptance_receipt_roll,
 )
 from app.documents.refusal import RefusalNotice, render_refusal_notice
+from app.documents.supplement import SupplementReceipt, SuppliedMaterial, render_supplement_receipt
 from app.documents.test_page import TestPage, render_test_page
 from app.domain.accounts import Clerk
-from app.domain.case import PRESENT, Case, CaseState, MaterialStatus
-from app.domain.catalog import Catalog, Material
+from app.domain.cannot_do import CannotDoRequest
+from app.domain.case import PRESENT, Case, CaseState, Channel, DeliveryMethod, MaterialStatus, result_item
+from app.domain.catalog import Catalog, Material, ServiceItem, guide_elements, material_note
 from app.domain.documents import DocumentKind
 from app.domain.errors import DomainError
 from app.domain.identity import Identity
@@ -111,6 +115,8 @@ class DocumentService:
             out.append(DocumentKind.CORRECTION_NOTICE)
         if case.state is CaseState.REFUSED:
             out.append(DocumentKind.REFUSAL_NOTICE)
+        if any(e.type == "material_supplied" for k in cases for e in self.store.cases.events(k.id)):
+            out.append(DocumentKind.SUPPLEMENT_RECEIPT)
         if case.handout:
             out.append(DocumentKind.HANDOUT_SLIP)
         if case.applicant is not None:
@@ -127,6 +133,8 @@ class DocumentService:
             DocumentKind.DEFERRED_NOTICE: lambda: self.deferred_notice(cases, clerk, reprint_at),
             DocumentKind.REFUSAL_NOTICE: lambda: self.refusal_notice(cases, clerk, reprint_at),
             DocumentKind.HANDOUT_SLIP: lambda: self.handout_slip(cases, clerk, reprint_at),
+            DocumentKind.SUPPLEMENT_RECEIPT: lambda: self.supplement_receipt(cases, clerk, reprint_at),
+            DocumentKind.CANNOT_DO_NOTICE: lambda: self.cannot_do_notice(cases[0], clerk, reprint_at),
             DocumentKind.ID_COPY: lambda: self.id_copy(cases[0].applicant, clerk, self.title_of(cases),
                                                        cases[0].case_number, reprint_at=reprint_at),
         }
@@ -143,7 +151,7 @@ class DocumentService:
         order = {code: k for k, code in enumerate(materials)}
         received = sorted({c for k in cases for c, r in k.materials.items() if r.status in PRESENT},
                           key=lambda code: order.get(code, len(order)))
-        deferred = list(dict.fromkeys(c for k in cases if k.deferred_deadline for c in self._deferred_codes(k)))
+        deferred = list(dict.fromkeys(c for k in cases for c in k.deferred))
         deadlines = [k.deferred_deadline for k in cases if k.deferred_deadline]
         data = AcceptanceReceipt(
             issue=self._issue(clerk, reprint_at, self._clerk_name(case.clerk)), case_number=case.case_number,
@@ -152,7 +160,9 @@ class DocumentService:
             items=[CaseLine(k.case_number, k.item_name, k.promised_date, k.promised_provisional, k.instant)
                    for k in cases],
             received=[self._name(materials, c) for c in received], accepted_at=case.accepted_at,
-            deferred=[self._name(materials, c) for c in deferred], deferred_deadline=min(deadlines) if deadlines else None)
+            deferred=[self._name(materials, c) for c in deferred], deferred_deadline=min(deadlines) if deadlines else None,
+            delivery=self._delivery_text(case), delivery_method=case.delivery_method.value,
+            home_visit=case.home_visit_address if case.channel is Channel.HOME_VISIT else "")
         render = render_acceptance_receipt_roll if roll else render_acceptance_receipt
         return render(data, self._font())
 
@@ -172,7 +182,7 @@ class DocumentService:
             raise DomainError("该办件不是容缺受理")
         case = deferred_cases[0]
         materials = self._materials(cases)
-        deferred = list(dict.fromkeys(c for k in deferred_cases for c in self._deferred_codes(k)))
+        deferred = list(dict.fromkeys(c for k in deferred_cases for c in k.deferred))
 
         def form(code: str) -> str:
             m = materials.get(code)
@@ -181,17 +191,63 @@ class DocumentService:
             text = f"{m.form.label}{m.count}份"
             return text + (f"；{m.requirements}" if m.requirements else "")
 
-        return DeferredCase(self._issue(clerk, reprint_at), case.case_number, self.title_of(cases),
+        return DeferredCase(self._issue(clerk, reprint_at), cases[0].case_number, self.title_of(cases),
                             self._person(case.applicant),
                             [DeferredMaterial(self._name(materials, c), form(c)) for c in deferred],
                             min(k.deferred_deadline for k in deferred_cases), case.promised_date)
 
-    def _deferred_codes(self, case: Case) -> list[str]:
-        """The materials deferred at acceptance (still listed on a reprint after they were handed in)."""
-        for e in self.store.cases.events(case.id):
-            if e.type == "accepted_with_deferred":
-                return list(e.payload.get("deferred", []))
-        return [c for c, r in case.materials.items() if r.status is MaterialStatus.DEFERRED]
+    @staticmethod
+    def _delivery_text(case: Case) -> str:
+        d = case.delivery or {}
+        method = case.delivery_method
+        if method is DeliveryMethod.POST:
+            return f"{method.label}（{d.get('address', '')}）"
+        if method is DeliveryMethod.LOCKER and d.get("locker"):
+            return f"{method.label}（{d['locker']}）"
+        return method.label
+
+    def supplement_receipt(self, cases: list[Case], clerk: Clerk, reprint_at: datetime | None = None) -> bytes:
+        """补交回执: the deferred materials handed in so far, and those still outstanding."""
+        materials = self._materials(cases)
+        supplied: dict[str, SuppliedMaterial] = {}
+        for case in cases:
+            for e in self.store.cases.events(case.id):
+                if e.type == "material_supplied" and e.payload["code"] not in supplied:
+                    supplied[e.payload["code"]] = SuppliedMaterial(
+                        self._name(materials, e.payload["code"]), _how_supplied(e.payload), e.occurred_at)
+        if not supplied:
+            raise DomainError("该办件还没有补交材料")
+        case = next((k for k in cases if k.deferred), cases[0])
+        outstanding = list(dict.fromkeys(self._name(materials, c) for k in cases for c in k.outstanding_deferred))
+        data = SupplementReceipt(self._issue(clerk, reprint_at), cases[0].case_number, self.title_of(cases),
+                                 self._person(case.applicant), case.accepted_at or case.created_at,
+                                 list(supplied.values()), outstanding, case.deferred_deadline)
+        return render_supplement_receipt(data, self._font())
+
+    def cannot_do_notice(self, request: CannotDoRequest, clerk: Clerk, reprint_at: datetime | None = None) -> bytes:
+        """The outcome of a 办不成事 registration, for the citizen."""
+        if request.outcome is None:
+            raise DomainError("该登记尚未办结，值班领导处理后才能打印告知单")
+        citizen = ""
+        if request.applicant is not None:
+            citizen = Person(request.applicant.name, request.applicant.id_number).with_number()
+        explanation = request.note + (f"（帮办人：{request.assignee}）" if request.assignee else "")
+        if request.linked_case_number:
+            explanation += f"（已开办件 {request.linked_case_number}）"
+        leader = "区级后台" if request.resolved_by == "district" else self._clerk_name(request.resolved_by)
+        data = CannotDoNotice(self._issue(clerk, reprint_at), request.registration_number, citizen,
+                              request.created_at, request.what, request.why, request.outcome.label, explanation,
+                              request.guidance, leader)
+        return render_cannot_do_notice(data, self._font())
+
+    def guide_notice(self, item: ServiceItem, clerk: Clerk) -> bytes:
+        """一次性告知单 for a citizen who only asks: the item's guide and every material."""
+        lh = self.letterhead
+        data = GuideNotice(self._issue(clerk), item.code, item.name,
+                           guide_elements(item, lh.centre_phone, lh.centre_address),
+                           [GuideMaterial(m.name, f"{m.form.label} {m.count}份", material_note(m))
+                            for m in item.materials])
+        return render_guide_notice(data, self._font())
 
     def deferred_commitment(self, cases: list[Case], clerk: Clerk, reprint_at: datetime | None = None) -> bytes:
         return render_deferred_commitment(self._deferred(cases, clerk, reprint_at), self._font())
@@ -223,10 +279,18 @@ class DocumentService:
             text = "准予办理" if d.get("approved", True) else "不予批准"
             return text + (f"（文号 {d['official_number']}）" if d.get("official_number") else "")
 
-        items = h.get("items") or [f"{c.item_name}办理结果 1份" for c in handed]
+        items = h.get("items") or [result_item(c.item_name) for c in handed]
+        method = DeliveryMethod(h.get("method", "window"))
+        delivery = ""
+        if method is DeliveryMethod.POST:
+            delivery = f"邮寄送达（邮件单号 {h.get('tracking_number', '')}；{h.get('address', '')}）"
+        elif method is DeliveryMethod.LOCKER:
+            delivery = f"E邮柜自取（柜号 {h.get('locker', '')}，取件码已告知申请人）"
+        approved = self._clerk_name(h["approved_by"]) if h.get("approved_by") else ""
         data = HandoutSlip(self._issue(clerk, reprint_at), first.case_number, self._person(first.applicant),
                            receiver, bool(h.get("to_agent")), self._handed_at(first),
-                           [HandedCase(c.case_number, c.item_name, result(c)) for c in handed], items)
+                           [HandedCase(c.case_number, c.item_name, result(c)) for c in handed], items,
+                           delivery, approved)
         return render_handout_slip(data, self._font())
 
     def _handed_at(self, case: Case) -> datetime:
@@ -280,6 +344,16 @@ class DocumentService:
         now = self.clock()
         issue = Issue(self.letterhead, now, clerk_name, self.training)
         return render_test_page(TestPage(issue, printer_name, f"ZC-TEST-{now:%Y%m%d-%H%M%S}", roll), self._font())
+
+
+def _how_supplied(payload: dict) -> str:
+    status = payload.get("status")
+    if status == MaterialStatus.E_CERTIFICATE.value:
+        cert = payload.get("certificate") or {}
+        return f"电子证照（{cert.get('agency', '')} {cert.get('number', '')}）"
+    if status == MaterialStatus.CAPTURED.value:
+        return f"已拍摄 {len(payload.get('attachments') or [])} 页"
+    return "原件已收"
 
 
 def _column(case: Case) -> str | None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import asyncio
 import logging
 from collections.abc import Callable
-from concurrent.futures import Executor
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Protocol
 
+from app.domain.errors import DomainError
 from app.services.clock import Clock
+from app.services.workers import Workers, runs_on
 from app.store.sync import QuarantinedCase, SyncRepository
 from app.sync.client import DistrictClient, Enrolment, SyncError
 from app.sync.engine import SyncEngine, SyncReport, on_executor
@@ -26,6 +27,8 @@ class LocalDistrict(Protocol):
     url: str
 
     def enrolment_code(self) -> str: ...
+
+    def back_office(self, action: str, number: str, **values: str) -> str: ...
 
     def close(self) -> None: ...
 
@@ -47,10 +50,11 @@ NOT_ENROLLED = "本工作站尚未注册到区级平台（zongchuang enrol --ser
 
 
 class SyncService:
-    def __init__(self, repo: SyncRepository, engine: SyncEngine, executor: Executor, clock: Clock, *,
+    def __init__(self, repo: SyncRepository, engine: SyncEngine, workers: Workers, clock: Clock, *,
                  training: bool, window_name: str, prefix: str,
                  local_district: Callable[[], LocalDistrict] | None = None, timeout: float = 30.0):
-        self.repo, self.engine, self.executor, self.clock = repo, engine, executor, clock
+        self.repo, self.engine, self.workers, self.clock = repo, engine, workers, clock
+        self.executor = workers.db
         self.training, self.window_name, self.prefix = training, window_name, prefix
         self._local_factory, self._local = local_district, None
         self.timeout = timeout
@@ -58,8 +62,9 @@ class SyncService:
         self._listeners: list[Callable[[SyncReport], None]] = []
         self._lock: asyncio.Lock | None = None
 
-    # --- status (call on the database worker) -----------------------------------------------------
+    # --- status ----------------------------------------------------------------------------------
 
+    @runs_on("read")
     def status(self) -> SyncStatus:
         meta = self.repo.meta()
         enrolled = "token" in meta or self._uses_local(meta)
@@ -72,9 +77,16 @@ class SyncService:
         """The training profile syncs to its in-process server unless enrolled to an external one."""
         return self._local_factory is not None and meta.get("server_kind") != "external"
 
+    @runs_on("read")
     def quarantined(self) -> list[QuarantinedCase]:
         return self.repo.quarantined()
 
+    @runs_on("read")
+    def overview(self) -> tuple[SyncStatus, list[QuarantinedCase]]:
+        """What the sync panel shows: the status and the cases the district refused."""
+        return self.status(), self.quarantined()
+
+    @runs_on("db")
     def retry(self, case_id: str) -> None:
         self.repo.release(case_id)
         if self.scheduler is not None:
@@ -99,8 +111,7 @@ class SyncService:
     async def _client(self) -> DistrictClient:
         meta = await self._db(self.repo.meta)
         if self._uses_local(meta):
-            if self._local is None:
-                self._local = await self._db(self._local_factory)
+            await self._db(self._ensure_local)
             if "token" not in meta or meta.get("server_kind") != "local":
                 async with DistrictClient(self._local.url, timeout=self.timeout) as c:
                     e = await c.enrol(await self._db(self._local.enrolment_code), self.window_name, self.prefix,
@@ -153,6 +164,24 @@ class SyncService:
                 await asyncio.sleep(report.error.retry_after if report.error and report.error.retry_after
                                     else pause)
         return total
+
+    @runs_on("db")
+    def training_back_office(self) -> LocalDistrict:
+        """The back office of the training profile's in-process district (training scenarios act as it)."""
+        meta = self.repo.meta()
+        if not self._uses_local(meta):
+            raise DomainError("只有使用本机培训平台的培训环境才能模拟区级后台")
+        return self._ensure_local()
+
+    def _ensure_local(self) -> LocalDistrict:
+        """Start the in-process training server once (on the database worker, so only once)."""
+        if self._local is None:
+            self._local = self._local_factory()
+        return self._local
+
+    def sync_blocking(self, rounds: int = 8) -> SyncReport:
+        """Drain from a thread without an event loop (the CLI, the scripted runner)."""
+        return asyncio.run(self.drain(rounds, pause=0.2))
 
     def on_report(self, listener: Callable[[SyncReport], None]) -> None:
         self._listeners.append(listener)

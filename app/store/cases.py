@@ -1,23 +1,37 @@
-"""Cases: events appended and the projection updated in one transaction (the transactional outbox)."""
+"""Cases and 办不成事 registrations: events appended and the projection updated in one transaction (the
+transactional outbox). `change` is the one place event numbers are given: it loads the records as
+stored inside a write transaction, applies the command, and stores the new events."""
 
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import TypeVar
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, or_, select, text
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
-from app.domain.case import Case, CaseEvent, CaseState
+from app.domain.cannot_do import CannotDoRequest, format_registration_number
+from app.domain.case import AFTER_DEFERRAL_STATES, Case, CaseEvent, CaseState
 from app.domain.case_number import format_case_number
+from app.domain.events import EventSourced
 from app.domain.identity import mask_id_number
 from app.store.counters import next_value
 from app.store.errors import StoreError
 from app.store.models import CaseEventRow, CaseRow
 
 log = logging.getLogger(__name__)
+
+R = TypeVar("R", bound=EventSourced)
+T = TypeVar("T")
+
+SAVE_FAILED = "办件未能保存（数据库写入失败），请重试；已保存的内容不受影响。"
+_KINDS: dict[str, type[EventSourced]] = {"case": Case, "cannot_do": CannotDoRequest}
+# states in which a citizen comes back to the window for a case
+RETURNABLE = (CaseState.CORRECTION_NOTIFIED, CaseState.COMPLETED_APPROVED, CaseState.COMPLETED_DENIED)
 
 
 @dataclass(frozen=True)
@@ -29,29 +43,38 @@ class CaseSummary:
     applicant_name: str
     masked_id: str
     created_at: datetime
+    accepted_at: datetime | None
     promised_date: date | None
     sync_state: str
     bundle_code: str | None
+    deferred_deadline: date | None = None
+    deferred_open: int = 0
+    channel: str = "window"
+
+    @property
+    def state_text(self) -> str:
+        """The state as the lists show it; a 容缺 case keeps saying so after it went to the district."""
+        if self.deferred_open and self.state is not CaseState.ACCEPTED_DEFERRED:
+            return f"{self.state.label}（容缺待补{self.deferred_open}项）"
+        return self.state.label
 
 
 def to_event(row: CaseEventRow) -> CaseEvent:
     return CaseEvent(row.id, row.case_id, row.seq, row.type, row.payload, row.clerk, row.occurred_at)
 
 
-def write_case(s: Session, case: Case) -> None:
-    """Append the case's pending events and update its projection, inside the caller's transaction.
+def write_record(s: Session, record: EventSourced) -> None:
+    """Append the record's pending events and update its projection, inside the caller's transaction.
 
-    New events put the case back in the outbox; a case the district refused stays quarantined."""
-    events = list(case.pending)
+    New events put the record back in the outbox; one the district refused stays quarantined."""
+    events = list(record.pending)
     if not events:
         return
-    row = s.get(CaseRow, case.id) or CaseRow(id=case.id, created_at=case.created_at)
-    row.case_number, row.item_code, row.item_name = case.case_number, case.item_code, case.item_name
-    row.bundle_id, row.bundle_code, row.state = case.bundle_id, case.bundle_code, case.state.value
-    row.applicant_name = case.applicant.name if case.applicant else ""
-    row.applicant_id_number = case.applicant.id_number if case.applicant else ""
-    row.catalog_version, row.clerk, row.updated_at = case.catalog_version, case.clerk, events[-1].occurred_at
-    row.promised_date, row.version, row.snapshot = case.promised_date, case.version, case.snapshot()
+    row = s.get(CaseRow, record.id) or CaseRow(id=record.id, created_at=record.created_at)
+    row.kind = record.KIND
+    for key, value in record.row_fields().items():
+        setattr(row, key, value)
+    row.updated_at, row.version, row.snapshot = events[-1].occurred_at, record.version, record.snapshot()
     if row.sync_state != "quarantined":
         row.sync_state = "pending"
     s.add(row)
@@ -66,6 +89,18 @@ def events_of(s: Session, case_id: str) -> list[CaseEvent]:
     return [to_event(r) for r in rows]
 
 
+def replay(events: list[CaseEvent]) -> EventSourced:
+    """The record the events describe, a case or a registration (told by its first event)."""
+    kind = next((k for k in _KINDS.values() if events and events[0].type == k.OPENING), Case)
+    return kind.replay(events)
+
+
+def lock_for_writing(s: Session) -> None:
+    """Take SQLite's write lock before reading what is about to change, so no other connection can write
+    in between (a no-op UPDATE starts the write transaction; it waits out another writer's)."""
+    s.execute(text("UPDATE counters SET value = value WHERE 0"))
+
+
 class CaseRepository:
     def __init__(self, sessions: sessionmaker):
         self._sessions = sessions
@@ -75,31 +110,79 @@ class CaseRepository:
         with self._sessions.begin() as s:
             return format_case_number(prefix, day, next_value(s, f"case:{prefix}:{day:%Y%m%d}"))
 
-    def save(self, *cases: Case) -> None:
-        """Store the pending events of the cases and their projections, all or nothing."""
+    def allocate_registration_number(self, prefix: str, day: date) -> str:
+        with self._sessions.begin() as s:
+            return format_registration_number(prefix, day, next_value(s, f"cannot_do:{prefix}:{day:%Y%m%d}"))
+
+    # --- writing ------------------------------------------------------------------------------------
+
+    def save(self, *records: EventSourced) -> None:
+        """Store new records (their first events) and their projections, all or nothing."""
         try:
             with self._sessions.begin() as s:
-                for case in cases:
-                    write_case(s, case)
+                lock_for_writing(s)
+                for record in records:
+                    if record.pending and record.pending[0].seq != 1:
+                        raise StoreError("只能用 save 保存新建的办件；已有办件的修改须经 change")
+                    write_record(s, record)
         except SQLAlchemyError as e:
-            log.exception("saving cases failed")
-            raise StoreError("办件未能保存（数据库写入失败），请重试；已保存的内容不受影响。") from e
-        for case in cases:
-            case.pending.clear()
+            log.exception("saving records failed")
+            raise StoreError(SAVE_FAILED) from e
+        for record in records:
+            record.pending.clear()
+
+    def change(self, ids: Sequence[str], command: Callable[[list], T], *,
+               new: Sequence[EventSourced] = ()) -> tuple[list, T]:
+        """Load the records as stored, apply `command` to them, and store the events it recorded (and the
+        new records given), all in one write transaction. Returns the records as stored now and the
+        command's result; on any failure nothing is stored."""
+        try:
+            with self._sessions.begin() as s:
+                lock_for_writing(s)
+                records = []
+                for record_id in ids:
+                    events = events_of(s, record_id)
+                    if not events:
+                        raise StoreError("找不到该办件。")
+                    records.append(replay(events))
+                result = command(records)
+                for record in (*new, *records):
+                    write_record(s, record)
+        except SQLAlchemyError as e:
+            log.exception("changing records failed")
+            raise StoreError(SAVE_FAILED) from e
+        for record in (*new, *records):
+            record.pending.clear()
+        return records, result
+
+    # --- reading ------------------------------------------------------------------------------------
 
     def events(self, case_id: str) -> list[CaseEvent]:
         with self._sessions() as s:
             return events_of(s, case_id)
 
     def get(self, case_id: str) -> Case:
-        events = self.events(case_id)
+        record = self._get(case_id)
+        if not isinstance(record, Case):
+            raise StoreError("找不到该办件。")
+        return record
+
+    def get_registration(self, request_id: str) -> CannotDoRequest:
+        record = self._get(request_id)
+        if not isinstance(record, CannotDoRequest):
+            raise StoreError("找不到该办不成事登记。")
+        return record
+
+    def _get(self, record_id: str) -> EventSourced:
+        events = self.events(record_id)
         if not events:
             raise StoreError("找不到该办件。")
-        return Case.replay(events)
+        return replay(events)
 
-    def id_of(self, case_number: str) -> str | None:
+    def id_of(self, number: str) -> str | None:
+        """The record with this case (or registration) number."""
         with self._sessions() as s:
-            return s.scalar(select(CaseRow.id).where(CaseRow.case_number == case_number.strip().upper()))
+            return s.scalar(select(CaseRow.id).where(CaseRow.case_number == number.strip().upper()))
 
     def bundle_cases(self, bundle_id: str) -> list[Case]:
         with self._sessions() as s:
@@ -110,13 +193,22 @@ class CaseRepository:
     def opened_on(self, day: date) -> list[Case]:
         """The cases numbered on `day` (the day is part of every case number)."""
         with self._sessions() as s:
-            ids = s.scalars(select(CaseRow.id).where(CaseRow.case_number.like(f"%-{day:%Y%m%d}-%"))
+            ids = s.scalars(select(CaseRow.id).where(CaseRow.kind == "case",
+                                                     CaseRow.case_number.like(f"%-{day:%Y%m%d}-%"))
                             .order_by(CaseRow.case_number)).all()
         return [self.get(i) for i in ids]
 
+    def _summaries(self, q) -> list[CaseSummary]:
+        with self._sessions() as s:
+            return [CaseSummary(r.id, r.case_number, r.item_name, CaseState(r.state), r.applicant_name,
+                                mask_id_number(r.applicant_id_number), r.created_at, r.accepted_at,
+                                r.promised_date, r.sync_state, r.bundle_code, r.deferred_deadline,
+                                r.deferred_open or 0, r.channel or "window") for r in s.scalars(q)]
+
     def search(self, text: str = "", state: CaseState | None = None, limit: int = 200) -> list[CaseSummary]:
         """Newest first; text matches case number, ID number or applicant name."""
-        q = select(CaseRow).order_by(CaseRow.created_at.desc(), CaseRow.case_number.desc()).limit(limit)
+        q = (select(CaseRow).where(CaseRow.kind == "case")
+             .order_by(CaseRow.created_at.desc(), CaseRow.case_number.desc()).limit(limit))
         text = text.strip()
         if text:
             like = f"%{text.upper()}%"
@@ -124,14 +216,43 @@ class CaseRepository:
                             CaseRow.applicant_name.like(f"%{text}%")))
         if state is not None:
             q = q.where(CaseRow.state == state.value)
+        return self._summaries(q)
+
+    def returnable(self, id_number: str) -> list[CaseSummary]:
+        """The applicant's cases a visit can continue: a correction notice to answer, deferred materials
+        to supply, a decided result to collect, or a draft left open. Newest first."""
+        q = (select(CaseRow).where(CaseRow.kind == "case", CaseRow.applicant_id_number == id_number.strip().upper(),
+                                   or_(CaseRow.state.in_([s.value for s in (*RETURNABLE, CaseState.DRAFT)]),
+                                       (CaseRow.deferred_open > 0)
+                                       & CaseRow.state.in_([s.value for s in AFTER_DEFERRAL_STATES])))
+             .order_by(CaseRow.created_at.desc(), CaseRow.case_number.desc()))
+        return self._summaries(q)
+
+    def deferrals(self, limit: int = 500) -> list[CaseSummary]:
+        """Cases with deferred materials still to supply (待补交), the earliest deadline first."""
+        q = (select(CaseRow).where(CaseRow.kind == "case", CaseRow.deferred_open > 0,
+                                   CaseRow.state.in_([s.value for s in AFTER_DEFERRAL_STATES]))
+             .order_by(CaseRow.deferred_deadline, CaseRow.case_number).limit(limit))
+        return self._summaries(q)
+
+    def correction_notices(self) -> list[CaseSummary]:
+        """Cases waiting for the citizen to come back after a correction notice, oldest first."""
+        q = (select(CaseRow).where(CaseRow.kind == "case", CaseRow.state == CaseState.CORRECTION_NOTIFIED.value)
+             .order_by(CaseRow.updated_at, CaseRow.case_number))
+        return self._summaries(q)
+
+    def registrations(self, open_only: bool = True) -> list[CannotDoRequest]:
+        """办不成事 registrations, oldest first (open ones only unless asked)."""
         with self._sessions() as s:
-            return [CaseSummary(r.id, r.case_number, r.item_name, CaseState(r.state), r.applicant_name,
-                                mask_id_number(r.applicant_id_number), r.created_at, r.promised_date,
-                                r.sync_state, r.bundle_code) for r in s.scalars(q)]
+            ids = s.scalars(select(CaseRow.id).where(CaseRow.kind == "cannot_do")
+                            .order_by(CaseRow.created_at, CaseRow.case_number)).all()
+        found = [self.get_registration(i) for i in ids]
+        return [r for r in found if r.open] if open_only else found
 
     def count_by_state(self) -> dict[CaseState, int]:
         with self._sessions() as s:
-            rows = s.execute(select(CaseRow.state, func.count()).group_by(CaseRow.state)).all()
+            rows = s.execute(select(CaseRow.state, func.count()).where(CaseRow.kind == "case")
+                             .group_by(CaseRow.state)).all()
         return {CaseState(state): n for state, n in rows}
 
     def counts(self) -> dict[str, int]:

@@ -41,10 +41,11 @@ class ClerkRow(Base):
 
 
 class CaseRow(Base):
-    """Projection of a case's events, for lists and search."""
+    """Projection of a record's events (a case, or a 办不成事 registration), for lists and search."""
 
     __tablename__ = "cases"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(20), default="case")
     case_number: Mapped[str] = mapped_column(String(40), unique=True)
     item_code: Mapped[str] = mapped_column(String(20))
     item_name: Mapped[str] = mapped_column(String(80))
@@ -58,6 +59,10 @@ class CaseRow(Base):
     created_at: Mapped[datetime] = mapped_column(AwareDateTime())
     updated_at: Mapped[datetime] = mapped_column(AwareDateTime())
     promised_date: Mapped[date | None] = mapped_column(Date)
+    accepted_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
+    deferred_deadline: Mapped[date | None] = mapped_column(Date)
+    deferred_open: Mapped[int] = mapped_column(Integer, default=0)    # deferred materials still to supply
+    channel: Mapped[str] = mapped_column(String(20), default="window")
     version: Mapped[int] = mapped_column(Integer)
     snapshot: Mapped[dict] = mapped_column(JSON)
     sync_state: Mapped[str] = mapped_column(String(20), default="pending", index=True)

@@ -12,8 +12,9 @@ from sqlalchemy import func, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
-from app.domain.case import Case, CaseEvent
-from app.store.cases import events_of, to_event, write_case
+from app.domain.case import CaseEvent
+from app.domain.events import EventSourced
+from app.store.cases import events_of, lock_for_writing, replay, to_event, write_record
 from app.store.errors import StoreError
 from app.store.models import CaseEventRow, CaseRow, SyncMetaRow
 
@@ -141,21 +142,23 @@ class SyncRepository:
     # --- results from the district ------------------------------------------------------------------
 
     def apply_results(self, results: list[dict[str, Any]], cursor: int,
-                      apply: Callable[[Case, dict[str, Any]], None]) -> int:
+                      apply: Callable[[EventSourced, dict[str, Any]], None]) -> int:
         """Apply the district's result events to their cases and move the cursor, all in one transaction
         (so each result is applied exactly once even if the app dies half-way). Returns cases changed."""
         changed = 0
         try:
             with self._sessions.begin() as s:
+                lock_for_writing(s)
                 for result in results:
                     events = events_of(s, result["case_id"])
                     if not events:
                         log.warning("result %s for a case this workstation does not have", result.get("id"))
                         continue
-                    case = Case.replay(events)
-                    apply(case, result)
-                    if case.pending:
-                        write_case(s, case)
+                    record = replay(events)
+                    apply(record, result)
+                    if record.pending:
+                        write_record(s, record)
+                        record.pending.clear()
                         changed += 1
                 row = s.get(SyncMetaRow, "results_cursor")
                 if row is None:

@@ -6,11 +6,10 @@ from pathlib import Path
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRect, QSize, Qt, QTimer, Signal
-from PySide6.QtGui import QColor, QIcon, QImage, QPainter, QPen, QPixmap, QPolygonF
+from PySide6.QtGui import QColor, QIcon, QImage, QKeySequence, QPainter, QPen, QPixmap, QPolygonF, QShortcut
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
-    QComboBox,
     QDialog,
     QFileDialog,
     QHBoxLayout,
@@ -30,7 +29,9 @@ from app.services.desk import Desk
 from app.services.intake import Application
 from app.ui.corner_editor import CornerEditor
 from app.ui.operations import Operations
+from app.ui.widgets import QuietComboBox, fit_to_screen
 
+PAGE_VIEW_SIDE = 480
 _MODES = (("colour", "彩色"), ("grey", "灰度"), ("bw", "黑白"), ("original", "原图"))
 _OUTLINE = {"steady": "#27ae60", "capture": "#27ae60", "settling": "#f39c12", "done": "#2980b9"}
 
@@ -90,7 +91,7 @@ class CaptureDialog(QDialog):
         super().__init__(parent)
         self.desk, self.clerk, self.ops = desk, clerk, ops
         self.setWindowTitle("高拍仪拍摄")
-        self.resize(1100, 640)
+        fit_to_screen(self, 1180, 680)
         self.app: Application | None = None
         self.code: str | None = None
         self.pages: list[str] = []
@@ -107,6 +108,7 @@ class CaptureDialog(QDialog):
         self.status_changed.connect(self._on_status)
         self.barcodes_found.connect(self._on_barcodes)
         self._build()
+        QShortcut(QKeySequence("F3"), self, activated=self.capture_now)     # F3 works here as in the main window
 
     # --- layout ---------------------------------------------------------------------------------
 
@@ -138,7 +140,7 @@ class CaptureDialog(QDialog):
         camera_row = QHBoxLayout()
         self.camera_label = QLabel("高拍仪：连接中…")
         camera_row.addWidget(self.camera_label, 1)
-        self.camera_box = QComboBox()
+        self.camera_box = QuietComboBox()
         self.camera_box.setToolTip("选择高拍仪（下次启动时记住）")
         choices = self.desk.devices.camera_choices()
         self.camera_box.addItems(choices)
@@ -158,7 +160,7 @@ class CaptureDialog(QDialog):
         self.continuous_box = QCheckBox("连续")
         self.continuous_box.setChecked(self.session.auto.continuous)
         self.continuous_box.toggled.connect(self._set_continuous)
-        self.mode_box = QComboBox()
+        self.mode_box = QuietComboBox()
         for key, label in _MODES:
             self.mode_box.addItem(label, key)
         self.mode_box.setCurrentIndex(max(0, self.mode_box.findData(self.session.options.mode.value)))
@@ -188,11 +190,19 @@ class CaptureDialog(QDialog):
         outer.addLayout(left, 3)
 
         right = QVBoxLayout()
+        self.page_view = QLabel("拍摄的页面显示在这里，请核对是否清晰完整")
+        self.page_view.setObjectName("capture_page_view")
+        self.page_view.setAlignment(Qt.AlignCenter)
+        self.page_view.setMinimumSize(300, 300)
+        self.page_view.setStyleSheet("background:#f4f4f4;border:1px solid #ccc;color:#888")
+        right.addWidget(self.page_view, 3)
         right.addWidget(QLabel("本材料页面（可拖动排序）"))
         self.thumbs = QListWidget()
         self.thumbs.setObjectName("capture_pages")
         self.thumbs.setViewMode(QListView.IconMode)
-        self.thumbs.setIconSize(QSize(120, 160))
+        self.thumbs.setIconSize(QSize(72, 96))
+        self.thumbs.setMaximumHeight(150)
+        self.thumbs.currentRowChanged.connect(lambda _: self._show_selected_page())
         self.thumbs.setMovement(QListView.Snap)
         self.thumbs.setDragDropMode(QListWidget.InternalMove)
         self.thumbs.setSpacing(6)
@@ -221,7 +231,7 @@ class CaptureDialog(QDialog):
         self.verify_button = QPushButton("核验原件")
         self.verify_button.setToolTip("已与原件核对无误：每页加盖核对标记（B 级）")
         self.verify_button.clicked.connect(self._verify)
-        self.grade_box = QComboBox()
+        self.grade_box = QuietComboBox()
         self.grade_box.addItem("等级：未定", None)
         for g in EvidenceGrade:
             self.grade_box.addItem(g.label, g.value)
@@ -240,7 +250,8 @@ class CaptureDialog(QDialog):
     def show_material(self, app: Application, code: str) -> None:
         self.app, self.code = app, code
         self.session.target(app, code)
-        self.title.setText(f"正在拍摄：{app.material(code).name}")
+        doing = "补交" if app.supplying(code) else "拍摄"
+        self.title.setText(f"正在{doing}：{app.material(code).name}")
         self._load_pages()
 
     def start(self) -> None:
@@ -321,27 +332,16 @@ class CaptureDialog(QDialog):
     def _load_pages(self) -> None:
         app, code = self.app, self.code
         hashes = app.attachments_of(code)
-        known = set(self._icons)
-        size = self.thumbs.iconSize()
-
-        def thumbs():     # decoded and scaled here, so the GUI thread only wraps new images
-            out = []
-            for h in hashes:
-                image = None
-                if h not in known:
-                    image = QImage.fromData(self.desk.materials.thumbnail(h)).scaled(
-                        size, Qt.KeepAspectRatio, Qt.SmoothTransformation)
-                out.append((h, image))
-            return out
-
-        self.ops.run(self.desk.workers.db, thumbs, on_success=self._show_thumbs)
+        self.ops.run(self.desk.materials.thumbnails, hashes, set(self._icons), on_success=self._show_thumbs)
         grade = app.grade_of(code)
         self.grade_box.setCurrentIndex(self.grade_box.findData(grade.value if grade else None))
 
     def _show_thumbs(self, thumbs) -> None:
         self.pages = [h for h, _ in thumbs]
-        for h, image in thumbs:
-            if image is not None:
+        size = self.thumbs.iconSize()
+        for h, pixels in thumbs:
+            if pixels is not None:
+                image = to_image(pixels).scaled(size, Qt.KeepAspectRatio, Qt.SmoothTransformation)
                 self._icons[h] = QIcon(QPixmap.fromImage(image))
         self._icons = {h: self._icons[h] for h in self.pages if h in self._icons}
         for i, h in enumerate(self.pages):           # changed in place: a long list is not laid out anew
@@ -358,46 +358,54 @@ class CaptureDialog(QDialog):
             self.thumbs.takeItem(self.thumbs.count() - 1)
         if thumbs:
             self.thumbs.setCurrentRow(len(thumbs) - 1)
+        self._show_selected_page()
+
+    def _show_selected_page(self) -> None:
+        """The selected (by default the last) page, large enough to check that it is sharp and whole."""
+        index = self.selected_index()
+        if index is None:
+            self.page_view.setPixmap(QPixmap())
+            self.page_view.setText("拍摄的页面显示在这里，请核对是否清晰完整")
+            return
+        page = self.pages[index]
+
+        def show(found) -> None:
+            if self.selected_index() is None or self.pages[self.selected_index()] != page:
+                return
+            image = to_image(found[0][1])
+            self.page_view.setPixmap(QPixmap.fromImage(image).scaled(
+                self.page_view.size(), Qt.KeepAspectRatio, Qt.SmoothTransformation))
+
+        self.ops.run(self.desk.materials.thumbnails, [page], set(), PAGE_VIEW_SIDE, on_success=show)
 
     def selected_index(self) -> int | None:
         row = self.thumbs.currentRow()
         return row if 0 <= row < len(self.pages) else None
 
-    def _page_op(self, work, text: str) -> None:
+    def _page_op(self, text: str, operation, *args) -> None:
         def done(_):
             self._load_pages()
             self.pages_changed.emit()
             self.say(text)
 
-        self.ops.run(self.desk.workers.db, work, on_success=done)
+        self.ops.run(operation, *args, on_success=done)
 
     def _rotate(self, quarter_turns: int) -> None:
         index = self.selected_index()
         if index is not None:
-            app, code = self.app, self.code
-            self._page_op(lambda: self.desk.materials.rotate(app, code, index, quarter_turns, self.clerk),
-                          f"第{index + 1}页已旋转")
+            self._page_op(f"第{index + 1}页已旋转", self.desk.materials.rotate, self.app, self.code, index,
+                          quarter_turns, self.clerk)
 
     def _delete(self) -> None:
         index = self.selected_index()
         if index is not None:
-            app, code = self.app, self.code
-            self._page_op(lambda: self.desk.materials.delete(app, code, index, self.clerk), f"第{index + 1}页已删除")
+            self._page_op(f"第{index + 1}页已删除", self.desk.materials.delete, self.app, self.code, index, self.clerk)
 
     def _reordered(self, *_args) -> None:
         order = [self.thumbs.item(i).data(Qt.UserRole) for i in range(self.thumbs.count())]
         if order == self.pages or sorted(order) != sorted(self.pages):
             return
-        app, code, clerk = self.app, self.code, self.clerk
-
-        def work():
-            hashes = list(self.pages)
-            for target, h in enumerate(order):
-                self.desk.materials.move(app, code, hashes.index(h), target, clerk)
-                hashes = app.attachments_of(code)
-            return hashes
-
-        self._page_op(work, "页面顺序已调整")
+        self._page_op("页面顺序已调整", self.desk.materials.reorder, self.app, self.code, order, self.clerk)
 
     def _recapture(self) -> None:
         index = self.selected_index()
@@ -406,16 +414,14 @@ class CaptureDialog(QDialog):
             self.say(f"请放好第{index + 1}页，下一次拍摄将替换它")
 
     def _verify(self) -> None:
-        today = self.desk.clock().date()
-        self._page_op(lambda: self.session.verify(today), "已核验原件，页面已加盖核对标记（B 级）")
+        self._page_op("已核验原件，页面已加盖核对标记（B 级）", self.session.verify, self.desk.clock().date())
 
     def _set_grade(self, _index: int) -> None:
         value = self.grade_box.currentData()
         if value is None:
             return
-        app, code = self.app, self.code
-        self._page_op(lambda: self.desk.materials.set_grade(app, code, EvidenceGrade(value), self.clerk),
-                      f"材料等级：{EvidenceGrade(value).label}")
+        self._page_op(f"材料等级：{EvidenceGrade(value).label}", self.desk.materials.set_grade, self.app, self.code,
+                      EvidenceGrade(value), self.clerk)
 
     def _export_pdf(self) -> None:
         app, code = self.app, self.code
@@ -425,8 +431,7 @@ class CaptureDialog(QDialog):
             self.export_pdf_to(Path(path))
 
     def export_pdf_to(self, path: Path) -> None:
-        app, code = self.app, self.code
-        self.ops.run(self.desk.workers.db, lambda: path.write_bytes(self.desk.materials.pdf(app, code)),
+        self.ops.run(self.desk.materials.export_pdf, self.app, self.code, path,
                      on_success=lambda _: self.say(f"已导出：{path.name}"))
 
     def _import(self) -> None:
@@ -436,18 +441,14 @@ class CaptureDialog(QDialog):
             self.import_file(Path(path))
 
     def import_file(self, path: Path) -> None:
-        def work():
-            return self.session.import_file(path.read_bytes())
-
-        self.ops.run(self.desk.workers.cpu, work, on_success=self._on_page)
+        self.ops.run(self.session.import_path, path, on_success=self._on_page)
 
     def _adjust_corners(self) -> None:
         index = self.selected_index()
         if index is None:
             self.say("请先选中要调整的页面")
             return
-        self.ops.run(self.desk.workers.cpu, self.session.last_still,
-                     on_success=lambda still: self._edit_corners(still, index))
+        self.ops.run(self.session.last_still, on_success=lambda still: self._edit_corners(still, index))
 
     def _edit_corners(self, still, index: int) -> None:
         if still is None:
@@ -458,9 +459,8 @@ class CaptureDialog(QDialog):
 
         def apply():
             corners = editor.corners()
-            self.ops.run(self.desk.workers.cpu, lambda: self.session.redo_with_corners(corners, index),
-                         on_success=lambda captured: (self._on_page(captured),
-                                                      self.say("已按调整后的边角重新裁切")))
+            self.ops.run(self.session.redo_with_corners, corners, index,
+                         on_success=lambda captured: (self._on_page(captured), self.say("已按调整后的边角重新裁切")))
 
         editor.accepted.connect(apply)
         editor.open()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from PySide6.QtWidgets import (
-    QComboBox,
     QHBoxLayout,
     QHeaderView,
     QLineEdit,
@@ -16,10 +15,10 @@ from PySide6.QtWidgets import (
 
 from app.domain.accounts import Clerk
 from app.domain.case import CaseState
-from app.domain.documents import DocumentKind
 from app.services.desk import Desk
 from app.ui.case_view import CaseDialog
 from app.ui.operations import Operations
+from app.ui.widgets import QuietComboBox
 
 SYNC_LABELS = {"pending": "待上报", "uploading": "上报中", "synced": "已上报", "quarantined": "上报被拒"}
 
@@ -34,7 +33,7 @@ class CaseListPanel(QWidget):
         row = QHBoxLayout()
         self.query = QLineEdit()
         self.query.setPlaceholderText("办件编号、身份证号码或姓名")
-        self.state = QComboBox()
+        self.state = QuietComboBox()
         self.state.addItem("全部状态", None)
         for s in CaseState:
             self.state.addItem(s.label, s)
@@ -53,44 +52,41 @@ class CaseListPanel(QWidget):
         self.query.returnPressed.connect(self.refresh)
         self.state.currentIndexChanged.connect(self.refresh)
         self.table.cellDoubleClicked.connect(lambda row, _col: self.open_case(row))
+        self.table.cellActivated.connect(lambda row, _col: self.open_case(row))      # Enter on a row
+        self.table.setSelectionBehavior(QTableWidget.SelectRows)
         self.report_button = QPushButton("打印今日窗口日报")
         self.report_button.clicked.connect(self.print_daily_report)
         row.addWidget(self.report_button)
 
     def refresh(self) -> None:
         text, state = self.query.text(), self.state.currentData()
-        self.ops.run(self.desk.workers.db, lambda: self.desk.cases.search(text, state), on_success=self._show)
+        self.ops.run(self.desk.cases.search, text, state, on_success=self._show)
 
     def open_case(self, row: int) -> None:
-        """The case view: facts, print log, 补打 and 出件 (double click in the list)."""
-        if self.clerk is None or not 0 <= row < len(self.rows):
+        """The case view: facts, print log, 补打 and 出件 (double click or Enter in the list)."""
+        if 0 <= row < len(self.rows):
+            self.open_case_id(self.rows[row].id)
+
+    def open_case_id(self, case_id: str) -> None:
+        if self.clerk is None:
             return
-        self.case_view = CaseDialog(self.desk, self.clerk, self.ops, self.rows[row].id, self)
+        self.case_view = CaseDialog(self.desk, self.clerk, self.ops, case_id, self)
         self.case_view.finished.connect(lambda _: self.refresh())
         self.case_view.open()
 
     def print_daily_report(self) -> None:
-        desk, clerk = self.desk, self.clerk
-        if clerk is None:
+        if self.clerk is None:
             return
-        window = desk.settings.window_name
-
-        def render():
-            return desk.documents.daily_report(desk.clock().date(), clerk, window)
-
-        def rendered(pdf: bytes) -> None:
-            self.ops.run(desk.workers.printer,
-                         lambda: desk.printing.print_other(DocumentKind.DAILY_REPORT,
-                                                           f"窗口日报 {desk.clock():%Y-%m-%d}", pdf, clerk))
-
-        self.ops.run(desk.workers.db, render, on_success=rendered)
+        self.ops.run(self.desk.printing.print_daily_report, self.clerk, self.desk.settings.window_name,
+                     on_success=lambda result: self.report_button.setToolTip(f"已打印（{result.printer}）"))
 
     def _show(self, rows) -> None:
         self.rows = rows
         self.table.setRowCount(len(rows))
         for r, c in enumerate(rows):
-            values = [c.case_number, c.item_name, c.applicant_name, c.masked_id, c.state.label,
-                      f"{c.created_at:%Y-%m-%d %H:%M}", c.promised_date.isoformat() if c.promised_date else "",
+            values = [c.case_number, c.item_name, c.applicant_name, c.masked_id, c.state_text,
+                      f"{c.accepted_at:%Y-%m-%d %H:%M}" if c.accepted_at else "",
+                      c.promised_date.isoformat() if c.promised_date else "",
                       SYNC_LABELS.get(c.sync_state, c.sync_state)]
             for k, v in enumerate(values):
                 self.table.setItem(r, k, QTableWidgetItem(v))

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
     QDialog,
-    QDialogButtonBox,
-    QFormLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
@@ -20,60 +19,128 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.accounts import Clerk
-from app.domain.case import Case
+from app.domain.case import Case, DeliveryMethod
 from app.domain.documents import DocumentKind
-from app.domain.identity import mask_id_number
+from app.domain.identity import Identity, mask_id_number
+from app.services.cases import CaseDetails
 from app.services.desk import Desk
+from app.services.handout import ROLE_LABELS
+from app.ui.dialogs import FormDialog
 from app.ui.operations import Operations
 from app.ui.printing import DocumentPrinting
+from app.ui.widgets import QuietComboBox, fit_to_screen
 
 
-class HandoutDialog(QDialog):
-    """Who takes the result away, and what is handed over."""
+class HandoutDialog(FormDialog):
+    """出件: at the window to the person whose card is read (the applicant or the recorded agent; anyone
+    else with a supervisor's login), by post with the tracking number, or into an E邮柜 locker."""
 
-    def __init__(self, case: Case, parent=None):
-        super().__init__(parent)
-        self.setWindowTitle(f"出件 — {case.case_number}")
-        applicant = case.applicant
-        self.to_applicant = QRadioButton(f"申请人本人领取（{applicant.name if applicant else ''}）")
-        self.to_agent = QRadioButton("代领人领取")
-        self.to_applicant.setChecked(True)
+    def __init__(self, desk: Desk, ops: Operations, case: Case, parent=None):
+        super().__init__(f"出件 — {case.case_number}", "出件并打印出件单", parent)
+        self.desk, self.ops, self.case = desk, ops, case
+        self.collector: Identity | None = None
+        self.methods: dict[DeliveryMethod, QRadioButton] = {}
         group = QButtonGroup(self)
-        group.addButton(self.to_applicant)
-        group.addButton(self.to_agent)
-        self.agent_name = QLineEdit()
-        self.agent_id = QLineEdit()
-        self.agent_id.setPlaceholderText("代领人身份证件号码")
-        self.items = QPlainTextEdit(f"{case.item_name}办理结果 1份")
+        row = QHBoxLayout()
+        for m in DeliveryMethod:
+            button = QRadioButton(m.label)
+            group.addButton(button)
+            row.addWidget(button)
+            self.methods[m] = button
+            button.toggled.connect(self._show_method)
+        self.form.addRow("领取方式", row)
+        self.collector_label = QLabel("请读取领取人的身份证件（F2）")
+        self.collector_label.setObjectName("collector")
+        self.collector_label.setWordWrap(True)
+        self.read_button = QPushButton("读取领取人证件 (F2)")
+        self.read_button.clicked.connect(self.read_collector)
+        reader = QHBoxLayout()
+        reader.addWidget(self.read_button)
+        if desk.training and desk.devices.simulated_cards():
+            self.sim_cards = QuietComboBox()
+            self.sim_cards.addItems(desk.devices.simulated_cards())
+            place = QPushButton("模拟放卡")
+            place.clicked.connect(lambda: desk.devices.present_simulated_card(self.sim_cards.currentIndex()))
+            reader.addWidget(self.sim_cards, 1)
+            reader.addWidget(place)
+        self.form.addRow("领取人", self.collector_label)
+        self.form.addRow("", reader)
+        self.supervisor = QLineEdit()
+        self.supervisor.setPlaceholderText("值班负责人账号")
+        self.supervisor_password = QLineEdit()
+        self.supervisor_password.setEchoMode(QLineEdit.Password)
+        self.supervisor_password.setPlaceholderText("密码")
+        self.approval = QLabel("领取人不是申请人或登记的代办人：须值班负责人批准")
+        self.approval.setStyleSheet("color:#b9770e")
+        approval = QHBoxLayout()
+        approval.addWidget(self.supervisor)
+        approval.addWidget(self.supervisor_password)
+        self.form.addRow(self.approval)
+        self.form.addRow("批准", approval)
+        address = (case.delivery or {}).get("address", "")
+        self.tracking = QLineEdit()
+        self.tracking.setPlaceholderText("邮件单号" + (f"（寄往 {address}）" if address else ""))
+        self.locker = QLineEdit((case.delivery or {}).get("locker", ""))
+        self.locker.setPlaceholderText("E邮柜柜号")
+        self.pickup_code = QLineEdit()
+        self.pickup_code.setPlaceholderText("取件码（短信告知申请人）")
+        self.form.addRow("邮件单号", self.tracking)
+        self.form.addRow("E邮柜", self.locker)
+        self.form.addRow("取件码", self.pickup_code)
+        self.items = QPlainTextEdit("\n".join(desk.handout.default_items(case)))
         self.items.setPlaceholderText("每行一项：证照、批文、退还的原件……")
-        form = QFormLayout()
-        form.addRow(self.to_applicant)
-        form.addRow(self.to_agent)
-        form.addRow("代领人姓名", self.agent_name)
-        form.addRow("代领人证件号码", self.agent_id)
-        form.addRow("交付物品", self.items)
-        buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.button(QDialogButtonBox.Ok).setText("出件并打印出件单")
-        buttons.accepted.connect(self.accept)
-        buttons.rejected.connect(self.reject)
-        col = QVBoxLayout(self)
-        col.addLayout(form)
-        col.addWidget(buttons)
-        self.applicant = applicant
-        self.to_agent.toggled.connect(self._agent_fields)
-        self._agent_fields(False)
+        self.items.setFixedHeight(60)
+        self.items.setTabChangesFocus(True)
+        self.form.addRow("交付物品", self.items)
+        QShortcut(QKeySequence("F2"), self, activated=self.read_collector)
+        self.methods[case.delivery_method].setChecked(True)
+        self._show_method()
 
-    def _agent_fields(self, on: bool) -> None:
-        self.agent_name.setEnabled(on)
-        self.agent_id.setEnabled(on)
+    @property
+    def method(self) -> DeliveryMethod:
+        return next(m for m, b in self.methods.items() if b.isChecked())
 
-    def values(self) -> dict:
-        agent = self.to_agent.isChecked()
-        return {"to_agent": agent,
-                "receiver_name": self.agent_name.text() if agent else (self.applicant.name if self.applicant else ""),
-                "receiver_id_number": self.agent_id.text() if agent else (
-                    self.applicant.id_number if self.applicant else ""),
-                "items": self.items.toPlainText().splitlines()}
+    @property
+    def needs_approval(self) -> bool:
+        return (self.method is DeliveryMethod.WINDOW and self.collector is not None
+                and self.desk.handout.collector_role(self.case, self.collector) == "other")
+
+    def _show_method(self, *_args) -> None:
+        if not any(b.isChecked() for b in self.methods.values()):
+            return
+        window = self.method is DeliveryMethod.WINDOW
+        for w in (self.read_button, self.collector_label):
+            w.setEnabled(window)
+        self.tracking.setEnabled(self.method is DeliveryMethod.POST)
+        self.locker.setEnabled(self.method is DeliveryMethod.LOCKER)
+        self.pickup_code.setEnabled(self.method is DeliveryMethod.LOCKER)
+        for w in (self.approval, self.supervisor, self.supervisor_password):
+            w.setVisible(self.needs_approval)
+
+    def read_collector(self) -> None:
+        self.ops.run(self.desk.devices.read_arrival, "idcard", on_success=self._collector_read,
+                     on_failure=self.refuse, disable=[self.read_button])
+
+    def _collector_read(self, arrival) -> None:
+        if arrival.card is None:
+            self.refuse(arrival.problem)
+            return
+        self.collector = arrival.card.holder
+        role = self.desk.handout.collector_role(self.case, self.collector)
+        self.collector_label.setText(f"{self.collector.name}（{mask_id_number(self.collector.id_number)}）"
+                                     f"　{ROLE_LABELS[role]}")
+        self.error.setText("")
+        self._show_method()
+
+    def check(self) -> str:
+        if self.method is DeliveryMethod.WINDOW and self.collector is None:
+            return "请先读取领取人的身份证件"
+        if self.needs_approval and not (self.supervisor.text().strip() and self.supervisor_password.text()):
+            return "领取人不是申请人或登记的代办人：请值班负责人输入账号和密码批准"
+        return ""
+
+    def item_lines(self) -> list[str]:
+        return self.items.toPlainText().splitlines()
 
 
 class CaseDialog(QDialog):
@@ -81,7 +148,7 @@ class CaseDialog(QDialog):
         super().__init__(parent)
         self.desk, self.clerk, self.ops, self.case_id = desk, clerk, ops, case_id
         self.setWindowTitle("办件详情")
-        self.resize(760, 560)
+        fit_to_screen(self, 760, 560)
         self.facts = QLabel()
         self.facts.setWordWrap(True)
         self.message = QLabel()
@@ -95,7 +162,7 @@ class CaseDialog(QDialog):
         self.print_buttons: dict[DocumentKind, QPushButton] = {}
         self.handout_button = QPushButton("出件")
         self.handout_button.hide()
-        self.handout_button.clicked.connect(self._hand_out)
+        self.handout_button.clicked.connect(self.hand_out)
         col = QVBoxLayout(self)
         col.addWidget(self.facts)
         col.addWidget(QLabel("打印记录"))
@@ -110,17 +177,10 @@ class CaseDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        desk = self.desk
+        self.ops.run(self.desk.cases.details, self.case_id, self.clerk, on_success=self._show)
 
-        def load():
-            case, _ = desk.cases.open(self.case_id, self.clerk)
-            group = desk.documents.case_group(case)
-            return case, group, desk.documents.available(group), desk.printing.print_log(case.id)
-
-        self.ops.run(desk.workers.db, load, on_success=self._show)
-
-    def _show(self, loaded) -> None:
-        case, group, kinds, log = loaded
+    def _show(self, details: CaseDetails) -> None:
+        case, group = details.case, details.group
         self.case, self.group = case, group
         applicant = case.applicant
         lines = [f"办件编号：{case.case_number}　　事项：{case.item_name}　　状态：{case.state.label}"]
@@ -129,13 +189,20 @@ class CaseDialog(QDialog):
         if case.accepted_at:
             lines.append(f"受理时间：{case.accepted_at:%Y-%m-%d %H:%M}　　承诺办结："
                          f"{case.promised_date.isoformat() if case.promised_date else '即办'}")
+        lines.append(f"领取方式：{case.delivery_method.label}" + ("　上门办" if case.channel.value == "home_visit" else ""))
+        if case.deferred:
+            left = case.outstanding_deferred
+            lines.append(f"容缺受理：补交期限 {case.deferred_deadline}，" + (f"尚缺 {len(left)} 项" if left else "已补齐"))
         if case.official_number:
             lines.append(f"区级统一编号：{case.official_number}")
         if case.decision and case.decision.get("note"):
             lines.append(f"办理意见：{case.decision['note']}")
+        if case.termination:
+            lines.append(f"终止办理：{case.termination.get('reason', '')}")
         if len(group) > 1:
             lines.append("同一申请：" + "、".join(c.case_number for c in group))
         self.facts.setText("\n".join(lines))
+        log = details.print_log
         self.log.setRowCount(len(log))
         for r, e in enumerate(log):
             for k, v in enumerate((f"{e.at:%Y-%m-%d %H:%M}", e.document, e.printer, e.clerk, "补打" if e.reprint else "")):
@@ -144,7 +211,7 @@ class CaseDialog(QDialog):
         for button in self.print_buttons.values():
             button.deleteLater()
         self.print_buttons = {}
-        for kind in kinds:
+        for kind in details.documents:
             button = QPushButton(f"打印{kind.label}" if kind is DocumentKind.ID_COPY else f"补打{kind.label}")
             button.clicked.connect(lambda _=False, k=kind: self.print_document(k))
             self.document_row.addWidget(button)
@@ -155,18 +222,29 @@ class CaseDialog(QDialog):
         cases = [self.case] if kind is DocumentKind.HANDOUT_SLIP else self.group
         self.printing.print_document(kind, cases, reprint=None if kind is not DocumentKind.ID_COPY else False)
 
-    def _hand_out(self) -> None:
-        dialog = HandoutDialog(self.case, self)
+    def hand_out(self) -> None:
+        dialog = HandoutDialog(self.desk, self.ops, self.case, self)
 
-        def hand_out() -> None:
-            values = dialog.values()
-            self.ops.run(self.desk.workers.db, lambda: self.desk.handout.hand_out(self.case, self.clerk, **values),
-                         on_success=lambda fresh: (self.message.setText("已出件，正在打印出件单…"),
-                                                   self.printing.print_document(DocumentKind.HANDOUT_SLIP, [fresh],
-                                                                                reprint=False),
-                                                   self.refresh()))
+        def handed(fresh: Case) -> None:
+            dialog.accept()
+            self.message.setText("已出件，正在打印出件单…")
+            self.printing.print_document(DocumentKind.HANDOUT_SLIP, [fresh], reprint=False)
+            self.refresh()
 
-        dialog.accepted.connect(hand_out)
+        def hand_out(approver: Clerk | None = None) -> None:
+            self.ops.run(self.desk.handout.hand_out, self.case.id, self.clerk, method=dialog.method,
+                         collector=dialog.collector if dialog.method is DeliveryMethod.WINDOW else None,
+                         approver=approver, tracking_number=dialog.tracking.text(), locker=dialog.locker.text(),
+                         pickup_code=dialog.pickup_code.text(), items=dialog.item_lines(),
+                         on_success=handed, on_failure=dialog.refuse)
+
+        def submit() -> None:
+            if dialog.needs_approval:
+                self.ops.run(self.desk.accounts.login_supervisor, dialog.supervisor.text(),
+                             dialog.supervisor_password.text(), on_success=hand_out, on_failure=dialog.refuse)
+            else:
+                hand_out()
+
+        dialog.submitted.connect(submit)
         self.dialog = dialog
         dialog.open()
-

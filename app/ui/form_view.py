@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 from app.domain.catalog import FieldType, FormField
+from app.ui.widgets import QuietComboBox
 
 
 class FormView(QWidget):
@@ -21,12 +22,13 @@ class FormView(QWidget):
         self.errors.clear()
         for f in fields:
             if f.type is FieldType.CHOICE:
-                w = QComboBox()
+                w = QuietComboBox()
                 w.addItems(["", *f.choices])
                 w.setCurrentText(values.get(f.key, ""))
             elif f.type is FieldType.TEXTAREA:
                 w = QPlainTextEdit(values.get(f.key, ""))
-                w.setFixedHeight(56)
+                w.setFixedHeight(48)
+                w.setTabChangesFocus(True)
             else:
                 w = QLineEdit(values.get(f.key, ""))
                 w.setPlaceholderText(f.hint or ("例如 2026-01-31" if f.type is FieldType.DATE else ""))

@@ -44,12 +44,6 @@ class LoginDialog(QDialog):
     def _login(self) -> None:
         username, password, new = self.username.text(), self.password.text(), self.new_password.text()
 
-        def work():
-            clerk = self.desk.accounts.login(username, password)
-            if clerk.must_change_password and new:
-                clerk = self.desk.accounts.change_password(clerk, password, new)
-            return clerk
-
         def done(clerk: Clerk) -> None:
             if clerk.must_change_password:
                 self.new_password_label.show()
@@ -59,4 +53,4 @@ class LoginDialog(QDialog):
             self.clerk = clerk
             self.accept()
 
-        self.ops.run(self.desk.workers.cpu, work, on_success=done, disable=[self.buttons])
+        self.ops.run(self.desk.accounts.sign_in, username, password, new, on_success=done, disable=[self.buttons])

@@ -1,18 +1,26 @@
-"""The main window 综合窗口: queue, intake workspace, case list, status bar, keyboard shortcuts."""
+"""The main window 综合窗口: queue bar, intake workspace, case list, what waits for citizens to come back,
+办不成事, status bar, keyboard shortcuts. Laid out for a 1366×768 hall PC."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
 from app.domain.accounts import Clerk
+from app.domain.errors import DomainError
 from app.services.desk import Desk
+from app.ui.cannot_do_panel import CannotDoPanel
 from app.ui.case_list import CaseListPanel
+from app.ui.deferrals_panel import DeferralsPanel
+from app.ui.dialogs import HomeVisitDialog
 from app.ui.intake_panel import IntakePanel
 from app.ui.operations import Operations
 from app.ui.queue_panel import QueuePanel
 from app.ui.status_bar import DeskStatusBar
+from app.ui.widgets import fit_to_screen
+
+DESK_SIZE = (1366, 728)       # a 1366×768 screen less the taskbar
 
 
 class MainWindow(QMainWindow):
@@ -21,30 +29,39 @@ class MainWindow(QMainWindow):
         self.desk, self.clerk = desk, clerk
         self.setWindowTitle(f"综窗 — {desk.settings.window_name}" + ("【培训模式】" if desk.training else ""))
         self.ops = Operations(self._show_error, self)
+        self.dialog = None
 
         central = QWidget()
         outer = QVBoxLayout(central)
-        outer.setContentsMargins(6, 6, 6, 6)
+        outer.setContentsMargins(4, 2, 4, 2)
+        outer.setSpacing(2)
         if desk.training:
             banner = QLabel("培训模式 · 模拟设备 · 数据与正式环境隔离")
-            banner.setStyleSheet("background:#c0392b;color:white;font-weight:bold;padding:4px")
+            banner.setStyleSheet("background:#c0392b;color:white;font-weight:bold;padding:2px 4px")
             outer.addWidget(banner)
         for warning in desk.startup_warnings:
             w = QLabel("⚠ " + warning)
-            w.setStyleSheet("background:#fdebd0;color:#7e5109;padding:4px")
+            w.setStyleSheet("background:#fdebd0;color:#7e5109;padding:2px 4px")
             w.setWordWrap(True)
             outer.addWidget(w)
-        row = QHBoxLayout()
+        top = QHBoxLayout()
         self.queue = QueuePanel(desk, self.ops)
-        self.queue.setFixedWidth(230)
-        row.addWidget(self.queue)
+        top.addWidget(self.queue, 1)
+        self.home_visit_button = QPushButton("上门办…")
+        self.home_visit_button.setToolTip("在群众家中办理：本次开的办件记为上门办")
+        self.home_visit_button.clicked.connect(self.toggle_home_visit)
+        top.addWidget(self.home_visit_button)
+        outer.addLayout(top)
         self.tabs = QTabWidget()
         self.intake = IntakePanel(desk, clerk, self.ops)
         self.case_list = CaseListPanel(desk, self.ops, clerk)
+        self.deferrals = DeferralsPanel(desk, self.ops, clerk)
+        self.cannot_do = CannotDoPanel(desk, self.ops, clerk)
         self.tabs.addTab(self.intake, "受理")
         self.tabs.addTab(self.case_list, "办件查询")
-        row.addWidget(self.tabs, 1)
-        outer.addLayout(row, 1)
+        self.tabs.addTab(self.deferrals, "待补交 / 待补正")
+        self.tabs.addTab(self.cannot_do, "办不成事")
+        outer.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.status = DeskStatusBar(desk, clerk, self.ops)
         self.setStatusBar(self.status)
@@ -52,15 +69,58 @@ class MainWindow(QMainWindow):
         self.queue.called.connect(self.intake.on_ticket_called)
         self.intake.changed.connect(self.status.refresh)
         self.intake.changed.connect(self.case_list.refresh)
-        self.tabs.currentChanged.connect(lambda i: self.case_list.refresh() if i == 1 else None)
+        self.intake.handout_requested.connect(self.case_list.open_case_id)
+        self.deferrals.open_requested.connect(self.continue_case)
+        self.cannot_do.case_opened.connect(self.continue_case)
+        self.tabs.currentChanged.connect(self._tab_shown)
         for keys, action in (("F2", self.intake.read_card), ("F3", lambda: self.intake.capture()),
                              ("F9", lambda: self.intake.accept(deferred=False)), ("Ctrl+P", self.intake.print_receipt),
                              ("F5", self.queue.call_next)):
             QShortcut(QKeySequence(keys), self, activated=action)
-        self.resize(1366, 860)
+        for n in range(4):
+            QShortcut(QKeySequence(f"Alt+{n + 1}"), self, activated=lambda n=n: self.tabs.setCurrentIndex(n))
+        fit_to_screen(self, *DESK_SIZE)
         if desk.settings.idcard_poll:
             QTimer.singleShot(0, desk.devices.start_watching)   # readers are probed once the window is up
         QTimer.singleShot(0, self._watch_network)
+
+    def _tab_shown(self, index: int) -> None:
+        panel = self.tabs.widget(index)
+        if panel is not self.intake:
+            panel.refresh()
+
+    def continue_case(self, case_id: str) -> None:
+        """Continue a case in the intake workspace (from a list)."""
+        self.tabs.setCurrentWidget(self.intake)
+        self.intake.open_case(case_id)
+
+    def toggle_home_visit(self) -> None:
+        if self.desk.intake.home_visit is not None:
+            self.desk.intake.end_home_visit()
+            self._show_home_visit()
+            self.intake.say("上门办已结束，此后的办件为窗口受理。")
+            return
+        dialog = HomeVisitDialog(self)
+
+        def start() -> None:
+            try:
+                self.desk.intake.begin_home_visit(dialog.address.text(), self.clerk)
+            except DomainError as e:
+                dialog.refuse(str(e))
+                return
+            dialog.accept()
+            self._show_home_visit()
+            self.intake.say(f"上门办开始：{dialog.address.text().strip()}。此后开的办件记为上门办。")
+
+        dialog.submitted.connect(start)
+        self.dialog = dialog
+        dialog.open()
+
+    def _show_home_visit(self) -> None:
+        visit = self.desk.intake.home_visit
+        self.home_visit_button.setText("结束上门办" if visit else "上门办…")
+        self.home_visit_button.setStyleSheet("color:white;background:#1f618d" if visit else "")
+        self.status.show_home_visit(visit.address if visit else "")
 
     def _watch_network(self) -> None:
         """Sync as soon as the operating system reports the network back (where it can tell)."""

@@ -1,16 +1,17 @@
-"""One wrapper for every background operation: run off the GUI thread, guard against double clicks,
-deliver the result (or a clerk-facing error) back on the GUI thread."""
+"""One wrapper for every background operation: start a service operation on the executor the service
+declared, guard against double clicks, deliver the result (or a clerk-facing error) back on the GUI thread.
+The window never picks a worker."""
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Iterable
-from concurrent.futures import Executor
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
 
 from app.services.errors import clerk_message
+from app.services.workers import submit
 
 log = logging.getLogger(__name__)
 
@@ -33,10 +34,12 @@ class Operations(QObject):
     def idle(self) -> bool:
         return not self._running
 
-    def run(self, executor: Executor, work: Callable[[], object], *,
+    def run(self, operation: Callable[..., object], *args,
             on_success: Callable[[object], None] | None = None,
-            on_failure: Callable[[BaseException], None] | None = None,
-            disable: Iterable[QWidget] = ()) -> None:
+            on_failure: Callable[[str], None] | None = None,
+            disable: Iterable[QWidget] = (), **kwargs) -> None:
+        """Run `operation(*args, **kwargs)` — a service method (@runs_on) — and call `on_success(result)`, or
+        `on_failure(message)` with the clerk's sentence (which is also shown in the window)."""
         widgets = [w for w in disable if w.isEnabled()]
         for w in widgets:
             w.setEnabled(False)
@@ -61,7 +64,7 @@ class Operations(QObject):
                 else:
                     message = clerk_message(error)
                     if on_failure:
-                        on_failure(error)
+                        on_failure(message)
                     self._on_error(message)
             finally:
                 if not self._running:
@@ -74,7 +77,7 @@ class Operations(QObject):
             relay.done.emit(None if error else future.result(), error)
 
         try:
-            future = executor.submit(work)
+            future = submit(operation, *args, **kwargs)
         except RuntimeError:            # the workers are shut down: the window is closing
             log.info("operation dropped: workers are shut down")
             release()

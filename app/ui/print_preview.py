@@ -16,6 +16,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from app.ui.widgets import fit_to_screen
+
 ZOOMS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
 
 
@@ -25,7 +27,7 @@ class PrintPreviewDialog(QDialog):
     def __init__(self, title: str, pdf: bytes, printers: list[str], current: str, parent=None):
         super().__init__(parent)
         self.setWindowTitle(f"打印预览 — {title}")
-        self.resize(860, 960)
+        fit_to_screen(self, 860, 960)
         self._data = QByteArray(pdf)
         self._buffer = QBuffer(self._data, self)
         self._buffer.open(QIODevice.ReadOnly)

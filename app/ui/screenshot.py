@@ -13,12 +13,13 @@ from app.ui.application import ensure_qapplication
 def save_main_window_screenshot(desk: Desk, clerk: Clerk, app: Application, path: Path) -> None:
     from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QThread
 
-    from app.ui.main_window import MainWindow
+    from app.ui.main_window import DESK_SIZE, MainWindow
 
     qt_app = ensure_qapplication()
     window = MainWindow(desk, clerk)
     window.intake.show_application(app)
     window.intake.say("已受理：" + "、".join(c.case_number for c in app.cases) + "，回执已打印。")
+    window.resize(*DESK_SIZE)           # as on a 1366×768 hall PC, whatever screen renders it
     window.show()
     deadline = QDeadlineTimer(5000)
     while not window.ops.idle and not deadline.hasExpired():

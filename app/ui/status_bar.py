@@ -24,6 +24,11 @@ class DeskStatusBar(QStatusBar):
         profile.setStyleSheet("color:white;background:#c0392b;padding:0 6px" if desk.training else "")
         self.addPermanentWidget(profile)
         self.addPermanentWidget(QLabel(f"{clerk.display_name}（{clerk.role.label}）"))
+        self.home_visit = QLabel()
+        self.home_visit.setObjectName("home_visit")
+        self.home_visit.setStyleSheet("color:white;background:#1f618d;padding:0 6px")
+        self.home_visit.hide()
+        self.addPermanentWidget(self.home_visit)
         self.device_labels = {}
         for status in desk.devices.statuses():
             label = QLabel()
@@ -55,6 +60,11 @@ class DeskStatusBar(QStatusBar):
         self.timer.start(3000)
         self.refresh()
 
+    def show_home_visit(self, address: str) -> None:
+        self.home_visit.setText("上门办")
+        self.home_visit.setToolTip(address)
+        self.home_visit.setVisible(bool(address))
+
     def show_device(self, status) -> None:
         label = self.device_labels.get(status.kind)
         if label is not None:
@@ -74,13 +84,13 @@ class DeskStatusBar(QStatusBar):
                 text += f"仍有 {len(errors)} 份未能打印：{errors[0]}"
             self.showMessage(text, 10000)
 
-        self.ops.run(self.desk.workers.printer, self.desk.printing.retry_all, on_success=done,
+        self.ops.run(self.desk.printing.retry_all, on_success=done,
                      disable=[self.retry_prints])
 
     def refresh(self) -> None:
         for status in self.desk.devices.statuses():
             self.show_device(status)
-        self.ops.run(self.desk.workers.db, self.desk.sync.status, on_success=self.show_sync)
+        self.ops.run(self.desk.sync.status, on_success=self.show_sync)
 
     def show_sync(self, status) -> None:
         self.sync_label.setText(describe(status))

@@ -98,8 +98,7 @@ class SyncDialog(QDialog):
         self.refresh()
 
     def refresh(self) -> None:
-        sync = self.desk.sync
-        self.ops.run(self.desk.workers.db, lambda: (sync.status(), sync.quarantined()), on_success=self._show)
+        self.ops.run(self.desk.sync.overview, on_success=self._show)
 
     def _show(self, loaded) -> None:
         status, held = loaded
@@ -121,8 +120,7 @@ class SyncDialog(QDialog):
         self.table.resizeRowsToContents()
 
     def retry(self, case_id: str) -> None:
-        self.ops.run(self.desk.workers.db, lambda: self.desk.sync.retry(case_id),
-                     on_success=lambda _: (self.refresh(), self.sync_now()))
+        self.ops.run(self.desk.sync.retry, case_id, on_success=lambda _: (self.refresh(), self.sync_now()))
 
     def sync_now(self) -> None:
         if self.control.sync_now():

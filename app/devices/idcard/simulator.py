@@ -55,8 +55,12 @@ class SimulatedSamModule:
         self._lock = threading.Lock()
 
     def present(self, index: int) -> dict:
+        return self.present_card(self.roster[index])
+
+    def present_card(self, person: dict) -> dict:
+        """Lay a card of anybody on the reader (roster keys: name, sex, nation, birth, address, id, …)."""
         with self._lock:
-            self.card, self._selected, self._read_done = self.roster[index], False, False
+            self.card, self._selected, self._read_done = person, False, False
             return self.card
 
     def lift(self) -> None:
@@ -144,6 +148,9 @@ class SimulatedIdCardReader(SamReader):
 
     def present(self, index: int) -> dict:
         return self.module.present(index)
+
+    def present_card(self, person: dict) -> dict:
+        return self.module.present_card(person)
 
     def lift(self) -> None:
         self.module.lift()

@@ -9,6 +9,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from enum import Enum
 
@@ -46,8 +47,10 @@ class CardWatch:
     """Owns a reader: a polling thread and explicit reads (F2) share it under one lock."""
 
     def __init__(self, reader: IdCardReader, listener: Callable[[WatchEvent], None],
-                 interval: float = POLL_INTERVAL, reconnect_interval: float = RECONNECT_INTERVAL):
+                 interval: float = POLL_INTERVAL, reconnect_interval: float = RECONNECT_INTERVAL,
+                 executor: Executor | None = None):
         self.reader, self.listener = reader, listener
+        self.executor = executor          # the reader's own worker: polls run there, beside explicit reads
         self.interval, self.reconnect_interval = interval, reconnect_interval
         self.state: ReaderState | None = None
         self._last_number: str | None = None
@@ -126,8 +129,17 @@ class CardWatch:
     def running(self) -> bool:
         return self._thread is not None
 
+    def _poll(self) -> WatchEvent:
+        if self.executor is None:
+            return self.poll_once()
+        try:
+            return self.executor.submit(self.poll_once).result()
+        except RuntimeError:              # the worker is shut down: the application is closing
+            self._stop.set()
+            return WatchEvent(ReaderState.NO_READER)
+
     def _run(self) -> None:
         while not self._stop.is_set():
-            event = self.poll_once()
+            event = self._poll()
             wait = self.reconnect_interval if event.state is ReaderState.NO_READER else self.interval
             self._stop.wait(wait)

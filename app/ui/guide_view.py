@@ -1,0 +1,38 @@
+"""The guide of an item on screen (办事指南): the six elements, legal basis, phone, and every material."""
+
+from __future__ import annotations
+
+from html import escape
+
+from PySide6.QtWidgets import QTextBrowser
+
+from app.domain.catalog import ServiceItem, guide_elements, material_note
+
+
+def guide_html(items: list[ServiceItem], phone: str, place: str) -> str:
+    parts = []
+    for item in items:
+        rows = "".join(f"<tr><th align=left width=110>{escape(k)}</th><td>{escape(v)}</td></tr>"
+                       for k, v in guide_elements(item, phone, place))
+        materials = "".join(
+            f"<tr><td>{i}</td><td>{escape(m.name)}</td><td>{escape(m.form.label)} {m.count}份</td>"
+            f"<td>{escape(material_note(m))}</td></tr>" for i, m in enumerate(item.materials, 1))
+        parts.append(
+            f"<h3>{escape(item.name)} <small>（{escape(item.code)}）</small></h3>"
+            f"<table border=1 cellspacing=0 cellpadding=3 width=100%>{rows}</table>"
+            f"<p><b>申请材料目录</b></p><table border=1 cellspacing=0 cellpadding=3 width=100%>"
+            f"<tr><th>序号</th><th>材料</th><th>形式及份数</th><th>说明</th></tr>{materials}</table>")
+    return "".join(parts) or "<p>在左侧列表中选中事项，这里显示它的办事指南。</p>"
+
+
+class GuideView(QTextBrowser):
+    def __init__(self, phone: str, place: str, parent=None):
+        super().__init__(parent)
+        self.setObjectName("guide_view")
+        self.phone, self.place = phone, place
+        self.items: list[ServiceItem] = []
+        self.show_items([])
+
+    def show_items(self, items: list[ServiceItem]) -> None:
+        self.items = list(items)
+        self.setHtml(guide_html(self.items, self.phone, self.place))
