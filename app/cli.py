@@ -79,12 +79,15 @@ def _db_check(profile: Profile) -> int:
     if not paths.database.exists():
         print(f"数据库尚未创建：{paths.database}", file=sys.stderr)
         return 1
-    check = check_database(paths.database, paths.migrations)
+    check = check_database(paths.database, paths.migrations, paths.attachments)
     print(f"数据库：{paths.database}")
     print(f"完整性：{check.integrity}")
     print(f"结构版本：{check.revision}（程序需要 {check.head}）")
     for table, n in check.counts.items():
         print(f"  {table}: {n}")
+    if check.missing_attachments:
+        print(f"缺失的材料文件：{len(check.missing_attachments)} 个（如 {check.missing_attachments[0][:16]}…），"
+              f"请从备份恢复 {paths.attachments}")
     return 0 if check.ok else 1
 
 

@@ -41,6 +41,13 @@ def test_demo_then_db_check(tmp_path):
 
     check = zongchuang("--profile", "training", "db", "check", home=tmp_path)
     assert "完整性：ok" in check.stdout and "cases: 8" in check.stdout
+    scans = list((tmp_path / "training" / "attachments").glob("??/??/*"))
+    assert scans and f"attachments: {len(scans)}" in check.stdout and "attachments_referenced: " in check.stdout
+    kept = scans[0].read_bytes()
+    scans[0].unlink()                                   # a scan lost from the disk is reported
+    lost = zongchuang("--profile", "training", "db", "check", home=tmp_path, check=False)
+    assert lost.returncode == 1 and "缺失的材料文件：1 个" in lost.stdout
+    scans[0].write_bytes(kept)
 
     missing = zongchuang("db", "check", home=tmp_path, check=False)
     assert missing.returncode == 1 and "尚未创建" in missing.stderr

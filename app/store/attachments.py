@@ -58,3 +58,9 @@ class AttachmentStore:
 
     def exists(self, sha256: str) -> bool:
         return self.path(sha256).exists()
+
+    def count(self) -> int:
+        """How many scans are stored (half-written files are not counted)."""
+        if not self.root.exists():
+            return 0
+        return sum(1 for p in self.root.glob("??/??/*") if len(p.name) == 64)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from sqlalchemy import Engine, text
@@ -51,21 +52,34 @@ class DatabaseCheck:
     revision: str | None
     head: str
     counts: dict[str, int]
+    missing_attachments: list[str] = field(default_factory=list)   # scans the cases refer to that are not on disk
 
     @property
     def ok(self) -> bool:
-        return self.integrity == "ok" and self.revision == self.head
+        return self.integrity == "ok" and self.revision == self.head and not self.missing_attachments
 
 
-def check_database(database: Path, migrations: Path) -> DatabaseCheck:
-    """Integrity check, schema revision and row counts, without migrating anything."""
+def check_database(database: Path, migrations: Path, attachments: Path | None = None) -> DatabaseCheck:
+    """Integrity check, schema revision, row counts and the scans the cases refer to, without migrating."""
     engine = create_sqlite_engine(database)
     try:
         with engine.connect() as conn:
             integrity = "; ".join(r[0] for r in conn.execute(text("PRAGMA integrity_check")))
             tables = {r[0] for r in conn.execute(text("SELECT name FROM sqlite_master WHERE type='table'"))}
             counts = {t: conn.execute(text(f'SELECT COUNT(*) FROM "{t}"')).scalar_one()
-                      for t in ("cases", "case_events", "clerks", "tickets", "attachments") if t in tables}
-        return DatabaseCheck(integrity, current_revision(engine), head_revision(migrations), counts)
+                      for t in ("cases", "case_events", "clerks", "tickets") if t in tables}
+            referenced: set[str] = set()
+            if "case_events" in tables:
+                for (payload,) in conn.execute(text("SELECT payload FROM case_events WHERE type IN "
+                                                    "('material_marked', 'material_supplied')")):
+                    data = json.loads(payload) if isinstance(payload, str) else payload
+                    referenced.update(h for h in (data or {}).get("attachments") or [] if isinstance(h, str))
+        missing: list[str] = []
+        if attachments is not None:
+            store = AttachmentStore(attachments)
+            counts["attachments"] = store.count()
+            counts["attachments_referenced"] = len(referenced)
+            missing = sorted(h for h in referenced if not store.exists(h))
+        return DatabaseCheck(integrity, current_revision(engine), head_revision(migrations), counts, missing)
     finally:
         engine.dispose()
