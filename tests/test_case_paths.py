@@ -9,7 +9,13 @@ from pathlib import Path
 import pytest
 
 from app.domain.calendar import WorkingDayCalendar
-from app.domain.cannot_do import CannotDoOutcome, CannotDoReason, CannotDoRequest, CannotDoState, EscalationTarget
+from app.domain.cannot_do import (
+    CannotDoOutcome,
+    CannotDoReason,
+    CannotDoRequest,
+    CannotDoState,
+    EscalationTarget,
+)
 from app.domain.case import (
     TRANSITIONS,
     Case,

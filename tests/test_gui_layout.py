@@ -9,7 +9,14 @@ from pathlib import Path
 import pytest
 from gui_support import choose, click, settle
 from PySide6.QtCore import QPoint, QRect
-from PySide6.QtWidgets import QAbstractButton, QAbstractScrollArea, QApplication, QComboBox, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractScrollArea,
+    QApplication,
+    QComboBox,
+    QLineEdit,
+    QWidget,
+)
 
 from app.domain.documents import DocumentKind
 from app.ui.case_view import HandoutDialog

@@ -333,8 +333,10 @@ class DeskScript:
         cases = []
         for case_id in self.visit.cases:
             case = store.cases.get(case_id)
+            synced = {s.case_number: s.sync_state for s in store.cases.search(case.case_number, limit=1)}
             cases.append({
                 "case_number": case.case_number, "item": case.item_code, "state": case.state.value,
+                "sync": synced.get(case.case_number, ""),
                 "channel": case.channel.value, "deferred_open": case.outstanding_deferred,
                 "materials": [{"code": c, "status": r.status.value} for c, r in case.materials.items()],
                 "events": [{"type": e.type, "at": e.occurred_at.isoformat(), "by": e.clerk}
