@@ -15,10 +15,7 @@ if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
 
 from argon2 import PasswordHasher  # noqa: E402
 
-from app.config.paths import (
-    Profile,  # noqa: E402
-    resources_dir,  # noqa: E402
-)
+from app.config.paths import Profile, resources_dir  # noqa: E402
 from app.config.settings import Settings  # noqa: E402
 from app.devices.camera.simulator import SimulatedCamera  # noqa: E402
 from app.devices.idcard.simulator import SimulatedIdCardReader, load_roster  # noqa: E402
