@@ -89,6 +89,21 @@ def opened(qtbot, window, dialog):
     return dialog
 
 
+def test_the_check_finds_a_cut_off_or_squeezed_button(qtbot):
+    from PySide6.QtWidgets import QPushButton
+
+    top = QWidget()
+    qtbot.addWidget(top)
+    top.resize(200, 100)
+    squeezed = QPushButton("负责人审批（值班负责人）", top)
+    squeezed.setGeometry(0, 0, 30, 30)
+    outside = QPushButton("新申请", top)
+    outside.setGeometry(180, 80, 100, 30)
+    top.show()
+    problems = layout_problems(top)
+    assert any("squeezed" in p for p in problems) and any("falls outside" in p for p in problems)
+
+
 def test_the_main_window_fits_a_hall_pc_in_every_tab(qtbot, window, desk):
     assert window.width() <= 1366 and window.height() <= 728
     assert window.minimumSizeHint().width() <= 1366 and window.minimumSizeHint().height() <= 728
@@ -120,6 +135,7 @@ def test_the_capture_window_and_the_preview_fit(qtbot, window, desk):
     click(qtbot, window, panel.read_card_button)
     panel.printing.print_document(DocumentKind.ID_COPY, panel.app.cases, preview=True)
     qtbot.waitUntil(lambda: panel.printing.preview is not None and panel.printing.preview.isVisible(), timeout=10000)
+    qtbot.wait(500)                                   # the page is painted once QtPdf has rendered it
     look(panel.printing.preview, "preview")
     panel.printing.preview.reject()
 

@@ -5,7 +5,7 @@ buttons work is what the domain's transition table allows."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtGui import QKeySequence, QPixmap, QShortcut
+from PySide6.QtGui import QPixmap
 from PySide6.QtWidgets import (
     QGridLayout,
     QGroupBox,
@@ -177,9 +177,9 @@ class IntakePanel(QWidget):
         self.find_box = QLineEdit()
         self.find_box.setObjectName("find_case")
         self.find_box.setPlaceholderText("找件：办件编号或身份证号码（Ctrl+F）")
-        self.find_box.returnPressed.connect(self.find_case)
+        self.find_box.returnPressed.connect(lambda: self.find_case())
         self.find_button = QPushButton("找件")
-        self.find_button.clicked.connect(self.find_case)
+        self.find_button.clicked.connect(lambda: self.find_case())
         self.scan_button = QPushButton("扫告知书二维码")
         self.scan_button.setToolTip("将告知书或回执上的二维码放在高拍仪下")
         self.scan_button.clicked.connect(self.scan_notice)
@@ -303,11 +303,14 @@ class IntakePanel(QWidget):
         self.reprint_button.clicked.connect(self.print_receipt)
         self.new_button.clicked.connect(self.new_application)
         col.addLayout(decisions)
-        for keys, action in (("F10", lambda: self.accept(deferred=True)), ("F11", self.issue_correction_notice),
-                             ("F12", self.request_refusal), ("Ctrl+F", self.focus_find),
-                             ("Ctrl+N", self.new_application)):
-            QShortcut(QKeySequence(keys), self, activated=action, context=Qt.WidgetWithChildrenShortcut)
         return right
+
+    def shortcuts(self) -> list[tuple[str, object]]:
+        """The keys of the workspace (the main window binds them, so they work wherever the focus is)."""
+        return [("F2", self.read_card), ("F3", lambda: self.capture()), ("F9", lambda: self.accept(deferred=False)),
+                ("F10", lambda: self.accept(deferred=True)), ("F11", self.issue_correction_notice),
+                ("F12", self.request_refusal), ("Ctrl+P", self.print_receipt), ("Ctrl+F", self.focus_find),
+                ("Ctrl+N", self.new_application)]
 
     # --- state shown ----------------------------------------------------------------------------
 

@@ -73,9 +73,7 @@ class MainWindow(QMainWindow):
         self.deferrals.open_requested.connect(self.continue_case)
         self.cannot_do.case_opened.connect(self.continue_case)
         self.tabs.currentChanged.connect(self._tab_shown)
-        for keys, action in (("F2", self.intake.read_card), ("F3", lambda: self.intake.capture()),
-                             ("F9", lambda: self.intake.accept(deferred=False)), ("Ctrl+P", self.intake.print_receipt),
-                             ("F5", self.queue.call_next)):
+        for keys, action in (*self.intake.shortcuts(), ("F5", self.queue.call_next)):
             QShortcut(QKeySequence(keys), self, activated=action)
         for n in range(4):
             QShortcut(QKeySequence(f"Alt+{n + 1}"), self, activated=lambda n=n: self.tabs.setCurrentIndex(n))
