@@ -176,6 +176,23 @@ def test_auto_capture_waits_for_a_page_and_for_stillness():
     assert auto.feed(frames[0], False, 2.2) is CaptureState.NO_PAGE
 
 
+def test_the_paper_already_on_the_desk_when_capture_begins_is_not_taken():
+    auto = AutoCapture(still_seconds=0.3)
+    rng = np.random.default_rng(3)
+    previous = render(random_scene(rng, DOCUMENTS[0]), (320, 240))      # the last citizen's paper
+    ours = render(random_scene(rng, DOCUMENTS[1]), (320, 240))
+    auto.rearm(wait_for_change=True)                                     # the capture window opens
+    states = [auto.feed(previous, True, i * 0.1) for i in range(15)]
+    assert CaptureState.CAPTURE not in states and states[-1] is CaptureState.WAITING
+    states = [auto.feed(ours, True, 1.5 + i * 0.1) for i in range(10)]
+    assert states.count(CaptureState.CAPTURE) == 1                       # the page laid down is taken
+    empty = AutoCapture(still_seconds=0.3)
+    empty.rearm(wait_for_change=True)                                    # nothing lay there: the first page counts
+    blank = np.full((240, 320, 3), 90, np.uint8)
+    empty.feed(blank, False, 0.0)
+    assert [empty.feed(ours, True, 0.1 + i * 0.1) for i in range(10)].count(CaptureState.CAPTURE) == 1
+
+
 def test_encoded_pages_decode_back():
     image = np.zeros((10, 10, 3), np.uint8)
     assert decode_image(encode_jpeg(image)).shape == (10, 10, 3)

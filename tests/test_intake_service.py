@@ -122,3 +122,20 @@ def test_a_social_security_card_fills_the_applicant_but_not_the_id_card_material
     desk.intake.set_applicant(app, card.holder, clerk, from_card=True)
     assert app.primary.applicant.card_type.value == "social_security"
     assert app.primary.materials["id_card"].status is MaterialStatus.MISSING
+
+
+def test_a_home_visit_case_is_counted_and_printed_as_such(desk, clerk):
+    desk.intake.begin_home_visit("浙江省杭州市上城区解放路128号", clerk)
+    app = desk.intake.start("item", "SB001", clerk, applicant=read_card(desk, 2))
+    desk.intake.end_home_visit()
+    later = desk.intake.start("item", "SB001", clerk, applicant=read_card(desk, 2))
+    assert app.primary.channel.value == "home_visit" and later.primary.channel.value == "window"
+    for application in (app, later):
+        fill_like_a_citizen(desk, application, clerk)
+        collect_materials(desk, application, clerk, defer_one=False)
+        desk.intake.accept(application, clerk)
+    figures = desk.documents.daily_figures(desk.clock().date(), clerk, "1号综合窗口")
+    assert figures.home_visits == 1
+    receipt = subprocess.run(["pdftotext", "-", "-"], input=desk.printing.render(
+        DocumentKind.ACCEPTANCE_RECEIPT, app.cases, clerk), capture_output=True, check=True).stdout.decode()
+    assert "上门办（浙江省杭州市上城区解放路128号）" in receipt.replace(" ", "")

@@ -54,6 +54,7 @@ class DailyReport:
     average_wait_minutes: float | None = None
     tickets_served: int = 0
     deferred_open: int = 0             # deferred cases still waiting for their materials
+    home_visits: int = 0               # 上门办 cases of the day
     refusals: list[RefusalLine] = field(default_factory=list)
 
     @property
@@ -82,6 +83,7 @@ def render_daily_report(data: DailyReport, font: str) -> bytes:
             ("办件量", f"{data.total} 件"), ("即办率", f"{rate}（即办 {data.instant_cases} 件）"),
             ("容缺受理", f"{data.column_total('容缺受理')} 件（尚待补交 {data.deferred_open} 件）"),
             ("不予受理", f"{data.column_total('不予受理')} 件"),
+            ("上门办", f"{data.home_visits} 件"),
             ("平均办理时长", _minutes(data.average_handling_minutes)),
             ("平均等候时间", f"{_minutes(data.average_wait_minutes)}（叫号 {data.tickets_served} 人）"),
         ], st), [30 * mm, width - 30 * mm], font, label_column=True),

@@ -133,7 +133,7 @@ def daily_report(extreme: bool = False, **kw) -> DailyReport:
                 for k, it in enumerate(items) if it.counts["不予受理"]]
     return DailyReport(sample_issue(extreme, **kw), AT.date(), letterhead(extreme).window_name, items,
                        instant_cases=sum(i.counts["即办办结"] for i in items), average_handling_minutes=7.4,
-                       average_wait_minutes=6.2, tickets_served=38, deferred_open=2, refusals=refusals)
+                       average_wait_minutes=6.2, tickets_served=38, deferred_open=2, home_visits=1, refusals=refusals)
 
 
 def supplement_receipt(extreme: bool = False, **kw) -> SupplementReceipt:

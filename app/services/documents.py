@@ -317,7 +317,7 @@ class DocumentService:
     def daily_figures(self, day: date, clerk: Clerk, window: str) -> DailyReport:
         """The day's figures of this workstation's cases (drafts never handled are left out)."""
         by_item: dict[str, dict[str, int]] = {}
-        instant, handling, deferred_open, refusals = 0, [], 0, []
+        instant, handling, deferred_open, home_visits, refusals = 0, [], 0, 0, []
         for case in self.store.cases.opened_on(day):
             column = _column(case)
             if column is None:
@@ -328,8 +328,10 @@ class DocumentService:
                 instant += 1
             if case.accepted_at is not None:
                 handling.append((case.accepted_at - case.created_at).total_seconds() / 60)
-            if case.state is CaseState.ACCEPTED_DEFERRED:
+            if case.outstanding_deferred:
                 deferred_open += 1
+            if case.channel is Channel.HOME_VISIT:
+                home_visits += 1
             if column == "不予受理":
                 refusals.append(RefusalLine(case.case_number, case.item_name, (case.refusal or {}).get("reason", "")))
         waits = [(t.called_at - t.taken_at).total_seconds() / 60 for t in self.store.tickets.called(day, window)]
@@ -338,7 +340,7 @@ class DocumentService:
                            instant_cases=instant,
                            average_handling_minutes=sum(handling) / len(handling) if handling else None,
                            average_wait_minutes=sum(waits) / len(waits) if waits else None, tickets_served=len(waits),
-                           deferred_open=deferred_open, refusals=refusals)
+                           deferred_open=deferred_open, home_visits=home_visits, refusals=refusals)
 
     def test_page(self, printer_name: str, clerk_name: str, roll: bool = False) -> bytes:
         now = self.clock()

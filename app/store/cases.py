@@ -54,9 +54,9 @@ class CaseSummary:
     @property
     def state_text(self) -> str:
         """The state as the lists show it; a 容缺 case keeps saying so after it went to the district."""
-        if self.deferred_open and self.state is not CaseState.ACCEPTED_DEFERRED:
-            return f"{self.state.label}（容缺待补{self.deferred_open}项）"
-        return self.state.label
+        if self.deferred_deadline is None or self.state is CaseState.ACCEPTED_DEFERRED:
+            return self.state.label
+        return f"{self.state.label}（容缺{f'待补{self.deferred_open}项' if self.deferred_open else '已补齐'}）"
 
 
 def to_event(row: CaseEventRow) -> CaseEvent:

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.accounts import Clerk
 from app.domain.cannot_do import CannotDoReason, EscalationTarget
-from app.domain.case import CaseState, DeliveryMethod, MaterialStatus
+from app.domain.case import DeliveryMethod, MaterialStatus
 from app.domain.documents import DocumentKind
 from app.domain.errors import DomainError
 from app.domain.identity import Agent, CardType, Identity
@@ -391,9 +391,8 @@ class IntakePanel(QWidget):
         self.approve_button.setEnabled(allows("refusal_approved"))
         self.resume_button.setEnabled(allows("correction_resumed"))
         self.withdraw_button.setEnabled(allows("correction_resumed"))
-        self.supply_button.setEnabled(app is not None and any(c.deferred for c in app.cases)
-                                      and app.state in (CaseState.ACCEPTED_DEFERRED, CaseState.SUBMITTED,
-                                                        CaseState.PROCESSING))
+        self.supply_button.setEnabled(app is not None and any(c.deferred and c.allows("material_supplied")
+                                                              for c in app.cases))
         self.reprint_button.setEnabled(app is not None and app.primary.accepted_at is not None)
         self.start_button.setEnabled(app is None or not allows("fields_filled"))
         for w in (self.delivery, self.delivery_detail, self.delivery_save):
