@@ -104,7 +104,14 @@ def test_the_check_finds_a_cut_off_or_squeezed_button(qtbot):
     assert any("squeezed" in p for p in problems) and any("falls outside" in p for p in problems)
 
 
-def test_the_main_window_fits_a_hall_pc_in_every_tab(qtbot, window, desk):
+def test_the_main_window_fits_a_hall_pc_in_every_tab(qtbot, window, desk, clerk):
+    from test_gui_printing import accepted_bundle
+
+    from app.domain.cannot_do import CannotDoReason, EscalationTarget
+
+    accepted_bundle(desk, clerk)                       # something in every list
+    desk.cannot_do.register("为卧床老人代领药品", "目录中没有此事项", CannotDoReason.NO_ITEM, clerk,
+                            escalate_to=EscalationTarget.SUPERVISOR)
     assert window.width() <= 1366 and window.height() <= 728
     assert window.minimumSizeHint().width() <= 1366 and window.minimumSizeHint().height() <= 728
     look(window, "main-empty")

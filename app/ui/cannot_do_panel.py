@@ -47,7 +47,9 @@ class CannotDoPanel(QWidget):
         col.addLayout(top)
         self.table = QTableWidget(0, 7)
         self.table.setHorizontalHeaderLabels(["登记编号", "要办的事", "反映人", "类别", "状态", "结果", "已等待"])
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.Stretch)
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectRows)
         self.table.verticalHeader().hide()
@@ -93,7 +95,6 @@ class CannotDoPanel(QWidget):
                 if q.open and age >= OLD_DAYS:
                     item.setForeground(OLD)
                 self.table.setItem(r, k, item)
-        self.table.resizeColumnsToContents()
         self._enable()
 
     def selected(self) -> CannotDoRequest | None:

@@ -44,7 +44,9 @@ class CaseListPanel(QWidget):
         col.addLayout(row)
         self.table = QTableWidget(0, 8)
         self.table.setHorizontalHeaderLabels(["办件编号", "事项", "申请人", "证件号码", "状态", "受理时间", "承诺办结", "上报"])
-        self.table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.Stretch)
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
         self.table.verticalHeader().hide()
         col.addWidget(self.table)
@@ -90,4 +92,3 @@ class CaseListPanel(QWidget):
                       SYNC_LABELS.get(c.sync_state, c.sync_state)]
             for k, v in enumerate(values):
                 self.table.setItem(r, k, QTableWidgetItem(v))
-        self.table.resizeColumnsToContents()

@@ -26,7 +26,9 @@ OVERDUE = QColor("#c0392b")
 def _table(headers: list[str]) -> QTableWidget:
     table = QTableWidget(0, len(headers))
     table.setHorizontalHeaderLabels(headers)
-    table.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
+    header = table.horizontalHeader()
+    header.setSectionResizeMode(QHeaderView.ResizeToContents)
+    header.setSectionResizeMode(1, QHeaderView.Stretch)
     table.setEditTriggers(QTableWidget.NoEditTriggers)
     table.setSelectionBehavior(QTableWidget.SelectRows)
     table.verticalHeader().hide()
@@ -82,7 +84,6 @@ class DeferralsPanel(QWidget):
                 if overdue:
                     item.setForeground(OVERDUE)
                 self.deferrals.setItem(r, k, item)
-        self.deferrals.resizeColumnsToContents()
 
     def _show_notices(self, rows) -> None:
         limit = self.desk.settings.withdraw_after_days
@@ -95,7 +96,6 @@ class DeferralsPanel(QWidget):
                 if waited >= limit:
                     item.setForeground(OVERDUE)
                 self.notices.setItem(r, k, item)
-        self.notices.resizeColumnsToContents()
 
     def _open(self, ids: list[str], row: int) -> None:
         if 0 <= row < len(ids):
