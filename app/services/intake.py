@@ -242,7 +242,7 @@ class IntakeService:
                 if only(case):
                     change(case, now)
 
-        cases, _ = self.store.cases.change([c.id for c in app.cases], command)
+        cases, _ = self.store.cases.change([c.id for c in app.cases], command, known=app.cases)
         app.cases = cases
 
     def _item(self, case: Case) -> ServiceItem:

@@ -4,6 +4,7 @@ stored inside a write transaction, applies the command, and stores the new event
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -132,15 +133,24 @@ class CaseRepository:
             record.pending.clear()
 
     def change(self, ids: Sequence[str], command: Callable[[list], T], *,
-               new: Sequence[EventSourced] = ()) -> tuple[list, T]:
+               new: Sequence[EventSourced] = (), known: Sequence[EventSourced] = ()) -> tuple[list, T]:
         """Load the records as stored, apply `command` to them, and store the events it recorded (and the
         new records given), all in one write transaction. Returns the records as stored now and the
-        command's result; on any failure nothing is stored."""
+        command's result; on any failure nothing is stored.
+
+        `known` are copies the caller holds: one still at the stored version is used instead of replaying
+        its events (a copy of it: the caller's stays as it was if the change fails)."""
+        held = {r.id: r for r in known if not r.pending}
         try:
             with self._sessions.begin() as s:
                 lock_for_writing(s)
+                versions = dict(s.execute(select(CaseRow.id, CaseRow.version).where(CaseRow.id.in_(list(ids)))).all())
                 records = []
                 for record_id in ids:
+                    mine = held.get(record_id)
+                    if mine is not None and versions.get(record_id) == mine.version:
+                        records.append(copy.deepcopy(mine))
+                        continue
                     events = events_of(s, record_id)
                     if not events:
                         raise StoreError("找不到该办件。")
