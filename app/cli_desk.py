@@ -25,8 +25,7 @@ def run(args, profile: Profile) -> int:
 
 
 def run_script(path: Path, out: Path) -> int:
-    from app.devices.printer.simulator import SimulatedPrinter
-    from app.main import build_desk
+    from app.main import build_printing_desk
     from app.services.desk_script import DeskScript, StepFailed
 
     try:
@@ -34,12 +33,8 @@ def run_script(path: Path, out: Path) -> int:
     except (OSError, ValueError) as e:
         print(f"无法读取脚本 {path}：{e}", file=sys.stderr)
         return 2
-    out = out.resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    desk = build_desk(Profile.TRAINING, printer=SimulatedPrinter(out, "模拟打印机（脚本输出）"))
+    desk = build_printing_desk(out.resolve(), "模拟打印机（脚本输出）")
     try:
-        for warning in desk.startup_warnings:
-            print(f"警告：{warning}", file=sys.stderr)
         report = DeskScript(desk).run(steps)
     except StepFailed as e:
         print(str(e), file=sys.stderr)

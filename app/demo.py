@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import secrets
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from app.config.paths import Profile
-from app.devices.printer.simulator import SimulatedPrinter
 from app.domain.accounts import Clerk, Role
 from app.domain.case import MaterialStatus
-from app.main import build_desk
+from app.main import build_printing_desk
 from app.services.desk import Desk
 from app.services.intake import Application
 from app.training.samples import DEMO_VISITS, SAMPLE_ANSWERS
@@ -79,11 +76,8 @@ def run_visits(desk: Desk, visits: int) -> DemoResult:
 
 def run_demo_command(out: Path, visits: int) -> int:
     out = out.resolve()
-    out.mkdir(parents=True, exist_ok=True)
-    desk = build_desk(Profile.TRAINING, printer=SimulatedPrinter(out, "模拟打印机（演示输出）"))
+    desk = build_printing_desk(out, "模拟打印机（演示输出）")
     try:
-        for warning in desk.startup_warnings:
-            print(f"警告：{warning}", file=sys.stderr)
         result = run_visits(desk, max(1, visits))
         from app.ui.screenshot import save_main_window_screenshot
 

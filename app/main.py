@@ -115,6 +115,18 @@ def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settin
     )
 
 
+def build_printing_desk(out: Path, printer_label: str) -> Desk:
+    """A training desk whose printer writes its PDFs into `out` (the demo, scripted visits); what start-up
+    could not set up is said on stderr."""
+    from app.devices.printer.simulator import SimulatedPrinter
+
+    out.mkdir(parents=True, exist_ok=True)
+    desk = build_desk(Profile.TRAINING, printer=SimulatedPrinter(out, printer_label))
+    for warning in desk.startup_warnings:
+        print(f"警告：{warning}", file=sys.stderr)
+    return desk
+
+
 class _TrainingDistrict:
     """The district server of the training profile, in this process on 127.0.0.1, on the desk's clock."""
 

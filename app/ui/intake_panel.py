@@ -415,6 +415,13 @@ class IntakePanel(QWidget):
         """Show an application already loaded (e.g. by the demo) without touching devices."""
         self._show_application(app)
 
+    def _open(self, dialog, submitted=None) -> None:
+        """Open a dialog without blocking (tests drive `self.dialog` like a clerk)."""
+        if submitted is not None:
+            dialog.submitted.connect(submitted)
+        self.dialog = dialog
+        dialog.open()
+
     def say(self, text: str) -> None:
         self.message.setText(text)
 
@@ -498,8 +505,7 @@ class IntakePanel(QWidget):
                 self._ask_relation(identity)
 
         box.finished.connect(chosen)
-        self.dialog = box
-        box.open()
+        self._open(box)
 
     def _ask_relation(self, identity: Identity) -> None:
         dialog = QInputDialog(self)
@@ -507,8 +513,7 @@ class IntakePanel(QWidget):
         dialog.setLabelText(f"{identity.name} 与申请人的关系：")
         dialog.setTextValue("亲属")
         dialog.accepted.connect(lambda: self._set_agent(identity, dialog.textValue().strip()))
-        self.dialog = dialog
-        dialog.open()
+        self._open(dialog)
 
     def _set_agent(self, identity: Identity, relation: str) -> None:
         if self.app is None:
@@ -543,8 +548,7 @@ class IntakePanel(QWidget):
     def _manual_entry(self) -> None:
         dialog = ManualEntryDialog(self)
         dialog.accepted.connect(lambda: self._use_manual_entry(dialog.identity))
-        self.dialog = dialog
-        dialog.open()
+        self._open(dialog)
 
     def _use_manual_entry(self, identity: Identity) -> None:
         self._clear_photo()
@@ -556,8 +560,7 @@ class IntakePanel(QWidget):
             return
         dialog = ManualEntryDialog(self, "手工录入代办人")
         dialog.accepted.connect(lambda: self._ask_relation(dialog.identity))
-        self.dialog = dialog
-        dialog.open()
+        self._open(dialog)
 
     # --- finding a case the citizen comes back for ----------------------------------------------
 
@@ -583,8 +586,7 @@ class IntakePanel(QWidget):
         dialog = CaseChoiceDialog([(s.id, f"{s.case_number}　{s.item_name}　{s.state_text}　{s.created_at:%Y-%m-%d}")
                                    for s in summaries], self)
         dialog.accepted.connect(lambda: self.open_case(dialog.chosen()) if dialog.chosen() else None)
-        self.dialog = dialog
-        dialog.open()
+        self._open(dialog)
 
     def open_case(self, case_id: str) -> None:
         self.ops.run(self.desk.returns.open, case_id, self.clerk, on_success=self._opened)
@@ -674,9 +676,7 @@ class IntakePanel(QWidget):
                          on_success=lambda _: (dialog.accept(), self._after_change(f"“{name}”以电子证照提供（A 级）")),
                          on_failure=dialog.refuse)
 
-        dialog.submitted.connect(submit)
-        self.dialog = dialog
-        dialog.open()
+        self._open(dialog, submitted=submit)
 
     def save_delivery(self) -> None:
         app = self.app
@@ -767,8 +767,7 @@ class IntakePanel(QWidget):
         dialog = CorrectionDialog(rows, self)
         dialog.accepted.connect(lambda: self.ops.run(self.desk.intake.issue_correction_notice, app, self.clerk,
                                                      dialog.missing(), self.form.values(), on_success=self._decided))
-        self.dialog = dialog
-        dialog.open()
+        self._open(dialog)
 
     def request_refusal(self) -> None:
         app = self.app
@@ -783,9 +782,7 @@ class IntakePanel(QWidget):
                          on_success=lambda outcome: (dialog.accept(), self._decided(outcome), self.ask_supervisor()),
                          on_failure=dialog.refuse)
 
-        dialog.submitted.connect(submit)
-        self.dialog = dialog
-        dialog.open()
+        self._open(dialog, submitted=submit)
 
     def ask_supervisor(self) -> None:
         app = self.app
@@ -806,9 +803,7 @@ class IntakePanel(QWidget):
             self.ops.run(self.desk.accounts.login_supervisor, dialog.username.text(), dialog.password.text(),
                          on_success=decide, on_failure=dialog.refuse)
 
-        dialog.submitted.connect(submit)
-        self.dialog = dialog
-        dialog.open()
+        self._open(dialog, submitted=submit)
 
     def resume(self) -> None:
         app = self.app
@@ -824,8 +819,7 @@ class IntakePanel(QWidget):
                           QMessageBox.Yes | QMessageBox.No, self)
         box.accepted.connect(lambda: self.ops.run(self.desk.returns.withdraw_unanswered, app, self.clerk,
                                                   on_success=self._decided))
-        self.dialog = box
-        box.open()
+        self._open(box)
 
     # --- asking only, and what the window cannot do ------------------------------------------------
 
@@ -859,6 +853,4 @@ class IntakePanel(QWidget):
                          on_success=lambda r: (dialog.accept(), self.changed.emit(), self.say(r.message)),
                          on_failure=dialog.refuse)
 
-        dialog.submitted.connect(submit)
-        self.dialog = dialog
-        dialog.open()
+        self._open(dialog, submitted=submit)
