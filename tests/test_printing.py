@@ -19,7 +19,7 @@ from app.domain.documents import DocumentKind, Paper
 from tests import pdf_tools
 from tests.cups_printer import start_cups_pdf
 from tests.escpos_reader import NetworkPrinterPort, SerialPrinterPort, raster_and_cuts
-from tests.test_intake_service import accepted_bundle
+from tests.test_intake_service import accepted_bundle, deferred_bundle
 
 
 @pytest.fixture(scope="module")
@@ -164,8 +164,8 @@ def test_a_missing_printer_is_named_and_the_job_is_held(qapp, desk, clerk):
 # --- the print log and 补打 -----------------------------------------------------------------------
 
 def test_a_reprint_is_stamped_and_logged_as_such(desk, clerk, tmp_path):
-    app = accepted_bundle(desk, clerk)
-    kinds = desk.printing.on_acceptance(app.cases)
+    outcome = deferred_bundle(desk, clerk)
+    app, kinds = outcome.app, list(outcome.documents)
     assert kinds == [DocumentKind.ACCEPTANCE_RECEIPT, DocumentKind.DEFERRED_COMMITMENT, DocumentKind.DEFERRED_NOTICE]
     for kind in kinds:
         desk.printing.print_document(kind, app.cases, clerk)

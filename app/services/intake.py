@@ -93,9 +93,9 @@ class Application:
         """The material is a deferred one being handed in after acceptance (补交)."""
         return code in self.outstanding_deferred and self.allows_supply
 
-
     @property
     def allows_supply(self) -> bool:
+        """Deferred materials are still to be handed in, and the case may take them now."""
         return any(c.allows("material_supplied") and c.outstanding_deferred for c in self.cases)
 
     @property

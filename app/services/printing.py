@@ -91,15 +91,6 @@ class PrintService:
                                      reprint_at=self.clock() if reprint else None)
 
     @staticmethod
-    def on_acceptance(cases) -> list[DocumentKind]:
-        """What the window prints when it accepts: the receipt, and for 容缺受理 the commitment letter
-        for the applicant's signature and the two-copy notice."""
-        kinds = [DocumentKind.ACCEPTANCE_RECEIPT]
-        if any(c.deferred_deadline is not None for c in cases):
-            kinds += [DocumentKind.DEFERRED_COMMITMENT, DocumentKind.DEFERRED_NOTICE]
-        return kinds
-
-    @staticmethod
     def title(kind: DocumentKind, case_number: str = "", reprint: bool = False) -> str:
         return f"{kind.label}{'（补打）' if reprint else ''}{' ' + case_number if case_number else ''}"
 
