@@ -67,10 +67,10 @@ class DeskScript:
             try:
                 self.steps[name](**args)
             except TypeError as e:
-                log.info("step %d (%s) has wrong arguments: %s", index, name, e)
+                log.info("step %d (%s) has wrong arguments", index, name)
                 raise StepFailed(index, name, f"参数有误（{e}）") from e
             except (DomainError, DeviceError, StoreError, KeyError, ValueError, IndexError) as e:
-                log.info("step %d (%s) refused: %s", index, name, e)
+                log.info("step %d (%s) refused (%s)", index, name, type(e).__name__)   # the sentence may name people
                 raise StepFailed(index, name, clerk_message(e)) from e
         return self.report()
 
