@@ -105,8 +105,3 @@ def submit(operation: Callable[..., R], *args, **kwargs) -> Future[R]:
     """Start a service operation on its executor without waiting (for the window)."""
     return _executor_of(operation).submit(operation, *args, **kwargs)
 
-
-def worker_of(operation: Callable[..., Any]) -> str:
-    """The name of the executor a service operation runs on."""
-    _executor_of(operation)
-    return operation.worker

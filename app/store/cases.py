@@ -189,11 +189,6 @@ class CaseRepository:
             raise StoreError("找不到该办件。")
         return replay(events)
 
-    def id_of(self, number: str) -> str | None:
-        """The record with this case (or registration) number."""
-        with self._sessions() as s:
-            return s.scalar(select(CaseRow.id).where(CaseRow.case_number == number.strip().upper()))
-
     def bundle_cases(self, bundle_id: str) -> list[Case]:
         with self._sessions() as s:
             ids = s.scalars(select(CaseRow.id).where(CaseRow.bundle_id == bundle_id)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QComboBox, QLabel, QWidget
 
 
@@ -16,21 +16,6 @@ class QuietComboBox(QComboBox):
 
     def wheelEvent(self, event) -> None:
         event.ignore()          # passed on to the scroll area behind it
-
-
-class _WheelGuard(QObject):
-    def eventFilter(self, watched, event) -> bool:
-        return event.type() == QEvent.Wheel and isinstance(watched, QComboBox)
-
-
-_GUARD = _WheelGuard()
-
-
-def guard_wheel(widget: QWidget) -> None:
-    """Make every combo box under `widget` ignore the mouse wheel (for combos built by Qt itself)."""
-    for combo in widget.findChildren(QComboBox):
-        combo.installEventFilter(_GUARD)
-        combo.setFocusPolicy(Qt.StrongFocus)
 
 
 def error_label() -> QLabel:
