@@ -74,17 +74,30 @@ def _catalog_list(as_json: bool) -> int:
 
 def _db_check(profile: Profile) -> int:
     from app.store.database import check_database
+    from app.store.errors import StoreError
+    from app.store.keys import load_key
 
     paths = resolve_paths(profile)
     if not paths.database.exists():
         print(f"数据库尚未创建：{paths.database}", file=sys.stderr)
         return 1
-    check = check_database(paths.database, paths.migrations, paths.attachments)
+    try:
+        key = load_key(paths.data)
+    except StoreError as e:
+        print(str(e), file=sys.stderr)
+        return 1
+    check = check_database(paths.database, paths.migrations, paths.attachments, key)
     print(f"数据库：{paths.database}")
+    print(f"加密：{'是' if check.encrypted else '否（个人信息未加密）'}"
+          + (f"（数据密钥 {key.method}，指纹 {check.key_fingerprint}）" if key else "（没有数据密钥）"))
     print(f"完整性：{check.integrity}")
     print(f"结构版本：{check.revision}（程序需要 {check.head}）")
     for table, n in check.counts.items():
         print(f"  {table}: {n}")
+    if check.plain_attachments:
+        print(f"未加密的材料文件：{check.plain_attachments} 个（启动综窗时会自动加密）")
+    if check.exposed:
+        print(f"其他账号可读的文件：{len(check.exposed)} 个（如 {check.exposed[0]}），应为仅本账号可读（0600）")
     if check.missing_attachments:
         print(f"缺失的材料文件：{len(check.missing_attachments)} 个（如 {check.missing_attachments[0][:16]}…），"
               f"请从备份恢复 {paths.attachments}")

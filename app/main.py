@@ -36,6 +36,9 @@ from app.services.sync import SyncService, downloads_dir
 from app.services.workers import Workers
 from app.store.catalog_files import load_calendar_days, load_newest_catalog, load_pinyin_initials
 from app.store.database import open_store
+from app.store.engine import is_plain_sqlite
+from app.store.files import private_umask
+from app.store.keys import open_key
 from app.sync.engine import SyncEngine
 
 log = logging.getLogger(__name__)
@@ -47,6 +50,7 @@ def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settin
                clock: Clock | None = None, idcard=_DEFAULT, camera=_DEFAULT, printer=_DEFAULT,
                receipt_printer=_DEFAULT, sscard=_DEFAULT, password_hasher=None) -> Desk:
     """Assemble a desk; devices default to the drivers named in settings (tests pass their own)."""
+    private_umask()                  # every file the workstation writes is readable by its own account only
     paths = resolve_paths(profile, env).ensure()
     if clock is None:                # training scenarios move the training profile's time forward
         clock = TrainingClock() if profile is Profile.TRAINING else system_clock
@@ -56,7 +60,9 @@ def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settin
     i18n.install(settings.language, paths.resources)
     warnings: list[str] = []
 
-    store = open_store(paths.database, paths.attachments, paths.migrations, paths.backups)
+    key = open_key(paths.data, settings.key_store,
+                   has_data=lambda: paths.database.exists() and not is_plain_sqlite(paths.database))
+    store = open_store(paths.database, paths.attachments, paths.migrations, paths.backups, key)
     downloads = downloads_dir(paths.data)
     catalog = load_newest_catalog(paths.resources / "catalog", downloads / "catalog")
     calendar = WorkingDayCalendar({**catalog.calendar_overrides, **load_calendar_days(downloads / "calendar.json")})

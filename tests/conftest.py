@@ -12,6 +12,8 @@ import pytest
 SCREEN = Path(__file__).with_name("desk-screen.json")
 if os.environ.get("QT_QPA_PLATFORM", "offscreen") == "offscreen":
     os.environ["QT_QPA_PLATFORM"] = f"offscreen:configfile={SCREEN}"
+# Keys go to a 0600 file in each test's folder, never into the desktop keyring of whoever runs the tests.
+os.environ["PYTHON_KEYRING_BACKEND"] = "keyring.backends.fail.Keyring"
 
 from argon2 import PasswordHasher  # noqa: E402
 

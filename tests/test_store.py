@@ -12,8 +12,9 @@ from sqlalchemy import text
 
 from app.store.attachments import AttachmentStore
 from app.store.database import check_database, open_store
-from app.store.engine import create_sqlite_engine
+from app.store.engine import connect_raw, create_sqlite_engine
 from app.store.errors import DatabaseTooNew, StoreError
+from app.store.keys import open_key
 from app.store.migrate import head_revision, upgrade_database
 
 MIGRATIONS = Path(__file__).resolve().parents[1] / "migrations"
@@ -34,12 +35,17 @@ def test_a_database_of_the_first_revision_with_data_upgrades_keeping_it(tmp_path
                           "'2026-11-24T09:00:00+08:00', NULL)"), {"e": str(uuid.uuid4()), "c": case_id})
     engine.dispose()
 
-    store = open_store(db, tmp_path / "att", MIGRATIONS, tmp_path / "backups")
+    key = open_key(tmp_path / "profile", "file")
+    store = open_store(db, tmp_path / "att", MIGRATIONS, tmp_path / "backups", key)
     try:
+        assert store.encrypted.database                           # the plain database was encrypted first
         assert store.migration.before == "0001" and store.migration.after == head_revision(MIGRATIONS) == "0004"
         assert store.migration.backup is not None and store.migration.backup.exists()
-        with sqlite3.connect(store.migration.backup) as old:
+        old = connect_raw(store.migration.backup, key.database)   # the backups are encrypted too
+        try:
             assert old.execute("SELECT case_number FROM cases").fetchone() == ("ZC01-20261124-0001",)
+        finally:
+            old.close()
         rows = store.cases.search("张伟明")
         assert [r.case_number for r in rows] == ["ZC01-20261124-0001"]
         assert rows[0].sync_state == "pending"
@@ -48,8 +54,8 @@ def test_a_database_of_the_first_revision_with_data_upgrades_keeping_it(tmp_path
         assert store.sync.counts()["pending"] == 1 and store.sync.meta() == {}
     finally:
         store.close()
-    check = check_database(db, MIGRATIONS)
-    assert check.ok and check.counts["case_events"] == 1
+    check = check_database(db, MIGRATIONS, key=key)
+    assert check.ok and check.encrypted and check.counts["case_events"] == 1
 
 
 def test_a_database_newer_than_the_code_is_refused(tmp_path):

@@ -25,7 +25,12 @@ class Settings:
     ticket_prefix: str = setting("A", "综合窗口取号前缀")
     defer_days: int = setting(5, "容缺材料补交期限（工作日，不超过事项承诺时限）")
     withdraw_after_days: int = setting(20, "一次性告知后多少个工作日未补正的办件可按逾期撤回")
-    idle_lock_minutes: int = setting(10, "无操作多少分钟后锁屏")
+    idle_lock_minutes: int = setting(10, "无操作多少分钟后锁屏（0 为不锁屏）")
+    lockout_attempts: int = setting(5, "连续输错密码多少次后锁定账号")
+    lockout_minutes: int = setting(15, "账号锁定多少分钟")
+    retention_days: int = setting(180, "已出件且已上报的办件保留个人信息的天数，期满清除（只留统计信息）")
+    key_store: str = setting("auto", "数据密钥保存方式：auto（Windows 用 DPAPI，Linux 用系统密钥环，都没有时用文件）"
+                                     " / dpapi / keyring / file")
     idcard_driver: str = setting("simulator", "身份证阅读器驱动：simulator / sam / sdtapi / termb / syn / none")
     idcard_port: str = setting("", "身份证阅读器端口：sam 为串口名（如 COM3），厂家动态库为端口号（如 1001）；空为自动检测")
     idcard_baud: int = setting(0, "sam 串口波特率（0 为自动检测 115200/57600/38400/19200/9600）")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass, field
 from datetime import date
 from enum import StrEnum
@@ -11,6 +12,7 @@ from stdnum.cn import ric
 from stdnum.exceptions import InvalidComponent
 
 from app.domain.errors import ValidationError
+from app.redaction import remember
 
 NATIONS: dict[str, str] = {
     "01": "汉", "02": "蒙古", "03": "回", "04": "藏", "05": "维吾尔", "06": "苗", "07": "彝", "08": "壮",
@@ -23,6 +25,7 @@ NATIONS: dict[str, str] = {
     "54": "门巴", "55": "珞巴", "56": "基诺", "97": "其他", "98": "外国血统中国籍人士",
 }
 
+_ASCII_ID = re.compile(r"[0-9]{17}[0-9X]")
 _WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
 _CHECK_CHARS = "10X98765432"
 
@@ -63,7 +66,7 @@ class CardType(StrEnum):
 
 def card_date(text: str) -> date | None:
     """A date as identity cards store it, YYYYMMDD; None when the text is not one."""
-    if len(text) != 8 or not text.isdigit():
+    if len(text) != 8 or not (text.isascii() and text.isdigit()):
         return None
     try:
         return date(int(text[:4]), int(text[4:6]), int(text[6:]))
@@ -100,7 +103,9 @@ def check_id_number(raw: str) -> IdNumberCheck:
     number = (raw or "").strip().upper()
     if len(number) != 18:
         return IdNumberCheck(number, "身份证号码应为18位")
-    if not number[:17].isdigit() or not (number[17].isdigit() or number[17] == "X"):
+    if any("０" <= c <= "９" or c in "Ｘｘ" for c in number):
+        return IdNumberCheck(number, "身份证号码含全角字符，请切换为半角后输入")
+    if not _ASCII_ID.fullmatch(number):         # str.isdigit() would also take "²" and fullwidth digits
         return IdNumberCheck(number, "身份证号码只能包含数字，最后一位可以是X")
     try:
         ric.get_birth_date(number)
@@ -136,10 +141,10 @@ def check_document_number(card_type: CardType, raw: str) -> IdNumberCheck:
             return IdNumberCheck(number, None, ("居住证号码的地区代码应为810000、820000或830000，请核对",))
         return check
     if card_type is CardType.FOREIGNER_2023:
-        ok = (len(number) == 18 and number[0] == "9" and number[:17].isdigit()
+        ok = (len(number) == 18 and number.isascii() and number[0] == "9" and number[:17].isdigit()
               and check_digit(number[:17]) == number[17])
         return IdNumberCheck(number, None, () if ok else ("永久居留身份证号码格式或校验位异常，请核对",))
-    ok = len(number) == 15 and number[:3].isalpha() and number[3:].isdigit()
+    ok = len(number) == 15 and number.isascii() and number[:3].isalpha() and number[3:].isdigit()
     return IdNumberCheck(number, None, () if ok else ("永久居留身份证号码格式异常，请核对",))
 
 
@@ -180,6 +185,10 @@ class Identity:
     nationality: str = ""              # GB/T 2659 alpha-3 code (foreigner cards)
     pass_number: str = ""              # 通行证号码 on the J residence permit
     issue_count: str = ""              # 签发次数 (J) or 换证次数 (Y)
+
+    def __post_init__(self) -> None:
+        # Whoever this process meets is masked in every later log line and crash report.
+        remember(self.name, self.id_number, self.address, self.phone, self.english_name, self.pass_number)
 
     def is_expired(self, on: date) -> bool:
         return not self.long_term and self.valid_to is not None and self.valid_to < on

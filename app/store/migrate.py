@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, inspect, text
 
+from app.store.engine import copy_database
 from app.store.errors import DatabaseTooNew
 
 log = logging.getLogger(__name__)
@@ -57,10 +58,17 @@ def current_revision(engine: Engine) -> str | None:
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def backup_sqlite(database: Path, backups: Path, label: str) -> Path:
-    """A consistent copy of a live SQLite database (sqlite3's online backup, WAL included)."""
+def backup_path(database: Path, backups: Path, label: str) -> Path:
+    return backups / f"{database.stem}-{datetime.now():%Y%m%d-%H%M%S}-{label}.sqlite3"
+
+
+def backup_sqlite(database: Path, backups: Path, label: str, key: str | None = None) -> Path:
+    """A consistent copy of a live SQLite database (WAL included), encrypted with `key` when it has one."""
     backups.mkdir(parents=True, exist_ok=True)
-    target = backups / f"{database.stem}-{datetime.now():%Y%m%d-%H%M%S}-{label}.sqlite3"
+    target = backup_path(database, backups, label)
+    if key is not None:
+        copy_database(database, key, target, key)
+        return target
     src = sqlite3.connect(database)
     try:
         dst = sqlite3.connect(target)
@@ -73,7 +81,7 @@ def backup_sqlite(database: Path, backups: Path, label: str) -> Path:
 
 
 def upgrade_database(engine: Engine, database: Path, migrations: Path, backups: Path,
-                     target: str = "head") -> MigrationResult:
+                     target: str = "head", key: str | None = None) -> MigrationResult:
     """Upgrade in-process (works in a frozen build); a timestamped backup precedes any change."""
     before = current_revision(engine)
     if before is not None and before not in revisions(migrations):
@@ -82,7 +90,7 @@ def upgrade_database(engine: Engine, database: Path, migrations: Path, backups: 
     wanted = head_revision(migrations) if target == "head" else target
     backup = None
     if before != wanted and before is not None:
-        backup = backup_sqlite(database, backups, f"before-{wanted}")
+        backup = backup_sqlite(database, backups, f"before-{wanted}", key)
         log.info("database backed up to %s before migrating %s -> %s", backup, before, wanted)
     if before != wanted:
         from alembic import command
