@@ -36,6 +36,8 @@ def add_commands(sub) -> None:
     read.add_argument("--wait", type=float, default=5.0, help="等待放卡的秒数（默认 5）")
     dec = idc.add_parser("decode", help="解码保存的应答帧或 256 字节文字信息（二进制或十六进制文本）")
     dec.add_argument("file", type=Path)
+    dec.add_argument("--unmasked", action="store_true",
+                     help="显示完整的姓名、号码和住址（默认遮挡；输出可能被终端或日志记录，仅在必要时使用）")
 
 
 def run(args, profile: Profile) -> int:
@@ -43,7 +45,7 @@ def run(args, profile: Profile) -> int:
         return ports()
     if args.action == "read":
         return read(args, profile)
-    return decode(args.file)
+    return decode(args.file, masked=not args.unmasked)
 
 
 # --- ports ---------------------------------------------------------------------------------------
@@ -131,14 +133,14 @@ def _bytes_of(path: Path) -> bytes:
     return raw
 
 
-def decode(path: Path) -> int:
+def decode(path: Path, masked: bool = True) -> int:
     try:
         data = _bytes_of(path)
     except OSError as e:
         print(f"无法读取文件 {path}：{e.strerror}", file=sys.stderr)
         return 2
     try:
-        result = decode_bytes(data)
+        result = decode_bytes(data, masked)
     except sf.FrameError as e:
         print(f"无法解码：数据不是有效的应答帧或文字信息（{e}）", file=sys.stderr)
         return 1
@@ -146,7 +148,7 @@ def decode(path: Path) -> int:
     return 0 if result.get("outcome") in (None, "success", "found", "no_content") else 1
 
 
-def decode_bytes(data: bytes) -> dict:
+def decode_bytes(data: bytes, masked: bool = True) -> dict:
     """What a saved frame or text block holds; raises FrameError when it is neither."""
     if data.startswith(sf.PREAMBLE):
         response = sf.decode_response(data)
@@ -155,7 +157,8 @@ def decode_bytes(data: bytes) -> dict:
         if response.outcome is not sf.Outcome.SUCCESS or not response.data:
             return out
         if len(response.data) == 70:
-            out["appended_address"] = decode_appended_address(response.data)
+            address = decode_appended_address(response.data)
+            out["appended_address"] = _mask_address(address) if masked else address
             return out
         if len(response.data) == 16:
             out["module_id"] = sf.format_module_id(response.data)
@@ -164,18 +167,26 @@ def decode_bytes(data: bytes) -> dict:
             card = sf.split_card_data(response.data)
         except sf.FrameError:
             card = sf.split_card_data(response.data, with_fingerprint=True)
-        out.update(_identity(card.text))
+        out.update(_identity(card.text, masked))
         out["photo_bytes"], out["fingerprint_bytes"] = len(card.photo), len(card.fingerprint)
         return out
     if len(data) == TEXT_SIZE:
-        return {"kind": "text_block", **_identity(data)}
+        return {"kind": "text_block", **_identity(data, masked)}
     raise sf.FrameError(f"not a response frame (AA AA AA 96 69 …) nor a {TEXT_SIZE}-byte text block: {len(data)} bytes")
 
 
-def _identity(text: bytes) -> dict:
+def _mask_address(address: str) -> str:
+    return address[:3] + "*" * min(max(len(address) - 3, 0), 8) if address else address
+
+
+def _identity(text: bytes, masked: bool) -> dict:
     identity = decode_text_block(text)
     fields = identity.to_dict()
     fields.pop("phone", None)
+    if masked:
+        fields.update(name=mask_name(identity.name), id_number=mask_id_number(identity.id_number),
+                      address=_mask_address(identity.address), english_name=mask_name(identity.english_name),
+                      pass_number=mask_id_number(identity.pass_number))
     if identity.nationality:
         fields["nationality_label"] = nationality_label(identity.nationality)
     return {"card_type": identity.card_type.value, "card_type_label": identity.card_type.label,

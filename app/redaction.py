@@ -58,6 +58,8 @@ def _known_pattern() -> re.Pattern[str] | None:
 
 
 def _mask_known(value: str) -> str:
+    if len(value) >= 12 and value.isascii() and value.isalnum():       # a document or pass number
+        return value[:6] + "*" * (len(value) - 10) + value[-4:]
     if len(value) <= 3:
         return value[0] + "*" * (len(value) - 1)
     return value[:2] + "*" * min(len(value) - 2, 8)

@@ -155,16 +155,24 @@ def _read_frame(index: int) -> bytes:
 def test_idcard_decode_a_saved_frame_and_a_hex_text_block(tmp_path):
     frame = tmp_path / "frame.bin"
     frame.write_bytes(_read_frame(8))
-    data = json.loads(zongchuang("idcard", "decode", str(frame), home=tmp_path).stdout)
+    data = json.loads(zongchuang("idcard", "decode", "--unmasked", str(frame), home=tmp_path).stdout)
     assert data["kind"] == "response_frame" and data["card_type"] == "foreigner_old"
     assert data["fields"]["english_name"] == "SMITH, JOHN WILLIAM" and data["fields"]["nationality_label"] == "美国"
     assert data["photo_bytes"] == 1024 and data["warnings"] == []
 
     text = tmp_path / "text.hex"
     text.write_text(" ".join(f"{b:02x}" for b in _read_frame(3)[14:270]))     # as a serial monitor shows it
-    data = json.loads(zongchuang("idcard", "decode", str(text), home=tmp_path).stdout)
+    data = json.loads(zongchuang("idcard", "decode", "--unmasked", str(text), home=tmp_path).stdout)
     assert data["kind"] == "text_block" and data["fields"]["name"] == "阿依古丽·买买提"
     assert any("过期" in w for w in data["warnings"])
+    from app.config.paths import resources_dir
+    from app.devices.idcard.simulator import load_roster
+
+    person = load_roster(resources_dir())[3]
+    masked = zongchuang("idcard", "decode", str(text), home=tmp_path).stdout      # masked unless asked
+    assert person["name"] not in masked and person["id"] not in masked and person["address"] not in masked
+    fields = json.loads(masked)["fields"]
+    assert fields["name"] == "阿依古丽·买买提"[:2] + "*" * 6 and fields["id_number"][6:14] == "********"
 
 
 def test_idcard_decode_refuses_a_bad_frame_and_reports_error_results(tmp_path):
