@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from app import cli_camera, cli_desk, cli_idcard, cli_print, cli_sync
+from app import cli_audit, cli_camera, cli_desk, cli_idcard, cli_print, cli_sync
 from app.config.paths import Profile, resolve_paths
 
 
@@ -35,6 +35,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_print.add_commands(sub)
     cli_sync.add_commands(sub)
     cli_desk.add_commands(sub)
+    cli_audit.add_commands(sub)
 
     clerk = sub.add_parser("clerk", help="工作人员账号").add_subparsers(dest="action", required=True)
     add = clerk.add_parser("add", help="新建账号（密码从终端输入，或用 --password-stdin）")
@@ -139,6 +140,8 @@ def main(argv: list[str] | None = None) -> int:
         return cli_print.run(args, profile)
     if args.command in ("sync", "enrol"):
         return cli_sync.run(args, profile)
+    if args.command == "audit":
+        return cli_audit.run(args, profile)
     if args.command == "desk":
         return cli_desk.run(args, profile)
     if args.command == "demo":

@@ -250,7 +250,7 @@ def test_a_request_the_window_cannot_do_is_registered_escalated_and_resolved(qtb
     leader.press_ok()
     settle(qtbot, window)
     print_previewed(qtbot, window, board.printing)
-    (request,) = desk.cannot_do.requests(open_only=False)
+    (request,) = desk.cannot_do.requests(window.clerk, open_only=False)
     assert request.state is CannotDoState.RESOLVED and request.resolved_by == "zhao"
     assert [e.type for e in desk.store.cases.events(request.id)][-1] == "document_printed"
 

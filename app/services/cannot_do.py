@@ -116,8 +116,9 @@ class CannotDoService:
         return cases
 
     @runs_on("read")
-    def requests(self, open_only: bool = True) -> list[CannotDoRequest]:
-        """办不成事 registrations, oldest first; `age_days` tells how long each has waited."""
+    def requests(self, clerk: Clerk, open_only: bool = True) -> list[CannotDoRequest]:
+        """办不成事 registrations, oldest first; `age_days` tells how long each has waited (audited)."""
+        self.store.audit.record(clerk.username, "list_cannot_do", "open" if open_only else "all", self.clock())
         return self.store.cases.registrations(open_only)
 
     @runs_on("read")

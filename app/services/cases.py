@@ -32,8 +32,13 @@ class CaseQueryService:
         self.documents, self.printing = documents, printing
 
     @runs_on("read")
-    def search(self, text: str = "", state: CaseState | None = None) -> list[CaseSummary]:
-        return self.store.cases.search(text, state)
+    def search(self, clerk: Clerk, text: str = "", state: CaseState | None = None) -> list[CaseSummary]:
+        """The case list (newest first), filtered by what the clerk typed; every list and search is audited."""
+        found = self.store.cases.search(text, state)
+        action = "search_cases" if text.strip() else "list_cases"
+        self.store.audit.record(clerk.username, action, f"{text.strip()}|{state.value if state else ''}",
+                                self.clock())
+        return found
 
     @runs_on("db")
     def open(self, case_id: str, clerk: Clerk) -> tuple[Case, list[CaseEvent]]:

@@ -233,7 +233,7 @@ class DeskScript:
                 raise DomainError("脚本还没有办过任何办件")
             found_id = list(self.visit.cases)[-1]
         else:
-            found = self.desk.returns.find(case_number or id_number or "")
+            found = self.desk.returns.find(self.clerk, case_number or id_number or "")
             found_id = found[0].id
         self._show(self.desk.returns.open(found_id, self.clerk))
 

@@ -29,12 +29,13 @@ class ReturnService:
     # --- finding --------------------------------------------------------------------------------
 
     @runs_on("read")
-    def find(self, text: str) -> list[CaseSummary]:
+    def find(self, clerk: Clerk, text: str) -> list[CaseSummary]:
         """Cases for what the clerk typed or scanned: a case number (also inside a notice's QR link), or an
-        ID number (that applicant's cases a visit can continue)."""
+        ID number (that applicant's cases a visit can continue). The search is audited."""
         text = text.strip()
         if not text:
             raise DomainError("请输入办件编号、身份证号码，或将告知书上的二维码对准高拍仪")
+        self.store.audit.record(clerk.username, "find_case", text, self.clock())
         number = case_number_in(text)
         if number is not None:
             found = self.store.cases.search(number, limit=5)
@@ -48,8 +49,9 @@ class ReturnService:
         return found
 
     @runs_on("read")
-    def returnable_for(self, identity: Identity) -> list[CaseSummary]:
+    def returnable_for(self, clerk: Clerk, identity: Identity) -> list[CaseSummary]:
         """The applicant's cases a visit can continue (after a card read with no application open)."""
+        self.store.audit.record(clerk.username, "find_by_card", identity.id_number, self.clock())
         return self.store.cases.returnable(identity.id_number)
 
     @runs_on("db")
@@ -78,9 +80,10 @@ class ReturnService:
         return Outcome(app, f"已撤回：{app.case_numbers}（一次性告知后逾期未补正）。")
 
     @runs_on("read")
-    def correction_notices(self) -> list[tuple[CaseSummary, int]]:
-        """Cases waiting after a correction notice, with the working days they have waited."""
+    def correction_notices(self, clerk: Clerk) -> list[tuple[CaseSummary, int]]:
+        """Cases waiting after a correction notice, with the working days they have waited (audited)."""
         today = self.clock().date()
+        self.store.audit.record(clerk.username, "list_correction_notices", "", self.clock())
         out = []
         for summary in self.store.cases.correction_notices():
             case = self.store.cases.get(summary.id)
@@ -91,7 +94,7 @@ class ReturnService:
     def close_unanswered_notices(self, clerk: Clerk) -> list[str]:
         """撤回 every correction notice left unanswered past the limit; returns their case numbers."""
         closed = []
-        for summary, waited in self.correction_notices():
+        for summary, waited in self.correction_notices(clerk):
             if waited >= self.withdraw_after_days:
                 app = self.intake.load(summary.id)
                 self.withdraw_unanswered(app, clerk)
@@ -101,9 +104,10 @@ class ReturnService:
     # --- 补交 ------------------------------------------------------------------------------------
 
     @runs_on("read")
-    def deferrals(self) -> list[tuple[CaseSummary, bool]]:
+    def deferrals(self, clerk: Clerk) -> list[tuple[CaseSummary, bool]]:
         """待补交: cases with deferred materials still outstanding, each with whether its deadline passed."""
         today = self.clock().date()
+        self.store.audit.record(clerk.username, "list_deferrals", "", self.clock())
         return [(s, s.deferred_deadline is not None and s.deferred_deadline < today)
                 for s in self.store.cases.deferrals()]
 

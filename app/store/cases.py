@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TypeVar
 
-from sqlalchemy import func, or_, select, text
+from sqlalchemy import func, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -23,6 +23,7 @@ from app.domain.identity import mask_id_number
 from app.store.counters import next_value
 from app.store.errors import StoreError
 from app.store.models import CaseEventRow, CaseRow
+from app.store.writes import lock_for_writing
 
 log = logging.getLogger(__name__)
 
@@ -94,12 +95,6 @@ def replay(events: list[CaseEvent]) -> EventSourced:
     """The record the events describe, a case or a registration (told by its first event)."""
     kind = next((k for k in _KINDS.values() if events and events[0].type == k.OPENING), Case)
     return kind.replay(events)
-
-
-def lock_for_writing(s: Session) -> None:
-    """Take SQLite's write lock before reading what is about to change, so no other connection can write
-    in between (a no-op UPDATE starts the write transaction; it waits out another writer's)."""
-    s.execute(text("UPDATE counters SET value = value WHERE 0"))
 
 
 class CaseRepository:

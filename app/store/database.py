@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DatabaseError
 
 from app.store.attachments import AttachmentStore
@@ -17,7 +19,7 @@ from app.store.clerks import ClerkRepository
 from app.store.engine import create_sqlite_engine, encrypt_in_place, is_plain_sqlite, session_factory
 from app.store.errors import StoreError
 from app.store.files import FileCipher, exposed, make_private
-from app.store.keys import WorkstationKey
+from app.store.keys import WorkstationKey, load_key
 from app.store.migrate import MigrationResult, backup_path, current_revision, head_revision, upgrade_database
 from app.store.sync import SyncRepository
 from app.store.tickets import TicketRepository
@@ -98,8 +100,10 @@ def open_store(database: Path, attachments: Path, migrations: Path, backups: Pat
         engine.dispose()
         raise
     sessions = session_factory(engine)
+    audit = AuditLog(sessions, key.audit if key else b"")
+    audit.chain_existing()
     return Store(engine, CaseRepository(sessions), ClerkRepository(sessions), TicketRepository(sessions),
-                 AuditLog(sessions), files, SyncRepository(sessions), result, encrypted)
+                 audit, files, SyncRepository(sessions), result, encrypted)
 
 
 def _probe(engine: Engine, database: Path) -> None:
@@ -171,3 +175,19 @@ def check_database(database: Path, migrations: Path, attachments: Path | None = 
         counts["attachments_referenced"] = len(referenced)
         missing = sorted(h for h in referenced if not store.exists(h))
     return DatabaseCheck(integrity, revision, head, counts, missing, **common)
+
+
+@contextlib.contextmanager
+def open_audit(database: Path, data_dir: Path) -> Iterator[AuditLog]:
+    """The audit log of an existing database, without migrating it (for `zongchuang audit`)."""
+    key = load_key(data_dir)
+    plain = is_plain_sqlite(database)
+    engine = create_sqlite_engine(database, None if plain or key is None else key.database)
+    try:
+        _probe(engine, database)
+        with engine.connect() as conn:
+            if not inspect(conn).has_table("audit_head"):
+                raise StoreError("数据库版本较旧，审计日志尚未加链：请先启动一次综窗（自动升级）后再校验。")
+        yield AuditLog(session_factory(engine), key.audit if key else b"")
+    finally:
+        engine.dispose()

@@ -63,6 +63,11 @@ class WorkstationKey:
         return self._derive(b"files")
 
     @property
+    def audit(self) -> bytes:
+        """Keys the audit log's hash chain."""
+        return self._derive(b"audit")
+
+    @property
     def fingerprint(self) -> str:
         """Names the key without revealing it (shown by `db check`)."""
         return hmac.new(self.master, b"fingerprint", hashlib.sha256).hexdigest()[:12]

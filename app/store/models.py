@@ -38,6 +38,8 @@ class ClerkRow(Base):
     must_change_password: Mapped[bool] = mapped_column(Boolean, default=False)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(AwareDateTime())
 
 
 class CaseRow(Base):
@@ -67,6 +69,7 @@ class CaseRow(Base):
     snapshot: Mapped[dict] = mapped_column(JSON)
     sync_state: Mapped[str] = mapped_column(String(20), default="pending", index=True)
     sync_error: Mapped[str | None] = mapped_column(Text)    # the district's reason for a quarantined case
+    purged_at: Mapped[datetime | None] = mapped_column(AwareDateTime())   # personal data removed (retention)
 
 
 class CaseEventRow(Base):
@@ -128,3 +131,14 @@ class AuditRow(Base):
     clerk: Mapped[str] = mapped_column(String(40))
     action: Mapped[str] = mapped_column(String(40))
     target: Mapped[str] = mapped_column(Text)
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str | None] = mapped_column(String(64))
+
+
+class AuditHeadRow(Base):
+    """The last audit row and its hash: deleting rows from the end of the chain is found too."""
+
+    __tablename__ = "audit_head"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_id: Mapped[int] = mapped_column(Integer)
+    last_hash: Mapped[str] = mapped_column(String(64))

@@ -14,9 +14,10 @@ from sqlalchemy.orm import sessionmaker
 
 from app.domain.case import CaseEvent
 from app.domain.events import EventSourced
-from app.store.cases import events_of, lock_for_writing, replay, to_event, write_record
+from app.store.cases import events_of, replay, to_event, write_record
 from app.store.errors import StoreError
 from app.store.models import CaseEventRow, CaseRow, SyncMetaRow
+from app.store.writes import lock_for_writing
 
 log = logging.getLogger(__name__)
 

@@ -78,7 +78,7 @@ class CannotDoPanel(QWidget):
         self._enable()
 
     def refresh(self) -> None:
-        self.ops.run(self.desk.cannot_do.requests, not self.all_box.isChecked(), on_success=self._show)
+        self.ops.run(self.desk.cannot_do.requests, self.clerk, not self.all_box.isChecked(), on_success=self._show)
 
     def _show(self, requests: list[CannotDoRequest]) -> None:
         self.requests = requests

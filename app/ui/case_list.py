@@ -24,7 +24,7 @@ SYNC_LABELS = {"pending": "待上报", "uploading": "上报中", "synced": "已�
 
 
 class CaseListPanel(QWidget):
-    def __init__(self, desk: Desk, ops: Operations, clerk: Clerk | None = None, parent=None):
+    def __init__(self, desk: Desk, ops: Operations, clerk: Clerk, parent=None):
         super().__init__(parent)
         self.desk, self.ops, self.clerk = desk, ops, clerk
         self.case_view: CaseDialog | None = None
@@ -62,7 +62,7 @@ class CaseListPanel(QWidget):
 
     def refresh(self) -> None:
         text, state = self.query.text(), self.state.currentData()
-        self.ops.run(self.desk.cases.search, text, state, on_success=self._show)
+        self.ops.run(self.desk.cases.search, self.clerk, text, state, on_success=self._show)
 
     def open_case(self, row: int) -> None:
         """The case view: facts, print log, 补打 and 出件 (double click or Enter in the list)."""
@@ -70,15 +70,11 @@ class CaseListPanel(QWidget):
             self.open_case_id(self.rows[row].id)
 
     def open_case_id(self, case_id: str) -> None:
-        if self.clerk is None:
-            return
         self.case_view = CaseDialog(self.desk, self.clerk, self.ops, case_id, self)
         self.case_view.finished.connect(lambda _: self.refresh())
         self.case_view.open()
 
     def print_daily_report(self) -> None:
-        if self.clerk is None:
-            return
         self.ops.run(self.desk.printing.print_daily_report, self.clerk, self.desk.settings.window_name,
                      on_success=lambda result: self.report_button.setToolTip(f"已打印（{result.printer}）"))
 

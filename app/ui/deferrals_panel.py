@@ -69,8 +69,8 @@ class DeferralsPanel(QWidget):
         self.refresh_button.clicked.connect(self.refresh)
 
     def refresh(self) -> None:
-        self.ops.run(self.desk.returns.deferrals, on_success=self._show_deferrals)
-        self.ops.run(self.desk.returns.correction_notices, on_success=self._show_notices)
+        self.ops.run(self.desk.returns.deferrals, self.clerk, on_success=self._show_deferrals)
+        self.ops.run(self.desk.returns.correction_notices, self.clerk, on_success=self._show_notices)
 
     def _show_deferrals(self, rows) -> None:
         self.deferred_ids = [s.id for s, _ in rows]

@@ -536,7 +536,7 @@ class IntakePanel(QWidget):
             self._clear_workspace()
         self._show_identity()
         self.say(f"已读取 {identity.name} 的证件，请选择事项。")
-        self.ops.run(self.desk.returns.returnable_for, identity, on_success=self._offer_returnable)
+        self.ops.run(self.desk.returns.returnable_for, self.clerk, identity, on_success=self._offer_returnable)
 
     def _offer_returnable(self, found) -> None:
         if not found or self.app is not None:
@@ -566,7 +566,7 @@ class IntakePanel(QWidget):
 
     def find_case(self, text: str | None = None) -> None:
         query = self.find_box.text() if text is None else text
-        self.ops.run(self.desk.returns.find, query, on_success=self._found, disable=[self.find_button])
+        self.ops.run(self.desk.returns.find, self.clerk, query, on_success=self._found, disable=[self.find_button])
 
     def scan_notice(self) -> None:
         """The QR code of a notice or receipt shown to the document camera."""
