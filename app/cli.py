@@ -43,6 +43,8 @@ def _parser() -> argparse.ArgumentParser:
     add.add_argument("--name", required=True, help="显示姓名")
     add.add_argument("--role", choices=["clerk", "supervisor", "trainer", "admin"], default="clerk")
     add.add_argument("--password-stdin", action="store_true")
+    unlock = clerk.add_parser("unlock", help="解除因连续输错密码造成的账号锁定")
+    unlock.add_argument("username")
     return p
 
 
@@ -110,6 +112,17 @@ def _clerk_add(profile: Profile, args) -> int:
     from app.domain.errors import DomainError
     from app.main import build_desk
 
+    if args.action == "unlock":
+        desk = build_desk(profile, idcard=None, camera=None, printer=None)
+        try:
+            desk.accounts.unlock(args.username, by="cli")
+        except DomainError as e:
+            print(str(e), file=sys.stderr)
+            return 2
+        finally:
+            desk.close()
+        print(f"已解除 {args.username} 的锁定")
+        return 0
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("密码：")
     desk = build_desk(profile, idcard=None, camera=None, printer=None)
     try:

@@ -95,7 +95,8 @@ def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settin
     workers = Workers()
     devices = DeviceService(workers, reader, cam, prn, settings.jpeg_quality, ss_reader, photo_decoder, receipt_prn)
 
-    accounts = AccountService(store.clerks, clock, workers, password_hasher)
+    accounts = AccountService(store.clerks, clock, workers, password_hasher, audit=store.audit,
+                              lockout_attempts=settings.lockout_attempts, lockout_minutes=settings.lockout_minutes)
     intake = IntakeService(store, catalog, calendar, clock, workers, settings.workstation_prefix, settings.defer_days)
     letterhead = Letterhead(settings.centre_name, settings.centre_address, settings.centre_phone, settings.window_name)
     documents = DocumentService(letterhead, font, profile is Profile.TRAINING, settings.archive_full_id, catalog,

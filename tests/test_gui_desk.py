@@ -132,7 +132,7 @@ def test_login_with_a_one_time_password_forces_a_new_one(qtbot, desk):
     dialog.buttons.button(QDialogButtonBox.Ok).click()
     qtbot.waitUntil(lambda: dialog.ops.idle)
     assert dialog.new_password.isVisibleTo(dialog) and dialog.clerk is None
-    dialog.new_password.setText("a-new-admin-pass")
+    dialog.new_password.setText("window-desk-7")
     dialog.buttons.button(QDialogButtonBox.Ok).click()
     qtbot.waitUntil(lambda: dialog.ops.idle)
     assert dialog.clerk is not None and not dialog.clerk.must_change_password

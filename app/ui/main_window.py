@@ -15,6 +15,7 @@ from app.ui.case_list import CaseListPanel
 from app.ui.deferrals_panel import DeferralsPanel
 from app.ui.dialogs import HomeVisitDialog
 from app.ui.intake_panel import IntakePanel
+from app.ui.lock_screen import IdleWatcher, LockScreen
 from app.ui.operations import Operations
 from app.ui.queue_panel import QueuePanel
 from app.ui.status_bar import DeskStatusBar
@@ -77,10 +78,34 @@ class MainWindow(QMainWindow):
             QShortcut(QKeySequence(keys), self, activated=action)
         for n in range(4):
             QShortcut(QKeySequence(f"Alt+{n + 1}"), self, activated=lambda n=n: self.tabs.setCurrentIndex(n))
+        self.lock_screen: LockScreen | None = None
+        self.idle = IdleWatcher(desk.settings.idle_lock_minutes * 60_000, self)
+        self.idle.idle.connect(self.lock)
+        QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock)
         fit_to_screen(self, *DESK_SIZE)
         if desk.settings.idcard_poll:
             QTimer.singleShot(0, desk.devices.start_watching)   # readers are probed once the window is up
         QTimer.singleShot(0, self._watch_network)
+
+    def lock(self) -> None:
+        """Hide everything behind the lock screen (idle, or Ctrl+L when the clerk steps away)."""
+        if self.lock_screen is not None:
+            return
+        self.idle.paused = True
+        self.lock_screen = LockScreen(self.clerk, self)
+        self.lock_screen.submitted.connect(self._unlock)
+        self.ops.run(self.desk.accounts.lock_session, self.clerk)
+        self.lock_screen.cover()
+
+    def _unlock(self, password: str) -> None:
+        def unlocked(_clerk) -> None:
+            screen, self.lock_screen = self.lock_screen, None
+            screen.hide()
+            screen.deleteLater()
+            self.idle.resume()
+
+        self.ops.run(self.desk.accounts.unlock_session, self.clerk, password, on_success=unlocked,
+                     on_failure=self.lock_screen.refuse)
 
     def _tab_shown(self, index: int) -> None:
         panel = self.tabs.widget(index)
@@ -134,6 +159,7 @@ class MainWindow(QMainWindow):
         self.status.showMessage(message, 8000)
 
     def closeEvent(self, event) -> None:
+        self.idle.stop()
         self.status.timer.stop()
         self.desk.devices.stop_watching()
         self.intake.close_capture()
