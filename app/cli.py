@@ -24,7 +24,8 @@ def _parser() -> argparse.ArgumentParser:
     lst.add_argument("--json", action="store_true", help="以 JSON 输出")
 
     db = sub.add_parser("db", help="本地数据库").add_subparsers(dest="action", required=True)
-    db.add_parser("check", help="完整性检查、结构版本和数据量")
+    db.add_parser("check", help="完整性检查、加密、文件权限、结构版本和数据量")
+    db.add_parser("purge", help="清除已过保存期限（retention_days）的已出件办件的个人信息")
 
     demo = sub.add_parser("demo", help="无界面演示：在模拟设备上走完整个受理流程（培训环境）")
     demo.add_argument("--out", type=Path, required=True, help="回执 PDF 和窗口截图的输出文件夹")
@@ -107,6 +108,17 @@ def _db_check(profile: Profile) -> int:
     return 0 if check.ok else 1
 
 
+def _db_purge(profile: Profile) -> int:
+    from app.main import build_desk
+
+    desk = build_desk(profile, idcard=None, camera=None, printer=None)
+    try:
+        print(desk.retention.purge_expired().message)
+    finally:
+        desk.close()
+    return 0
+
+
 def _clerk_add(profile: Profile, args) -> int:
     from app.domain.accounts import Role
     from app.domain.errors import DomainError
@@ -142,7 +154,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "catalog":
         return _catalog_list(args.json)
     if args.command == "db":
-        return _db_check(profile)
+        return _db_check(profile) if args.action == "check" else _db_purge(profile)
     if args.command == "clerk":
         return _clerk_add(profile, args)
     if args.command == "idcard":

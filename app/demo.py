@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.domain.accounts import Clerk, Role
 from app.domain.case import MaterialStatus
+from app.domain.passwords import generate_password
 from app.main import build_printing_desk
 from app.services.desk import Desk
 from app.services.intake import Application
@@ -25,7 +25,7 @@ def demo_clerk(desk: Desk) -> Clerk:
     found = desk.store.clerks.find("demo")
     if found:
         return found[0]
-    return desk.accounts.create("demo", "演示学员", Role.CLERK, secrets.token_urlsafe(12))
+    return desk.accounts.create("demo", "演示学员", Role.CLERK, generate_password())
 
 
 def fill_like_a_citizen(desk: Desk, app: Application, clerk: Clerk) -> None:

@@ -31,6 +31,7 @@ from app.services.intake import IntakeService
 from app.services.materials import MaterialPagesService
 from app.services.printing import PrintService
 from app.services.queue import QueueService
+from app.services.retention import RetentionService
 from app.services.returns import ReturnService
 from app.services.sync import SyncService, downloads_dir
 from app.services.workers import Workers
@@ -118,6 +119,8 @@ def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settin
         handout=HandoutService(store, clock, workers),
         cases=CaseQueryService(store, clock, workers, documents, printing), devices=devices, sync=sync,
         materials=MaterialPagesService(store, intake, workers, font_file, settings.jpeg_quality),
+        retention=RetentionService(store, clock, workers, settings.retention_days, printouts=paths.printouts,
+                                   backups=paths.backups),
         startup_warnings=warnings,
     )
 

@@ -49,7 +49,20 @@ def password_problem(password: str, username: str = "") -> str | None:
     lowered = password.lower()
     if username and len(username) >= 3 and username.lower() in lowered:
         return "密码不能包含用户名"
-    cores = {lowered, _stripped(password), lowered.rstrip("abcdefghijklmnopqrstuvwxyz!@#$%^&*()-_=+.~`")}
-    if any(c in _COMMON or _is_sequence(c) for c in cores if c):
+    # The word under the decorations counts when there is enough of it to be a word people pick.
+    cores = {_stripped(password), lowered.rstrip("abcdefghijklmnopqrstuvwxyz!@#$%^&*()-_=+.~`")}
+    if any(c in _COMMON or _is_sequence(c) for c in {lowered, *(c for c in cores if len(c) >= 6)}):
         return "密码过于常见或有规律（如 123456、qwerty、woaini1314），请换一个"
     return None
+
+
+def generate_password(length: int = 14) -> str:
+    """A random password the policy accepts (one-time passwords, the demo's account)."""
+    import secrets
+    import string
+
+    alphabet = string.ascii_letters + string.digits + "-_.!"
+    while True:
+        candidate = "".join(secrets.choice(alphabet) for _ in range(max(length, MIN_LENGTH)))
+        if password_problem(candidate) is None:
+            return candidate

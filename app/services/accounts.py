@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import secrets
 from datetime import timedelta
 
 from argon2 import PasswordHasher
@@ -11,7 +10,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from app.domain.accounts import Clerk, Role
 from app.domain.errors import DomainError
-from app.domain.passwords import password_problem
+from app.domain.passwords import generate_password, password_problem
 from app.services.clock import Clock
 from app.services.workers import Workers, runs_on
 from app.store.audit import AuditLog
@@ -147,6 +146,6 @@ class AccountService:
         """On an empty account table, create `admin` with a one-time password and return it."""
         if self._clerks.count():
             return None
-        password = secrets.token_urlsafe(9)
+        password = generate_password(12)
         self.create("admin", "管理员", Role.ADMIN, password, must_change=True)
         return password

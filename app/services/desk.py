@@ -24,6 +24,7 @@ from app.services.intake import IntakeService
 from app.services.materials import MaterialPagesService
 from app.services.printing import PrintService
 from app.services.queue import QueueService
+from app.services.retention import RetentionService
 from app.services.returns import ReturnService
 from app.services.sync import SyncService
 from app.services.workers import Workers
@@ -53,6 +54,7 @@ class Desk:
     devices: DeviceService
     materials: MaterialPagesService
     sync: SyncService
+    retention: RetentionService
     startup_warnings: list[str]
 
     @property

@@ -21,6 +21,7 @@ from app.store.errors import StoreError
 from app.store.files import FileCipher, exposed, make_private
 from app.store.keys import WorkstationKey, load_key
 from app.store.migrate import MigrationResult, backup_path, current_revision, head_revision, upgrade_database
+from app.store.retention import RetentionRepository
 from app.store.sync import SyncRepository
 from app.store.tickets import TicketRepository
 
@@ -51,6 +52,7 @@ class Store:
     audit: AuditLog
     attachments: AttachmentStore
     sync: SyncRepository
+    retention: RetentionRepository
     migration: MigrationResult | None = None
     encrypted: Encrypted = field(default_factory=Encrypted)
 
@@ -103,7 +105,7 @@ def open_store(database: Path, attachments: Path, migrations: Path, backups: Pat
     audit = AuditLog(sessions, key.audit if key else b"")
     audit.chain_existing()
     return Store(engine, CaseRepository(sessions), ClerkRepository(sessions), TicketRepository(sessions),
-                 audit, files, SyncRepository(sessions), result, encrypted)
+                 audit, files, SyncRepository(sessions), RetentionRepository(sessions), result, encrypted)
 
 
 def _probe(engine: Engine, database: Path) -> None:

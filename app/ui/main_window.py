@@ -86,6 +86,11 @@ class MainWindow(QMainWindow):
         if desk.settings.idcard_poll:
             QTimer.singleShot(0, desk.devices.start_watching)   # readers are probed once the window is up
         QTimer.singleShot(0, self._watch_network)
+        # Personal data past its retention period goes a minute after start, then every six hours.
+        self.retention_timer = QTimer(self)
+        self.retention_timer.timeout.connect(self.purge_expired)
+        self.retention_timer.start(6 * 3600 * 1000)
+        QTimer.singleShot(60_000, self.purge_expired)
 
     def lock(self) -> None:
         """Hide everything behind the lock screen (idle, or Ctrl+L when the clerk steps away)."""
@@ -106,6 +111,13 @@ class MainWindow(QMainWindow):
 
         self.ops.run(self.desk.accounts.unlock_session, self.clerk, password, on_success=unlocked,
                      on_failure=self.lock_screen.refuse)
+
+    def purge_expired(self) -> None:
+        def done(report) -> None:
+            if report.cases:
+                self.status.showMessage(report.message, 15000)
+
+        self.ops.run(self.desk.retention.purge_expired, on_success=done)
 
     def _tab_shown(self, index: int) -> None:
         panel = self.tabs.widget(index)
@@ -160,6 +172,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event) -> None:
         self.idle.stop()
+        self.retention_timer.stop()
         self.status.timer.stop()
         self.desk.devices.stop_watching()
         self.intake.close_capture()
