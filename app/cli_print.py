@@ -13,6 +13,9 @@ from app.config.settings import Settings
 def add_commands(sub) -> None:
     prn = sub.add_parser("print", help="打印机").add_subparsers(dest="action", required=True)
     prn.add_parser("list", help="列出系统打印机及其状态，并显示本机设置的A4打印机和回执打印机")
+    opened = prn.add_parser("open", help="解密培训环境打印输出文件夹中的一个文件（….pdf.zce）为普通 PDF")
+    opened.add_argument("file", type=Path)
+    opened.add_argument("--out", type=Path, required=True, help="解密后的 PDF 文件")
     test = prn.add_parser("test", help="打印测试页（中文、二维码、距纸边10毫米的边框）")
     test.add_argument("--printer", default="", help="打印机名称或热敏打印机地址（如 tcp://192.168.1.50:9100）；"
                                                   "不填为设置中的打印机")
@@ -28,7 +31,41 @@ def run(args, profile: Profile) -> int:
         return _samples(args.out, args.training)
     if args.action == "list":
         return _list(profile)
+    if args.action == "open":
+        return _open(args.file, args.out, profile)
     return _test(args, profile)
+
+
+def _open(path: Path, out: Path, profile: Profile) -> int:
+    """A sealed printout of this profile as a plain PDF the user can look at."""
+    from app.store.errors import StoreError
+    from app.store.files import DecryptError, FileCipher, write_private
+    from app.store.keys import load_key
+
+    try:
+        key = load_key(resolve_paths(profile).data)
+        sealed = path.read_bytes()
+    except StoreError as e:
+        print(str(e), file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"无法读取文件 {path}：{e.strerror}", file=sys.stderr)
+        return 1
+    if key is None:
+        print("本环境还没有数据密钥（尚未运行过），无法解密。", file=sys.stderr)
+        return 1
+    try:
+        pdf = FileCipher(key.files).open(sealed, path.name)
+    except DecryptError:
+        print(f"{path.name} 不是本工作站此环境打印输出的加密文件，或已损坏。", file=sys.stderr)
+        return 1
+    try:
+        write_private(out, pdf)
+    except OSError as e:
+        print(f"无法写入 {out}：{e.strerror}", file=sys.stderr)
+        return 1
+    print(f"已解密到 {out}（仅本账号可读；用完请删除）")
+    return 0
 
 
 def _font(configured: str = "") -> str | None:

@@ -38,7 +38,7 @@ from app.services.workers import Workers
 from app.store.catalog_files import load_calendar_days, load_newest_catalog, load_pinyin_initials
 from app.store.database import open_store
 from app.store.engine import is_plain_sqlite
-from app.store.files import private_umask
+from app.store.files import FileCipher, private_umask
 from app.store.keys import open_key
 from app.sync.engine import SyncEngine
 
@@ -91,7 +91,7 @@ def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settin
     ss_reader = device(sscard, lambda: registry.make_social_security_reader(settings, profile, paths.resources))
     photo_decoder = device(_DEFAULT, lambda: registry.make_photo_decoder(settings))
     cam = device(camera, lambda: registry.make_camera(settings, profile, font_file))
-    prn = device(printer, lambda: registry.make_printer(settings, profile, paths.printouts))
+    prn = device(printer, lambda: registry.make_printer(settings, profile, paths.printouts, FileCipher(key.files).seal))
     receipt_prn = device(receipt_printer, lambda: registry.make_receipt_printer(settings, prn))
     workers = Workers()
     devices = DeviceService(workers, reader, cam, prn, settings.jpeg_quality, ss_reader, photo_decoder, receipt_prn)

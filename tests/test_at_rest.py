@@ -211,3 +211,32 @@ def test_the_engine_on_an_encrypted_file_reads_what_it_wrote(tmp_path):
         assert conn.execute(text("PRAGMA journal_mode")).scalar() == "wal"
     engine.dispose()
     assert "李秀英".encode() not in (tmp_path / "x.sqlite3").read_bytes()
+
+
+def test_the_training_profiles_own_printouts_are_sealed_and_open_with_print_open(tmp_path):
+    from app.config.paths import Profile
+    from app.domain.accounts import Role
+    from app.main import build_desk
+    from tests.conftest import FAST_HASHER
+
+    home = tmp_path / "home"
+    desk = build_desk(Profile.TRAINING, {"ZONGCHUANG_HOME": str(home)}, password_hasher=FAST_HASHER,
+                      idcard=None, camera=None)                     # the printer the profile configures
+    try:
+        clerk = desk.accounts.create("wang", "王小明", Role.CLERK, "clerk-pass-1")
+        result = desk.printing.print_daily_report(clerk, "1号窗口")
+    finally:
+        desk.close()
+    sealed = Path(result.output)
+    assert sealed.parent == home / "training" / "printouts" and sealed.name.endswith(".pdf.zce")
+    assert sealed.read_bytes()[:4] == b"ZCE1" and private(sealed)
+    env = {**os.environ, "ZONGCHUANG_HOME": str(home)}
+    out = tmp_path / "copy.pdf"
+    run = subprocess.run([sys.executable, "-m", "app", "--profile", "training", "print", "open", str(sealed),
+                          "--out", str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert run.returncode == 0 and out.read_bytes()[:5] == b"%PDF-" and private(out)
+    other = tmp_path / "other.pdf.zce"
+    other.write_bytes(sealed.read_bytes())                         # renamed: its name is part of the seal
+    refused = subprocess.run([sys.executable, "-m", "app", "--profile", "training", "print", "open", str(other),
+                              "--out", str(out)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+    assert refused.returncode == 1 and "不是本工作站" in refused.stderr

@@ -105,16 +105,17 @@ def make_camera(settings: Settings, profile: Profile, font_path: str | None = No
 ESC_POS_TARGETS = ("tcp://", "serial:", "usb:", "win32:")
 
 
-def make_printer(settings: Settings, profile: Profile, printouts: Path):
+def make_printer(settings: Settings, profile: Profile, printouts: Path, seal=None):
     """The A4 printer: the spooler's printer named in settings ("" = system default), or the simulator.
 
-    With no driver set, production prints on the spooler and training writes PDF files."""
+    With no driver set, production prints on the spooler and training writes PDF files (sealed with `seal`,
+    the workstation's file cipher, when given)."""
     driver = settings.printer_driver or ("simulator" if profile is Profile.TRAINING else "spooler")
     if driver == "simulator":
         _refuse_simulator_in_production(profile, "打印机")
         from app.devices.printer.simulator import SimulatedPrinter
 
-        return SimulatedPrinter(printouts)
+        return SimulatedPrinter(printouts, seal=seal)
     if driver == "spooler":
         from app.devices.printer.spooler import SpoolerPrinter
 
