@@ -16,6 +16,8 @@ def add_commands(sub) -> None:
     enrol = sub.add_parser("enrol", help="用管理员提供的注册码把本工作站注册到区级平台")
     enrol.add_argument("--server", required=True, help="区级平台地址，如 http://10.1.2.3:8600")
     enrol.add_argument("--code", required=True, help="注册码（zongchuang-district enrolment-code 生成）")
+    enrol.add_argument("--training-server-ok", action="store_true",
+                       help="正式环境确需接入培训服务器时才用（默认拒绝并提示）")
 
 
 def _desk(profile: Profile):
@@ -62,14 +64,17 @@ def _sync_now(desk, rounds: int) -> int:
               file=sys.stderr)
     if report.left:
         print(f"仍有 {report.left} 件待上报", file=sys.stderr)
-    return 1 if report.left or (report.error and report.error.code == "not_enrolled") else 0
+    held = desk.sync.status().counts.get("quarantined", 0)
+    if held:
+        print(f"有 {held} 件被区级平台拒收（见上；在窗口的同步面板中查看原因并重试）", file=sys.stderr)
+    return 1 if report.left or held or (report.error and report.error.code == "not_enrolled") else 0
 
 
-def _enrol(desk, server: str, code: str) -> int:
+def _enrol(desk, server: str, code: str, training_ok: bool) -> int:
     from app.sync.client import SyncError
 
     try:
-        enrolment = asyncio.run(desk.sync.enrol(server, code))
+        enrolment = asyncio.run(desk.sync.enrol(server, code, accept_training_server=training_ok))
     except SyncError as e:
         print(f"注册失败：{e.message}", file=sys.stderr)
         return 1
@@ -81,7 +86,7 @@ def run(args, profile: Profile) -> int:
     desk = _desk(profile)
     try:
         if args.command == "enrol":
-            return _enrol(desk, args.server, args.code)
+            return _enrol(desk, args.server, args.code, args.training_server_ok)
         if args.action == "status":
             return _print_status(desk)
         return _sync_now(desk, args.rounds)

@@ -1,25 +1,29 @@
 """The sync protocol over HTTP (FastAPI); the OpenAPI document at /openapi.json is generated from here."""
 
-import base64
-import hmac
 import logging
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
 
 from fastapi import Depends, FastAPI, Header, Query, Request
+from fastapi import Path as FastPath
 from fastapi.concurrency import run_in_threadpool
+from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.requests import ClientDisconnect
 
 from district.catalog import Published, etag_matches, load_calendar, load_catalog
+from district.guard import MAX_CHUNK, Guard
+from district.limits import RateLimit
 from district.models import DeviceRow
+from district.officers import OfficerService
 from district.service import DistrictService, Refused
+from district.validation import MAX_INT, Payload, Text, printable
 
 log = logging.getLogger(__name__)
 PROTOCOL = 1
-MAX_CHUNK = 8 * 1024 * 1024
+UUID = r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
 
 
 class ErrorBody(BaseModel):
@@ -34,9 +38,9 @@ class ServerInfo(BaseModel):
 
 
 class EnrolRequest(BaseModel):
-    code: str = Field(max_length=40, description="one-time enrolment code from the administrator")
-    name: str = Field(max_length=80, description="the workstation's window name")
-    prefix: str = Field(max_length=20, description="the workstation's case-number prefix")
+    code: Text = Field(max_length=40, description="one-time enrolment code from the administrator")
+    name: Text = Field(max_length=80, description="the workstation's window name")
+    prefix: Text = Field(max_length=20, description="the workstation's case-number prefix")
     training: bool = Field(False, description="true for a workstation in the training profile")
 
 
@@ -47,8 +51,13 @@ class EnrolResponse(BaseModel):
     allow_training: bool
 
 
+class TokenResponse(BaseModel):
+    token: str = Field(description="the new bearer token; the old one works until this one is first used")
+    expires_at: str
+
+
 class MissingRequest(BaseModel):
-    hashes: list[str] = Field(max_length=2000, description="SHA-256 (hex) of attachments the events reference")
+    hashes: list[Text] = Field(max_length=2000, description="SHA-256 (hex) of attachments the events reference")
 
 
 class MissingItem(BaseModel):
@@ -67,13 +76,13 @@ class UploadResponse(BaseModel):
 
 
 class CaseEvent(BaseModel):
-    id: str = Field(min_length=36, max_length=36, description="UUID; the event is applied at most once by it")
-    case_id: str = Field(min_length=36, max_length=36)
-    seq: int = Field(ge=1, description="position of the event in its case, from 1 without gaps")
-    type: str = Field(max_length=40)
-    payload: dict[str, Any]
-    clerk: str = Field(max_length=40)
-    occurred_at: str = Field(max_length=40, description="ISO 8601 with offset, as the workstation wrote it")
+    id: str = Field(pattern=UUID, description="UUID; the event is applied at most once by it")
+    case_id: str = Field(pattern=UUID)
+    seq: int = Field(ge=1, le=2**31 - 1, description="position of the event in its case, from 1 without gaps")
+    type: Text = Field(max_length=40)
+    payload: Payload
+    clerk: Text = Field(max_length=40)
+    occurred_at: Text = Field(max_length=40, description="ISO 8601 with offset, as the workstation wrote it")
 
 
 class EventsRequest(BaseModel):
@@ -123,24 +132,38 @@ class PublishedCalendar(BaseModel):
 
 
 ERRORS = {401: {"model": ErrorBody}, 403: {"model": ErrorBody}, 409: {"model": ErrorBody},
-          422: {"model": ErrorBody}}
+          413: {"model": ErrorBody}, 422: {"model": ErrorBody}, 429: {"model": ErrorBody}}
 
 
 def _refused(_request: Request, exc: Refused) -> JSONResponse:
     response = JSONResponse({"error": exc.code, "reason": exc.reason}, status_code=exc.status)
-    if exc.code == "back_office_login":      # the browser asks for the back-office password
-        response.headers["WWW-Authenticate"] = 'Basic realm="zongchuang-district", charset="UTF-8"'
+    if exc.status == 429 and exc.retry_after:
+        response.headers["Retry-After"] = str(exc.retry_after)
     return response
 
 
-def create_app(service: DistrictService, catalog_dir: Path, calendar_file: Path | None,
-               admin_token: str) -> FastAPI:
+def _invalid(_request: Request, exc: RequestValidationError) -> JSONResponse:
+    """422 with the first problem in words, never echoing the input back."""
+    first = exc.errors()[0] if exc.errors() else {}
+    where = ".".join(printable(str(p), 40) for p in first.get("loc", ()))
+    reason = f"请求格式有误：{where}：{printable(str(first.get('msg', '')))}" if where else "请求格式有误。"
+    return JSONResponse({"error": "invalid_request", "reason": reason}, status_code=422)
+
+
+def create_app(service: DistrictService, officers: OfficerService, catalog_dir: Path,
+               calendar_file: Path | None) -> FastAPI:
     app = FastAPI(title="综窗区级受理平台同步接口 (Zongchuang district sync protocol)", version=f"{PROTOCOL}.0",
                   description="Workstations push case events and attachments exactly once and pull the "
                               "district's results. See docs/sync-protocol.md.")
     app.add_exception_handler(Refused, _refused)
+    app.add_exception_handler(RequestValidationError, _invalid)
+    enrol_limit = RateLimit(attempts=10, seconds=600)          # per client address
+    enrol_limit_all = RateLimit(attempts=60, seconds=600)      # and for everyone together
 
-    def device(authorization: Annotated[str | None, Header()] = None) -> DeviceRow:
+    def device(request: Request, authorization: Annotated[str | None, Header()] = None) -> DeviceRow:
+        known = getattr(request.state, "device", None)       # checked by the guard before the body was read
+        if known is not None:
+            return known
         if not authorization or not authorization.startswith("Bearer "):
             raise Refused(401, "no_token", "请求没有携带工作站令牌，请先注册本工作站。")
         return service.authenticate(authorization.removeprefix("Bearer ").strip())
@@ -152,10 +175,20 @@ def create_app(service: DistrictService, catalog_dir: Path, calendar_file: Path 
         return {"name": service.config.name, "protocol": PROTOCOL, "allow_training": service.config.allow_training}
 
     @app.post("/api/v1/enrol", response_model=EnrolResponse, responses=ERRORS)
-    def enrol(body: EnrolRequest) -> dict:
+    def enrol(body: EnrolRequest, request: Request) -> dict:
+        address = request.client.host if request.client else ""
+        wait = enrol_limit.hit(address) or enrol_limit_all.hit("*")
+        if wait:
+            raise Refused(429, "too_many_attempts", f"注册尝试过于频繁，请 {wait} 秒后再试。", retry_after=wait)
         device_id, token = service.enrol(body.code, body.name, body.prefix, body.training)
         return {"device_id": device_id, "token": token, "server_name": service.config.name,
                 "allow_training": service.config.allow_training}
+
+    @app.post("/api/v1/token", response_model=TokenResponse, responses=ERRORS)
+    def renew(dev: Device) -> dict:
+        """A new token before the current one expires (responses carry `X-Token-Renew: 1` when it is time)."""
+        token, expires = service.renew(dev)
+        return {"token": token, "expires_at": expires.isoformat()}
 
     @app.post("/api/v1/attachments/missing", response_model=MissingResponse, responses=ERRORS)
     def missing(body: MissingRequest, dev: Device) -> dict:
@@ -164,9 +197,10 @@ def create_app(service: DistrictService, catalog_dir: Path, calendar_file: Path 
     @app.patch("/api/v1/attachments/{sha256}", response_model=UploadResponse, responses=ERRORS,
                openapi_extra={"requestBody": {"required": True, "content": {
                    "application/octet-stream": {"schema": {"type": "string", "format": "binary"}}}}})
-    async def upload(sha256: str, request: Request, dev: Device,
-                     upload_offset: Annotated[int, Header(ge=0, description="where this chunk starts")],
-                     upload_length: Annotated[int, Header(ge=1, description="size of the whole file")]) -> dict:
+    async def upload(sha256: Annotated[str, FastPath(pattern=r"^[0-9a-f]{64}$")], request: Request, dev: Device,
+                     upload_offset: Annotated[int, Header(ge=0, le=MAX_INT, description="where this chunk starts")],
+                     upload_length: Annotated[int, Header(ge=1, le=MAX_INT,
+                                                          description="size of the whole file")]) -> dict:
         try:
             chunk = await request.body()
         except ClientDisconnect:             # the workstation went away mid-chunk: nothing is written
@@ -183,7 +217,7 @@ def create_app(service: DistrictService, catalog_dir: Path, calendar_file: Path 
                             "results": results}}
 
     @app.get("/api/v1/results", response_model=ResultsResponse, responses=ERRORS)
-    def results(dev: Device, after: Annotated[int, Query(ge=0)] = 0,
+    def results(dev: Device, after: Annotated[int, Query(ge=0, le=MAX_INT)] = 0,
                 limit: Annotated[int, Query(ge=1, le=1000)] = 200) -> dict:
         evs, cursor = service.results(dev, after, limit)
         return {"events": evs, "cursor": cursor}
@@ -202,21 +236,9 @@ def create_app(service: DistrictService, catalog_dir: Path, calendar_file: Path 
     def calendar(dev: Device, if_none_match: Annotated[str | None, Header()] = None) -> Response:
         return conditional(load_calendar(calendar_file), if_none_match)
 
-    def back_office(authorization: Annotated[str | None, Header()] = None) -> str:
-        given = ""
-        if authorization and authorization.startswith("Bearer "):
-            given = authorization.removeprefix("Bearer ").strip()
-        elif authorization and authorization.startswith("Basic "):
-            try:
-                given = base64.b64decode(authorization[6:]).decode("utf-8").partition(":")[2]
-            except ValueError:
-                given = ""
-        if not given or not hmac.compare_digest(given.encode(), admin_token.encode()):
-            raise Refused(401, "back_office_login", "请使用后台口令登录（zongchuang-district admin-token 可查看）。")
-        return "后台"
-
     from district.backoffice import add_back_office
 
-    add_back_office(app, service, back_office)
+    add_back_office(app, service, officers)
+    app.add_middleware(Guard, service=service)
     return app
 

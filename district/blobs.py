@@ -78,5 +78,19 @@ class BlobStore:
             os.close(fd)
         return received, True
 
+    def sweep_partials(self, older_than_s: float) -> int:
+        """Delete interrupted uploads nobody continued for `older_than_s` seconds; returns how many."""
+        import time
+
+        if not self.uploads.exists():
+            return 0
+        limit, removed = time.time() - older_than_s, 0
+        for part in self.uploads.glob("*/*.part"):
+            with contextlib.suppress(OSError):
+                if part.stat().st_mtime < limit:
+                    part.unlink()
+                    removed += 1
+        return removed
+
     def read(self, sha256: str) -> bytes:
         return self.path(sha256).read_bytes()

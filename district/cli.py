@@ -17,7 +17,7 @@ def _parser() -> argparse.ArgumentParser:
 
     def command(name: str, help_: str) -> argparse.ArgumentParser:
         c = sub.add_parser(name, help=help_)
-        c.add_argument("--data", type=Path, required=True, help="数据目录（数据库、材料文件、后台口令）")
+        c.add_argument("--data", type=Path, required=True, help="数据目录（数据库、材料文件）")
         c.add_argument("--database", help="数据库 URL（默认为数据目录下的 SQLite；"
                                           "PostgreSQL 如 postgresql://user:pass@host/db；也可用环境变量 "
                                           "ZONGCHUANG_DISTRICT_DATABASE）")
@@ -36,7 +36,11 @@ def _parser() -> argparse.ArgumentParser:
     revoke = command("revoke", "停用一台工作站（其令牌立即失效）")
     revoke.add_argument("device_id")
     revoke.add_argument("--reason", default="管理员停用")
-    command("admin-token", "显示后台口令")
+    officer = command("officer", "后台经办人账号")
+    officer.add_argument("action", choices=["add", "list", "audit"], help="add 新建 / list 列出 / audit 后台操作记录")
+    officer.add_argument("username", nargs="?")
+    officer.add_argument("--name", help="显示姓名（add）")
+    officer.add_argument("--password-stdin", action="store_true", help="从标准输入读取密码（add）")
     sub.add_parser("openapi", help="输出同步接口的 OpenAPI 文档（JSON）")
     return p
 
@@ -64,6 +68,27 @@ def _cases(district, as_json: bool) -> int:
     for c in rows:
         print(f"  {c.case_number}  {c.official_number or '-'}  {c.item_name}  {c.applicant_name}  "
               f"{DECISION_LABELS.get(c.decision, c.decision)}")
+    return 0
+
+
+def _officer(district, args) -> int:
+    officers = district.officers
+    if args.action == "list":
+        for o in officers.officers():
+            print(f"{o.username}  {o.display_name}  {'正常' if o.active else '停用'}")
+        return 0
+    if args.action == "audit":
+        for e in reversed(officers.audit_entries()):
+            print(f"{e.at:%Y-%m-%d %H:%M:%S}  {e.officer:<12} {e.action:<10} {e.case_id or '-'}  {e.address}  {e.detail}")
+        return 0
+    if not args.username or not args.name:
+        print("用法：zongchuang-district officer add 用户名 --name 姓名 --data DIR", file=sys.stderr)
+        return 2
+    import getpass
+
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("密码：")
+    officers.add(args.username, args.name, password)
+    print(f"已创建后台账号 {args.username}（{args.name}），登录 /backoffice")
     return 0
 
 
@@ -121,9 +146,8 @@ def main(argv: list[str] | None = None) -> int:
             district.service.revoke(args.device_id, args.reason)
             print(f"已停用工作站 {args.device_id}")
             return 0
-        if args.command == "admin-token":
-            print(district.admin_token)
-            return 0
+        if args.command == "officer":
+            return _officer(district, args)
     except Refused as e:
         print(e.reason, file=sys.stderr)
         return 1

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
-import secrets
 import threading
 import time
 from dataclasses import dataclass
@@ -17,6 +17,7 @@ from district.api import create_app
 from district.blobs import BlobStore
 from district.catalog import bundled_catalog
 from district.db import create_server_engine, sessions, sqlite_url, upgrade
+from district.officers import OfficerService
 from district.service import DistrictService, ServerConfig
 
 log = logging.getLogger(__name__)
@@ -28,41 +29,43 @@ class District:
     data: Path
     engine: Engine
     service: DistrictService
-    admin_token: str
+    officers: OfficerService
     catalog_dir: Path
     calendar_file: Path
 
     def app(self) -> FastAPI:
-        return create_app(self.service, self.catalog_dir, self.calendar_file, self.admin_token)
+        return create_app(self.service, self.officers, self.catalog_dir, self.calendar_file)
 
     def close(self) -> None:
         self.engine.dispose()
 
 
-def admin_token(data: Path) -> str:
-    """The back office's password, created on first use and kept in the data directory."""
-    path = data / "admin-token"
-    if path.exists():
-        return path.read_text(encoding="utf-8").strip()
-    token = secrets.token_urlsafe(18)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as f:
-        f.write(token + "\n")
-    return token
+def _private(data: Path) -> None:
+    """The server's files hold personal data: its own account only (POSIX)."""
+    if os.name != "posix":
+        return
+    os.umask(0o077)
+    for p in (data, *data.rglob("*")):
+        with contextlib.suppress(OSError):
+            os.chmod(p, 0o700 if p.is_dir() else 0o600)
 
 
 def open_district(data: Path, database: str | None = None, config: ServerConfig | None = None,
-                  clock=None) -> District:
+                  clock=None, password_hasher=None) -> District:
     """Open (and migrate) the server's database; attachments, catalogue and calendar live under `data`."""
     data = data.resolve()
     data.mkdir(parents=True, exist_ok=True)
+    _private(data)
     url = database or os.environ.get(DATABASE_ENV) or sqlite_url(data)
     engine = create_server_engine(url)
     upgrade(engine)
     catalog_dir = data / "catalog" if (data / "catalog" / "catalog.json").exists() else bundled_catalog()
-    service = DistrictService(sessions(engine), BlobStore(data), config or ServerConfig(),
-                              **({"clock": clock} if clock is not None else {}))
-    return District(data, engine, service, admin_token(data), catalog_dir, data / "calendar.json")
+    made = sessions(engine)
+    clocked = {"clock": clock} if clock is not None else {}
+    service = DistrictService(made, BlobStore(data), config or ServerConfig(), **clocked)
+    service.sweep_partial_uploads()
+    officers = OfficerService(made, hasher=password_hasher, **clocked)
+    return District(data, engine, service, officers, catalog_dir, data / "calendar.json")
 
 
 class ServerThread:

@@ -50,9 +50,9 @@ STATUS_CODES = {"applied": 201, "duplicate": 200, "parked": 202, "conflict": 409
 class Refused(Exception):
     """A request the server will not honour, with a reason a clerk or installer can act on."""
 
-    def __init__(self, status: int, code: str, reason: str):
+    def __init__(self, status: int, code: str, reason: str, retry_after: int = 0):
         super().__init__(reason)
-        self.status, self.code, self.reason = status, code, reason
+        self.status, self.code, self.reason, self.retry_after = status, code, reason, retry_after
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,8 @@ class ServerConfig:
     name: str = "区级受理平台"
     allow_training: bool = False
     official_prefix: str = "QX"
+    token_days: int = 90            # a device token's lifetime; the workstation renews it in its last third
+    partial_upload_days: int = 7    # an interrupted upload nobody continues is deleted after this
 
 
 def content_sha256(event: dict[str, Any]) -> str:
@@ -71,7 +73,36 @@ def content_sha256(event: dict[str, Any]) -> str:
 
 def referenced_attachments(payload: dict[str, Any]) -> list[str]:
     refs = payload.get("attachments") or []
-    return [h for h in refs if isinstance(h, str)]
+    return [h for h in refs if isinstance(h, str)] if isinstance(refs, list) else []
+
+
+# What the district reads from an event's payload, and the type each must have (anything else is kept as sent).
+_PAYLOAD_TYPES: dict[str, tuple[type, ...]] = {
+    "case_number": (str,), "registration_number": (str,), "item_code": (str,), "item_name": (str,),
+    "what": (str,), "why": (str,), "reason": (str,), "applicant": (dict, type(None)), "deferred": (list,),
+    "deferred_deadline": (str, type(None)), "code": (str,), "to": (str,), "approved": (bool,),
+    "attachments": (list,), "official_number": (str, type(None)),
+}
+REJECTED = "rejected: "
+
+
+def payload_problem(event_type: str, payload: dict[str, Any]) -> str | None:
+    """Why the district cannot use an event's payload (a sentence), or None."""
+    for key, types in _PAYLOAD_TYPES.items():
+        if key in payload and not isinstance(payload[key], types):
+            return f"事件内容的字段 {key} 类型不正确。"
+    for h in payload.get("attachments") or []:
+        if not isinstance(h, str) or not HEX64.match(h):
+            return f"事件引用的材料文件编号无效：{str(h)[:70]}"
+    applicant = payload.get("applicant") or {}
+    if any(not isinstance(applicant.get(k, ""), str) for k in ("name", "id_number")):
+        return "事件内容的申请人姓名或证件号码类型不正确。"
+    if any(not isinstance(c, str) for c in payload.get("deferred") or []):
+        return "事件内容的容缺材料编号类型不正确。"
+    if event_type in OPENINGS and not isinstance(
+            payload.get("registration_number" if event_type == "cannot_do_registered" else "case_number"), str):
+        return "开立事件缺少办件编号。"
+    return None
 
 
 def aware(moment: datetime) -> datetime:
@@ -104,6 +135,7 @@ def _new_code() -> str:
 class DistrictService:
     def __init__(self, sessions: sessionmaker[Session], blobs: BlobStore, config: ServerConfig, clock=utcnow):
         self.sessions, self.blobs, self.config, self.clock = sessions, blobs, config, clock
+        self._last_sweep = datetime.min.replace(tzinfo=UTC)
 
     # --- enrolment and authentication -----------------------------------------------------------
 
@@ -125,22 +157,49 @@ class DistrictService:
                 raise Refused(403, "enrolment_code_invalid", "注册码无效、已使用或已过期，请向管理员重新申请。")
             device_id, token = str(uuid.uuid4()), secrets.token_urlsafe(32)
             s.add(DeviceRow(id=device_id, name=name[:80], prefix=prefix[:20], training=training,
-                            token_sha256=_sha(token), enrolled_at=now))
+                            token_sha256=_sha(token), enrolled_at=now,
+                            token_expires_at=now + timedelta(days=self.config.token_days)))
             row.used_by = device_id
         log.info("device %s (%s) enrolled%s", device_id, prefix, " for training" if training else "")
         return device_id, token
 
     def authenticate(self, token: str) -> DeviceRow:
+        digest = _sha(token)
         with self.sessions() as s:
-            device = s.scalars(select(DeviceRow).where(DeviceRow.token_sha256 == _sha(token))).first()
+            device = s.scalars(select(DeviceRow).where(DeviceRow.token_sha256 == digest)).first()
+            if device is None:     # the previous token stays good until the renewed one is first used
+                device = s.scalars(select(DeviceRow).where(DeviceRow.previous_token_sha256 == digest)).first()
         if device is None:
             raise Refused(401, "unknown_device", "服务器不认识本工作站（未注册或令牌无效），请重新注册。")
+        if device.token_expires_at is not None and aware(device.token_expires_at) < self.clock():
+            raise Refused(401, "token_expired", "本工作站的令牌已过期（长期未同步）。本机数据保留；请向管理员申请注册码，"
+                                                "用 zongchuang enrol 重新注册。")
+        if device.token_sha256 == digest and device.previous_token_sha256:
+            with self.sessions.begin() as s:
+                s.get(DeviceRow, device.id).previous_token_sha256 = None
         if device.revoked_at is not None:
             raise Refused(403, "device_revoked", f"本工作站已被区级平台停用：{device.revoked_reason or '未说明原因'}。"
                                                  "本机数据保留，请联系管理员。")
         if device.training and not self.config.allow_training:
             raise Refused(403, "training_device_refused", "这是正式服务器，不接受培训模式的工作站。")
         return device
+
+    def renewal_due(self, device: DeviceRow) -> bool:
+        """Whether the token is in the last third of its lifetime (the workstation should renew it)."""
+        if device.token_expires_at is None:
+            return True
+        left = aware(device.token_expires_at) - self.clock()
+        return left < timedelta(days=self.config.token_days) / 3
+
+    def renew(self, device: DeviceRow) -> tuple[str, datetime]:
+        """A new token for an authenticated device; the old one works until the new one is first used."""
+        token, now = secrets.token_urlsafe(32), self.clock()
+        expires = now + timedelta(days=self.config.token_days)
+        with self.sessions.begin() as s:
+            row = s.get(DeviceRow, device.id)
+            row.previous_token_sha256, row.token_sha256, row.token_expires_at = row.token_sha256, _sha(token), expires
+        log.info("device %s renewed its token", device.id)
+        return token, expires
 
     def revoke(self, device_id: str, reason: str) -> None:
         with self.sessions.begin() as s:
@@ -163,7 +222,16 @@ class DistrictService:
         return [{"sha256": h, "offset": self.blobs.offset(device.id, h)}
                 for h in dict.fromkeys(hashes) if not self.blobs.has(h)]
 
+    def sweep_partial_uploads(self) -> int:
+        removed = self.blobs.sweep_partials(self.config.partial_upload_days * 86400)
+        if removed:
+            log.info("deleted %d abandoned partial uploads", removed)
+        return removed
+
     def upload(self, device: DeviceRow, sha256: str, offset: int, total: int, chunk: bytes) -> dict[str, Any]:
+        if self.clock() - self._last_sweep > timedelta(hours=1):
+            self._last_sweep = self.clock()
+            self.sweep_partial_uploads()
         if not HEX64.match(sha256):
             raise Refused(422, "bad_hash", "不是有效的 SHA-256。")
         if total <= 0 or total > MAX_ATTACHMENT:
@@ -212,7 +280,9 @@ class DistrictService:
                 if ev["id"] in outcome:
                     continue
                 row = batch.events[ev["id"]]
-                if row.parked:
+                if row.parked and (row.parked_reason or "").startswith(REJECTED):
+                    outcome[ev["id"]] = ("rejected", row.parked_reason.removeprefix(REJECTED))
+                elif row.parked:
                     outcome[ev["id"]] = ("parked", row.parked_reason or "")
                 else:
                     outcome[ev["id"]] = ("applied" if ev["id"] in new else "duplicate", "")
@@ -227,6 +297,8 @@ class DistrictService:
                 log.warning("event %s conflicts with the stored one", ev["id"])
                 return "conflict", ("本机的办件记录与已上报的内容不一致（同一事件、内容不同）；区级平台保留先收到的内容，"
                                     "请联系技术支持核对。")
+            if existing.parked and (existing.parked_reason or "").startswith(REJECTED):
+                return "rejected", existing.parked_reason.removeprefix(REJECTED)
             return None if existing.parked else ("duplicate", "")
         case = batch.cases.get(ev["case_id"])
         if case is not None and case.device_id != device.id:
@@ -238,9 +310,9 @@ class DistrictService:
         other = batch.at.get((ev["case_id"], ev["seq"]))
         if other is not None:
             return "conflict", f"办件第 {ev['seq']} 条事件已是另一条事件（{other.id}），不能覆盖。"
-        bad = [h for h in referenced_attachments(ev["payload"]) if not HEX64.match(h)]
-        if bad:
-            return "rejected", f"事件引用的材料文件编号无效：{bad[0][:70]}"
+        problem = payload_problem(ev["type"], ev["payload"])
+        if problem:
+            return "rejected", problem
         row = EventRow(id=ev["id"], case_id=ev["case_id"], device_id=device.id, seq=ev["seq"], type=ev["type"],
                        payload=ev["payload"], clerk=ev["clerk"], occurred_at=ev["occurred_at"],
                        content_sha256=digest, received_at=self.clock(), parked=True, parked_reason="待处理")
@@ -275,7 +347,14 @@ class DistrictService:
                     for e in parked.values():
                         e.parked_reason = f"等待办件的第 {ev.seq} 条事件（缺少材料文件）"
                     break
-                case = self._apply(s, device, case, ev)
+                try:
+                    with s.begin_nested():          # one event the district cannot use stops its case only
+                        applied = self._apply(s, device, case, ev)
+                except Exception as e:  # noqa: BLE001 — any failure quarantines this case, never the batch
+                    log.error("event %s of case %s cannot be applied: %s: %s", ev.id, case_id, type(e).__name__, e)
+                    ev.parked_reason = REJECTED + "区级平台无法处理这条事件，请联系技术支持。"
+                    break
+                case = applied
                 batch.cases[case_id] = case
                 ev.parked, ev.parked_reason = False, None
                 last = ev.seq

@@ -94,13 +94,17 @@ class SyncService:
 
     # --- enrolment ----------------------------------------------------------------------------------
 
-    async def enrol(self, server_url: str, code: str) -> Enrolment:
-        """Exchange an administrator's code for this workstation's identity on a district server."""
+    async def enrol(self, server_url: str, code: str, *, accept_training_server: bool = False) -> Enrolment:
+        """Exchange an administrator's code for this workstation's identity on a district server. A production
+        workstation does not enrol to a training server unless told that this is really meant."""
         async with DistrictClient(server_url, timeout=self.timeout) as client:
             info = await client.info()
             if self.training and not info.get("allow_training"):
                 raise SyncError(f"“{info.get('name', server_url)}”是正式服务器，培训模式不能接入。",
                                 retryable=False, code="training_device_refused", status=403)
+            if not self.training and info.get("allow_training") and not accept_training_server:
+                raise SyncError(f"“{info.get('name', server_url)}”是培训服务器：正式环境的办件上报到这里不会被区级办理。"
+                                "确需接入请加 --training-server-ok。", retryable=False, code="training_server")
             enrolment = await client.enrol(code, self.window_name, self.prefix, self.training)
         await self._db(self.repo.set_meta, server_url=enrolment.server_url, device_id=enrolment.device_id,
                        token=enrolment.token, server_name=enrolment.server_name, server_kind="external",
@@ -141,6 +145,8 @@ class SyncService:
             else:
                 async with client:
                     report = await self.engine.run(client)
+                    if client.renewal_due and report.error is None:
+                        await self._renew(client)
             now = self.clock().isoformat()
             if report.ok:
                 await self._db(self.repo.set_meta, last_success=now, last_error=None)
@@ -149,6 +155,15 @@ class SyncService:
         for listener in list(self._listeners):
             listener(report)
         return report
+
+    async def _renew(self, client: DistrictClient) -> None:
+        try:
+            token = await client.renew()
+        except SyncError as e:              # the current token still works: try again next round
+            log.warning("token renewal failed: %s", e.message)
+            return
+        await self._db(self.repo.set_meta, token=token)
+        log.info("device token renewed")
 
     async def drain(self, rounds: int = 8, pause: float = 1.0) -> SyncReport:
         """Rounds until nothing is left or an error that retrying cannot help; totals of all rounds."""

@@ -60,6 +60,7 @@ class DistrictClient:
         self.base_url = base_url.rstrip("/")
         self.http = httpx.AsyncClient(base_url=self.base_url, headers=headers,
                                       timeout=httpx.Timeout(timeout, connect=connect_timeout))
+        self.renewal_due = False          # the server said the token is in the last third of its life
 
     async def close(self) -> None:
         await self.http.aclose()
@@ -77,6 +78,8 @@ class DistrictClient:
             raise retryable("区级平台响应超时", code="timeout") from e
         except httpx.TransportError as e:
             raise retryable(f"无法连接区级平台（{type(e).__name__}）", code="network") from e
+        if r.headers.get("X-Token-Renew") == "1":
+            self.renewal_due = True
         if r.status_code == 429:
             raise retryable("区级平台繁忙，稍后重试", code="busy", retry_after=_retry_after(r.headers.get("Retry-After")),
                             status=429)
@@ -116,6 +119,13 @@ class DistrictClient:
         body = self.expect(await self.request("POST", "/api/v1/enrol", json={
             "code": code, "name": name, "prefix": prefix, "training": training}), "device_id", "token")
         return Enrolment(self.base_url, body["device_id"], body["token"], body.get("server_name", ""))
+
+    async def renew(self) -> str:
+        """A new token for this workstation (the old one works until the new one is first used)."""
+        body = self.expect(await self.request("POST", "/api/v1/token"), "token")
+        if not isinstance(body["token"], str) or not 20 <= len(body["token"]) <= 200:
+            raise retryable("区级平台返回的新令牌无效，将重试", code="no_receipt")
+        return body["token"]
 
     async def missing(self, hashes: list[str]) -> dict[str, int]:
         """sha256 → bytes already received, for each attachment the server lacks."""
