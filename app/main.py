@@ -65,7 +65,9 @@ def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settin
                    has_data=lambda: paths.database.exists() and not is_plain_sqlite(paths.database))
     store = open_store(paths.database, paths.attachments, paths.migrations, paths.backups, key)
     downloads = downloads_dir(paths.data)
-    catalog = load_newest_catalog(paths.resources / "catalog", downloads / "catalog")
+    catalog, catalog_problem = load_newest_catalog(paths.resources / "catalog", downloads / "catalog")
+    if catalog_problem:
+        warnings.append(catalog_problem)
     calendar = WorkingDayCalendar({**catalog.calendar_overrides, **load_calendar_days(downloads / "calendar.json")})
 
     def device(given, make):

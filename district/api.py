@@ -13,7 +13,7 @@ from fastapi.responses import JSONResponse, Response
 from pydantic import BaseModel, Field
 from starlette.requests import ClientDisconnect
 
-from district.catalog import Published, etag_matches, load_calendar, load_catalog
+from district.catalog import Published, etag_matches, load_calendar, published_catalog
 from district.guard import MAX_CHUNK, Guard
 from district.limits import RateLimit
 from district.models import DeviceRow
@@ -230,7 +230,7 @@ def create_app(service: DistrictService, officers: OfficerService, catalog_dir: 
 
     @app.get("/api/v1/catalog", response_model=PublishedCatalog, responses={304: {"description": "unchanged"}})
     def catalog(dev: Device, if_none_match: Annotated[str | None, Header()] = None) -> Response:
-        return conditional(load_catalog(catalog_dir), if_none_match)
+        return conditional(published_catalog(catalog_dir), if_none_match)
 
     @app.get("/api/v1/calendar", response_model=PublishedCalendar, responses={304: {"description": "unchanged"}})
     def calendar(dev: Device, if_none_match: Annotated[str | None, Header()] = None) -> Response:

@@ -330,3 +330,38 @@ def test_a_case_whose_scan_is_lost_locally_is_held_back_and_the_rest_go(desk, di
     assert "材料文件" in report.quarantined[0][1] and "缺失" in report.quarantined[0][1]
     assert fine.primary.id in report.synced
     assert [c.id for c in district.service.cases()] == [fine.primary.id]   # nothing half-sent of the other
+
+
+def test_a_catalogue_with_a_text_version_is_not_published_and_a_bad_download_is_set_aside(desk, tmp_path, home,
+                                                                                          clock):
+    import json
+    import shutil
+
+    from app.config.paths import resources_dir
+    from app.config.settings import Settings
+    from app.main import build_desk
+
+    data = tmp_path / "district-v"
+    shutil.copytree(resources_dir() / "catalog", data / "catalog")
+    head = json.loads((data / "catalog" / "catalog.json").read_text(encoding="utf-8"))
+    head["version"] = "v2026.12"
+    (data / "catalog" / "catalog.json").write_text(json.dumps(head, ensure_ascii=False), encoding="utf-8")
+    district = RunningDistrict(data).start()
+    try:
+        enrol(desk, district)
+        report = asyncio.run(desk.sync.drain())      # the server publishes its bundled catalogue instead
+        assert report.error is None and report.catalog_updated == "2026.12.1"
+    finally:
+        district.close()
+    # A catalogue that got onto the disk anyway (an older server, a hand copy) never stops a start.
+    downloaded = desk.paths.data / "from-district" / "catalog"
+    shutil.copytree(data / "catalog", downloaded, dirs_exist_ok=True)
+    desk.close()
+    later = build_desk(desk.profile, home, settings=Settings(idcard_poll=False), clock=clock, idcard=None,
+                       camera=None, printer=None, receipt_printer=None, sscard=None)
+    try:
+        assert later.catalog.catalog.version == "2026.12.1"
+        assert any("事项目录无法使用" in w for w in later.startup_warnings)
+        assert not downloaded.exists() and list(downloaded.parent.glob("catalog.rejected-*"))
+    finally:
+        later.close()

@@ -328,6 +328,16 @@ def _parse_item(r: _Reader, agencies: Mapping[str, str]) -> ServiceItem:
     )
 
 
+_VERSION = re.compile(r"^[0-9]{1,6}(\.[0-9]{1,6}){0,4}$")
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """A catalogue version (numbers separated by dots, e.g. 2026.12.1) as something that orders correctly."""
+    if not isinstance(version, str) or not _VERSION.match(version):
+        raise CatalogError(f"事项目录版本号“{str(version)[:40]}”格式无效：应为以点分隔的数字，如 2026.12.1")
+    return tuple(int(p) for p in version.split("."))
+
+
 def parse_catalog(documents: Mapping[str, Any]) -> Catalog:
     """Build a catalogue from parsed documents keyed by file name.
 
@@ -338,6 +348,7 @@ def parse_catalog(documents: Mapping[str, Any]) -> Catalog:
         raise CatalogError("目录缺少文件 catalog.json")
     head = _Reader("catalog.json", documents["catalog.json"])
     version = head.str("version")
+    version_key(version)
     agencies_r = head.child("agencies")
     agencies = {k: agencies_r.str(k) for k in agencies_r.data}
     overrides: dict[date, bool] = {}

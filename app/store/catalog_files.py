@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
-from datetime import date
+from datetime import date, datetime
 from pathlib import Path
 
-from app.domain.catalog import Catalog, parse_catalog
+from app.domain.catalog import Catalog, parse_catalog, version_key
 from app.domain.errors import CatalogError
 from app.domain.pinyin import PinyinInitials
 
@@ -28,22 +29,25 @@ def load_catalog(directory: Path) -> Catalog:
     return parse_catalog(documents)
 
 
-def _version_key(version: str) -> tuple:
-    return tuple(int(p) if p.isdigit() else p for p in version.replace("-", ".").split("."))
-
-
-def load_newest_catalog(bundled: Path, downloaded: Path) -> Catalog:
-    """The catalogue the district published last, when it is newer than the bundled one and readable."""
+def load_newest_catalog(bundled: Path, downloaded: Path) -> tuple[Catalog, str]:
+    """The catalogue the district published last when it is newer than the bundled one and readable, and a
+    sentence for the clerk when a downloaded one could not be used (it is set aside, the bundled one used)."""
     catalog = load_catalog(bundled)
-    if (downloaded / "catalog.json").exists():
-        try:
-            newer = load_catalog(downloaded)
-        except CatalogError as e:
-            log.error("the downloaded catalogue in %s is unusable (%s); using the bundled one", downloaded, e)
-        else:
-            if _version_key(newer.version) > _version_key(catalog.version):
-                catalog = newer
-    return catalog
+    if not (downloaded / "catalog.json").exists():
+        return catalog, ""
+    try:
+        newer = load_catalog(downloaded)
+        if version_key(newer.version) > version_key(catalog.version):
+            catalog = newer
+    except Exception as e:  # noqa: BLE001 — nothing in a downloaded file may stop the desk from starting
+        aside = downloaded.with_name(f"{downloaded.name}.rejected-{datetime.now():%Y%m%d-%H%M%S}")
+        with contextlib.suppress(OSError):
+            downloaded.rename(aside)
+        log.error("the downloaded catalogue in %s is unusable (%s: %s); set aside as %s", downloaded,
+                  type(e).__name__, e, aside.name)
+        return catalog, (f"区级平台下发的事项目录无法使用，已改用本机自带的目录 {catalog.version}"
+                         f"（原文件已移至 {aside.name}，请联系区级平台）。")
+    return catalog, ""
 
 
 def load_calendar_days(path: Path) -> dict[date, bool]:
