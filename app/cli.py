@@ -149,8 +149,78 @@ def _clerk_add(profile: Profile, args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    """Every command ends in a sentence, never a traceback: what went wrong is said in Chinese on stderr (or in
+    a dialog for the window) and the details go to the log, masked."""
+    try:
+        return _run(argv)
+    except KeyboardInterrupt:
+        return 130
+    except SystemExit:
+        raise
+    except BaseException as e:  # noqa: BLE001 — the last line of defence
+        return _failed(e)
+
+
+def _failed(error: BaseException, dialog: bool = False) -> int:
+    import logging
+
+    message = _message(error)
+    logging.getLogger("app.cli").error("command failed: %s", message, exc_info=error)
+    _say(message, dialog)
+    return 1
+
+
+def _message(error: BaseException) -> str:
+    import errno
+
+    from app.domain.errors import DomainError
+    from app.store.errors import StoreError
+
+    if isinstance(error, StoreError | DomainError):
+        return str(error)
+    if isinstance(error, OSError) and error.errno == errno.ENOSPC:
+        return "磁盘空间已满，操作未完成；数据未改动。请清理磁盘后重试。"
+    if isinstance(error, OSError):
+        return f"文件无法读写（{error.strerror or type(error).__name__}），操作未完成。"
+    return "发生意外错误，操作未完成；详情已写入日志，请联系技术支持。"
+
+
+def _say(message: str, dialog: bool = False) -> None:
+    """On stderr, and in a dialog for the window (or when a windowed build has no console)."""
+    stream = sys.stderr
+    if stream is not None and not getattr(stream, "closed", False):
+        try:
+            print(message, file=stream)
+            if not dialog:
+                return
+        except (OSError, ValueError):
+            pass
+    try:
+        from app.ui.application import show_fatal
+
+        show_fatal(message)
+    except Exception:  # noqa: BLE001, S110 — nothing left to tell
+        pass
+
+
+def _log_to_profile(profile: Profile) -> None:
+    """Commands log into the profile's own log file (masked) once the profile exists, and nowhere else:
+    never onto the terminal, where Python would otherwise print unmasked errors."""
+    import logging
+
+    paths = resolve_paths(profile)
+    if paths.data.exists():
+        from app.logging_setup import configure_logging
+
+        configure_logging(paths.logs)
+    else:
+        logging.getLogger().addHandler(logging.NullHandler())
+
+
+def _run(argv: list[str] | None) -> int:
     args = _parser().parse_args(argv)
     profile = Profile(args.profile)
+    _log_to_profile(profile)
     if args.command == "catalog":
         return _catalog_list(args.json)
     if args.command == "db":
@@ -177,7 +247,10 @@ def main(argv: list[str] | None = None) -> int:
     from app.ui.application import ensure_qapplication, run_gui
 
     ensure_qapplication()            # before the devices: the camera driver lives on the Qt main thread
-    desk = build_desk(profile)
+    try:
+        desk = build_desk(profile)
+    except Exception as e:  # noqa: BLE001 — told in a dialog: the window is what the user started
+        return _failed(e, dialog=True)
     # What start-up created lives as long as the process: keep it out of the cyclic collector's full
     # passes, which otherwise scan all of it and hold every thread (the GUI's too) for tens of ms.
     gc.freeze()

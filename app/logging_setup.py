@@ -25,6 +25,8 @@ def configure_logging(log_dir: Path, level: int = logging.INFO) -> None:
     handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=5, encoding="utf-8")
     os.chmod(path, 0o600)
     handler.setFormatter(MaskingFormatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    # A log that cannot be written (a full disk) must not pour tracebacks onto the terminal instead.
+    logging.raiseExceptions = False
     root = logging.getLogger()
     root.setLevel(level)
     for h in list(root.handlers):

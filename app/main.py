@@ -59,7 +59,7 @@ def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settin
     configure_logging(paths.logs)
     return_large_buffers()
     i18n.install(settings.language, paths.resources)
-    warnings: list[str] = []
+    warnings: list[str] = [settings.load_problem] if settings.load_problem else []
 
     key = open_key(paths.data, settings.key_store,
                    has_data=lambda: paths.database.exists() and not is_plain_sqlite(paths.database))

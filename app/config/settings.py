@@ -79,7 +79,11 @@ class Settings:
             raw = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError) as e:
             log.warning("settings file %s unreadable (%s); using defaults", path, e)
-            return cls()
+            return cls._unusable(path)
+        if not isinstance(raw, dict):
+            log.warning("settings file %s holds %s, not an object of settings; using defaults", path,
+                        type(raw).__name__)
+            return cls._unusable(path)
         known = {f.name: f for f in fields(cls)}
         values = {}
         for k, v in raw.items():
@@ -91,6 +95,14 @@ class Settings:
             else:
                 values[k] = v
         return cls(**values)
+
+    @classmethod
+    def _unusable(cls, path: Path) -> Settings:
+        settings = cls()
+        settings.load_problem = f"设置文件 {path.name} 无法读取，本次使用默认设置（原文件未改动，请检查或删除它）。"
+        return settings
+
+    load_problem = ""           # a sentence for the clerk when the file could not be used (not a setting)
 
     def save(self, path: Path) -> None:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -31,6 +31,13 @@ R = TypeVar("R", bound=EventSourced)
 T = TypeVar("T")
 
 SAVE_FAILED = "办件未能保存（数据库写入失败），请重试；已保存的内容不受影响。"
+DISK_FULL = "磁盘空间已满，办件未能保存；已保存的内容不受影响。请清理磁盘后重试。"
+
+
+def save_failed(error: SQLAlchemyError) -> StoreError:
+    """The clerk's sentence for a failed write (a full disk is said as such)."""
+    full = "disk is full" in str(getattr(error, "orig", error)).lower()
+    return StoreError(DISK_FULL if full else SAVE_FAILED)
 _KINDS: dict[str, type[EventSourced]] = {"case": Case, "cannot_do": CannotDoRequest}
 # states in which a citizen comes back to the window for a case
 RETURNABLE = (CaseState.CORRECTION_NOTIFIED, CaseState.COMPLETED_APPROVED, CaseState.COMPLETED_DENIED)
@@ -123,7 +130,7 @@ class CaseRepository:
                     write_record(s, record)
         except SQLAlchemyError as e:
             log.exception("saving records failed")
-            raise StoreError(SAVE_FAILED) from e
+            raise save_failed(e) from e
         for record in records:
             record.pending.clear()
 
@@ -155,7 +162,7 @@ class CaseRepository:
                     write_record(s, record)
         except SQLAlchemyError as e:
             log.exception("changing records failed")
-            raise StoreError(SAVE_FAILED) from e
+            raise save_failed(e) from e
         for record in (*new, *records):
             record.pending.clear()
         return records, result

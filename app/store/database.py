@@ -98,12 +98,16 @@ def open_store(database: Path, attachments: Path, migrations: Path, backups: Pat
     try:
         _probe(engine, database)
         result = upgrade_database(engine, database, migrations, backups, key=key.database if key else None)
+        sessions = session_factory(engine)
+        audit = AuditLog(sessions, key.audit if key else b"")
+        audit.chain_existing()
+    except DatabaseError as e:          # pages damaged past the header: found by the migration's reads
+        engine.dispose()
+        log.error("database %s unreadable: %s", database, e.orig if hasattr(e, "orig") else e)
+        raise StoreError(UNREADABLE) from e
     except Exception:
         engine.dispose()
         raise
-    sessions = session_factory(engine)
-    audit = AuditLog(sessions, key.audit if key else b"")
-    audit.chain_existing()
     return Store(engine, CaseRepository(sessions), ClerkRepository(sessions), TicketRepository(sessions),
                  audit, files, SyncRepository(sessions), RetentionRepository(sessions), result, encrypted)
 
@@ -187,9 +191,17 @@ def open_audit(database: Path, data_dir: Path) -> Iterator[AuditLog]:
     engine = create_sqlite_engine(database, None if plain or key is None else key.database)
     try:
         _probe(engine, database)
-        with engine.connect() as conn:
-            if not inspect(conn).has_table("audit_head"):
-                raise StoreError("数据库版本较旧，审计日志尚未加链：请先启动一次综窗（自动升级）后再校验。")
+        try:
+            with engine.connect() as conn:
+                intact = conn.execute(text("PRAGMA quick_check")).scalar() == "ok"
+                chained = inspect(conn).has_table("audit_head")
+        except DatabaseError as e:
+            log.error("database %s unreadable: %s", database, e)
+            intact = chained = False
+        if not intact:
+            raise StoreError(UNREADABLE)
+        if not chained:
+            raise StoreError("数据库版本较旧，审计日志尚未加链：请先启动一次综窗（自动升级）后再校验。")
         yield AuditLog(session_factory(engine), key.audit if key else b"")
     finally:
         engine.dispose()

@@ -11,6 +11,31 @@ from PySide6.QtWidgets import QApplication
 from app.services.desk import Desk
 
 
+def show_fatal(message: str) -> None:
+    """A start-up that cannot go on says why in a dialog (a windowed build has no console)."""
+    from PySide6.QtWidgets import QMessageBox
+
+    ensure_qapplication()
+    box = QMessageBox(QMessageBox.Critical, "综窗无法启动", message)
+    box.exec()
+
+
+def install_excepthook() -> None:
+    """An error nobody caught in a slot is logged (masked) and told in a sentence; the window stays up."""
+    import logging
+
+    def hook(kind, error, tb) -> None:
+        if issubclass(kind, KeyboardInterrupt):
+            return
+        logging.getLogger("app.ui").error("unexpected error in the window", exc_info=(kind, error, tb))
+        from PySide6.QtWidgets import QMessageBox
+
+        QMessageBox.warning(None, "综窗", "发生意外错误，刚才的操作未完成；数据已保存的部分不受影响。"
+                                          "详情已写入日志，请联系技术支持。")
+
+    sys.excepthook = hook
+
+
 def ensure_qapplication() -> QApplication:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("Zongchuang")
@@ -25,6 +50,7 @@ def run_gui(desk: Desk, one_time_password: str | None = None) -> int:
     from app.ui.main_window import MainWindow
 
     qt_app = ensure_qapplication()
+    install_excepthook()
     loop = qasync.QEventLoop(qt_app)
     asyncio.set_event_loop(loop)
     if one_time_password:
