@@ -13,6 +13,7 @@ from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import sessionmaker
 
 from app.domain.case import CaseEvent
+from app.domain.errors import DomainError
 from app.domain.events import EventSourced
 from app.store.cases import events_of, replay, to_event, write_record
 from app.store.errors import StoreError
@@ -156,7 +157,12 @@ class SyncRepository:
                         log.warning("result %s for a case this workstation does not have", result.get("id"))
                         continue
                     record = replay(events)
-                    apply(record, result)
+                    try:
+                        apply(record, result)
+                    except (KeyError, TypeError, ValueError, DomainError) as e:   # one unusable result only
+                        log.warning("result %s cannot be applied (%s: %s); skipped", result.get("id"),
+                                    type(e).__name__, e)
+                        continue
                     if record.pending:
                         write_record(s, record)
                         record.pending.clear()

@@ -6,6 +6,7 @@ Every failure becomes a `SyncError` that says whether trying again later can hel
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from dataclasses import dataclass
 from typing import Any
@@ -44,6 +45,16 @@ class Enrolment:
     server_name: str
 
 
+def _count(value: Any) -> int | None:
+    """A non-negative integer from the wire (JSON true is not 1), or None."""
+    return value if isinstance(value, int) and not isinstance(value, bool) and 0 <= value < 2**63 else None
+
+
+def _result_event(e: Any) -> bool:
+    return (isinstance(e, dict) and all(isinstance(e.get(k), str) for k in ("id", "case_id", "type"))
+            and isinstance(e.get("payload"), dict))
+
+
 def _retry_after(value: str | None) -> float | None:
     try:
         return max(0.0, float(value)) if value else None
@@ -60,6 +71,8 @@ class DistrictClient:
         self.base_url = base_url.rstrip("/")
         self.http = httpx.AsyncClient(base_url=self.base_url, headers=headers,
                                       timeout=httpx.Timeout(timeout, connect=connect_timeout))
+        # httpx's timeout is per read: a server trickling a byte at a time would hold a round for ever.
+        self.deadline = max(4 * timeout, 2.0)
         self.renewal_due = False          # the server said the token is in the last third of its life
 
     async def close(self) -> None:
@@ -73,11 +86,16 @@ class DistrictClient:
 
     async def request(self, method: str, path: str, **kw) -> httpx.Response:
         try:
-            r = await self.http.request(method, path, **kw)
+            async with asyncio.timeout(self.deadline):
+                r = await self.http.request(method, path, **kw)
+        except TimeoutError as e:
+            raise retryable("区级平台响应过慢（超过时限），将重试", code="timeout") from e
         except httpx.TimeoutException as e:
             raise retryable("区级平台响应超时", code="timeout") from e
         except httpx.TransportError as e:
             raise retryable(f"无法连接区级平台（{type(e).__name__}）", code="network") from e
+        except httpx.HTTPError as e:          # a malformed reply, a protocol violation, a decoding failure
+            raise retryable(f"区级平台的回复无法识别（{type(e).__name__}），将重试", code="no_receipt") from e
         if r.headers.get("X-Token-Renew") == "1":
             self.renewal_due = True
         if r.status_code == 429:
@@ -133,13 +151,19 @@ class DistrictClient:
             return {}
         body = self.expect(await self.request("POST", "/api/v1/attachments/missing", json={"hashes": hashes}),
                            "missing")
-        return {m["sha256"]: int(m["offset"]) for m in body["missing"]}
+        wanted = set(hashes)
+        items = body["missing"]
+        if not isinstance(items, list) or not all(
+                isinstance(m, dict) and m.get("sha256") in wanted and _count(m.get("offset")) is not None
+                for m in items):
+            raise retryable("区级平台的缺失清单无法识别，将重试", code="no_receipt")
+        return {m["sha256"]: _count(m["offset"]) for m in items}
 
     async def upload(self, sha256: str, content: bytes, offset: int, chunk_size: int) -> int:
         """Send `content` from `offset` in chunks; returns bytes sent. Resumes at the server's offset
         when they disagree."""
         sent, total = 0, len(content)
-        moves = 0
+        moves = stalls = 0
         while True:
             chunk = content[offset:offset + chunk_size]
             try:
@@ -156,9 +180,15 @@ class DistrictClient:
                 raise
             body = self.expect(r, "sha256", "offset", "complete")
             sent += len(chunk)
-            if body["complete"]:
+            if body["complete"] is True:
                 return sent
-            offset = int(body["offset"])
+            moved = _count(body["offset"])
+            if moved is None or moved > total or body["complete"] is not False:
+                raise retryable("区级平台的上传回执无法识别，将重试", code="no_receipt")
+            stalls = stalls + 1 if moved <= offset else 0
+            if stalls >= 3:                    # the server keeps the upload where it was: try another round
+                raise retryable("区级平台没有接收上传的内容（进度不前进），将重试", code="no_progress")
+            offset = moved
 
     async def push(self, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """Send events; the receipt must account for every one of them."""
@@ -175,7 +205,10 @@ class DistrictClient:
     async def results(self, after: int, limit: int = 200) -> tuple[list[dict[str, Any]], int]:
         body = self.expect(await self.request("GET", "/api/v1/results", params={"after": after, "limit": limit}),
                            "events", "cursor")
-        return body["events"], int(body["cursor"])
+        events, cursor = body["events"], _count(body["cursor"])
+        if cursor is None or not isinstance(events, list) or not all(_result_event(e) for e in events):
+            raise retryable("区级平台的办理结果无法识别，将重试", code="no_receipt")
+        return events, cursor
 
     async def published(self, path: str, etag: str | None) -> tuple[dict[str, Any] | None, str | None]:
         """A catalogue or calendar if it changed since `etag` (None when unchanged)."""

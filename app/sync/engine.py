@@ -27,6 +27,7 @@ from app.sync.client import DistrictClient, SyncError
 from app.sync.results import apply_result
 
 log = logging.getLogger(__name__)
+MAX_RESULT_PAGES = 200        # per round (200 × 200 results); the next round goes on
 
 CHUNK = 1024 * 1024
 
@@ -100,6 +101,10 @@ class SyncEngine:
             log.warning("sync stopped: %s (%s)", e.message, e.code or e.status)
         except StoreError as e:
             report.error = SyncError(str(e), retryable=True, code="store")
+        except Exception as e:  # noqa: BLE001 — whatever a server sends, a round ends in a sentence
+            log.exception("sync round failed unexpectedly")
+            report.error = SyncError(f"同步出错（{type(e).__name__}），将重试；详情已写入日志", retryable=True,
+                                     code="unexpected")
         finally:
             await self._db(self.repo.reset_interrupted)
             report.left = len(await self._db(self.repo.pending_case_ids))
@@ -217,10 +222,13 @@ class SyncEngine:
 
     async def pull(self, client: DistrictClient, report: SyncReport) -> None:
         cursor = int((await self._db(self.repo.meta)).get("results_cursor", "0"))
-        while True:
+        for _ in range(MAX_RESULT_PAGES):
             results, next_cursor = await client.results(cursor)
             if not results:
                 return
+            if next_cursor <= cursor:         # a feed that does not move on would be read for ever
+                raise SyncError("区级平台的办理结果游标没有前进，本轮不再读取；请联系区级平台", retryable=True,
+                                code="no_progress")
             report.results_applied += await self._db(self.repo.apply_results, results, next_cursor, apply_result)
             cursor = next_cursor
 
