@@ -111,7 +111,7 @@ def main() -> int:
         home = {"ZONGCHUANG_HOME": str(Path(tmp) / "home")}
         # The installer creates the database and the accounts beforehand, as on a real workstation.
         subprocess.run([sys.executable, "-m", "app", "--profile", "training", "clerk", "add", "bench", "--name",
-                        "测试员", "--password-stdin"], cwd=ROOT, check=True, input="bench-pass-1\n",
+                        "测试员", "--password-stdin"], cwd=ROOT, check=True, input="desk-pass-7q\n",
                        text=True, env={**os.environ, **home}, stdout=subprocess.DEVNULL)
         camera = QtCamera(video_file=video)
         desk = build_desk(Profile.TRAINING, home,
@@ -120,7 +120,7 @@ def main() -> int:
                           idcard=SimulatedIdCardReader(load_roster(resources_dir())), camera=camera,
                           printer=SimulatedPrinter(Path(tmp) / "printed"))
         gc.freeze()                             # as the app does after start-up (app/cli.py)
-        clerk = desk.accounts.login("bench", "bench-pass-1")
+        clerk = desk.accounts.login("bench", "desk-pass-7q")
         application = desk.intake.start("bundle", "BD-BIRTH", clerk)
         code = next(m.code for m in application.materials if not m.from_id_card)
         ops = Operations(lambda message: print("error:", message))

@@ -74,7 +74,7 @@ def main() -> int:
         home = {"ZONGCHUANG_HOME": str(Path(tmp) / "home")}
         desk = build_desk(Profile.TRAINING, home, settings=Settings(idcard_poll=False),
                           password_hasher=PasswordHasher(time_cost=1, memory_cost=8, parallelism=1))
-        clerk = desk.accounts.create("bench", "测试", Role.CLERK, "bench-pass-1")
+        clerk = desk.accounts.create("bench", "测试", Role.CLERK, "desk-pass-7q")
         app = desk.intake.start("item", "SB001", clerk, None)
         form = FormView()
         form.build(app.fields, desk.intake.form_values(app))

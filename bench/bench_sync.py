@@ -4,7 +4,7 @@ Run: .venv/bin/python bench/bench_sync.py [--cases 1000] [--size 300000] [--runs
 Every run makes a fresh workstation holding N accepted cases with 3 attachments of `size` random bytes
 each. The district server runs as its own process (`python -m district serve`, SQLite), started fresh
 for each measurement so that nothing is already there. Measured one after the other in each run:
-- baseline: one httpx.AsyncClient reads each attachment file and PATCHes it whole to
+- baseline: one httpx.AsyncClient reads each attachment (decrypting it, as the sync does) and PATCHes it whole to
   /api/v1/attachments/{sha256} — just the bytes, no events, no bookkeeping;
 - sync: `SyncService.drain()` — which attachments are missing, resumable upload, every case event
   with its receipt, the acknowledgements in the local database, and the results feed (the district's
@@ -97,7 +97,7 @@ def make_cases(desk, n: int, size: int) -> list[str]:
 async def raw_upload(url: str, token: str, desk, hashes: list[str]) -> None:
     async with httpx.AsyncClient(base_url=url, headers={"Authorization": f"Bearer {token}"}, timeout=60) as c:
         for h in hashes:
-            data = desk.store.attachments.path(h).read_bytes()
+            data = desk.store.attachments.get(h)          # read and decrypted, as the sync does
             r = await c.patch(f"/api/v1/attachments/{h}", content=data,
                               headers={"Upload-Offset": "0", "Upload-Length": str(len(data))})
             r.raise_for_status()

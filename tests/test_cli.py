@@ -284,3 +284,18 @@ def test_print_test_page_on_the_training_simulator_and_a_missing_printer(tmp_pat
 def test_print_list_shows_the_configured_printers(tmp_path):
     run = zongchuang("print", "list", home=tmp_path)
     assert "A4打印机：系统默认打印机" in run.stdout and "回执打印机：同A4打印机（纸张 A4）" in run.stdout
+
+
+def test_sync_now_fails_while_the_district_holds_cases_back(tmp_path):
+    from app.store.engine import connect_raw
+    from app.store.keys import load_key
+
+    zongchuang("--profile", "training", "demo", "--out", str(tmp_path / "out"), "--cases", "1", home=tmp_path)
+    assert zongchuang("--profile", "training", "sync", "now", home=tmp_path).returncode == 0
+    profile = tmp_path / "training"
+    conn = connect_raw(profile / "zongchuang.sqlite3", load_key(profile).database)
+    conn.execute("UPDATE cases SET sync_state = 'quarantined', sync_error = '测试拒收' WHERE rowid = 1")
+    conn.commit()
+    conn.close()
+    held = zongchuang("--profile", "training", "sync", "now", home=tmp_path, check=False)
+    assert held.returncode == 1 and "被区级平台拒收" in held.stderr

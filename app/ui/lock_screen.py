@@ -64,7 +64,7 @@ class LockScreen(QDialog):
         col = QVBoxLayout(self)
         col.addStretch(1)
         panel = QWidget()
-        panel.setMaximumWidth(420)
+        panel.setFixedWidth(400)
         inner = QVBoxLayout(panel)
         title = QLabel("已锁屏")
         title.setStyleSheet("font-size:28px;font-weight:bold")
