@@ -108,44 +108,42 @@ def _db_check(profile: Profile) -> int:
     return 0 if check.ok else 1
 
 
-def _db_purge(profile: Profile) -> int:
-    from app.main import build_desk
-
-    desk = build_desk(profile, idcard=None, camera=None, printer=None)
-    try:
-        print(desk.retention.purge_expired().message)
-    finally:
-        desk.close()
-    return 0
-
-
-def _clerk_add(profile: Profile, args) -> int:
-    from app.domain.accounts import Role
+def _on_desk(profile: Profile, action) -> int:
+    """`action(desk)` on a desk without devices; prints what it returns, or its refusal (exit 2)."""
     from app.domain.errors import DomainError
     from app.main import build_desk
 
-    if args.action == "unlock":
-        desk = build_desk(profile, idcard=None, camera=None, printer=None)
-        try:
-            desk.accounts.unlock(args.username, by="cli")
-        except DomainError as e:
-            print(str(e), file=sys.stderr)
-            return 2
-        finally:
-            desk.close()
-        print(f"已解除 {args.username} 的锁定")
-        return 0
-    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("密码：")
     desk = build_desk(profile, idcard=None, camera=None, printer=None)
     try:
-        clerk = desk.accounts.create(args.username, args.name, Role(args.role), password)
+        print(action(desk))
     except DomainError as e:
         print(str(e), file=sys.stderr)
         return 2
     finally:
         desk.close()
-    print(f"已创建账号 {clerk.username}（{clerk.display_name}，{clerk.role.label}）")
     return 0
+
+
+def _db_purge(profile: Profile) -> int:
+    return _on_desk(profile, lambda desk: desk.retention.purge_expired().message)
+
+
+def _clerk_add(profile: Profile, args) -> int:
+    from app.domain.accounts import Role
+
+    if args.action == "unlock":
+        def unlock(desk) -> str:
+            desk.accounts.unlock(args.username, by="cli")
+            return f"已解除 {args.username} 的锁定"
+
+        return _on_desk(profile, unlock)
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("密码：")
+
+    def create(desk) -> str:
+        clerk = desk.accounts.create(args.username, args.name, Role(args.role), password)
+        return f"已创建账号 {clerk.username}（{clerk.display_name}，{clerk.role.label}）"
+
+    return _on_desk(profile, create)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -148,6 +148,8 @@ def main() -> int:
               f"{probe.summary()}")
         print(f"worst GUI stall {worst:.1f} ms (target ≤ {STALL_TARGET_MS} ms) "
               f"{'OK' if worst <= STALL_TARGET_MS else 'OVER'}")
+        print(f"RESULT name=capture_gui_stall value={worst:.1f} unit=ms target<={STALL_TARGET_MS} "
+              f"pass={'yes' if worst <= STALL_TARGET_MS else 'no'}")
 
         view.auto_box.setChecked(False)
         run_for(app, 1.0)
@@ -170,6 +172,8 @@ def main() -> int:
         print(f"{count} pages on one material ({view.thumbs.count()} thumbnails shown) in {elapsed:.0f} s: "
               f"RSS before {before:.0f} MB, after {after:.0f} MB, peak of the whole run {peak:.0f} MB "
               f"(target ≤ {RSS_TARGET_MB} MB) {'OK' if after <= RSS_TARGET_MB else 'OVER'}")
+        print(f"RESULT name=capture_rss_after_pages value={after:.0f} unit=MB target<={RSS_TARGET_MB} "
+              f"pass={'yes' if after <= RSS_TARGET_MB else 'no'}")
         print(f"GUI thread while the pages were taken back to back ({count / elapsed:.1f} pages/s, far beyond a "
               f"clerk's pace; information): {probe.summary()}")
         view.close()
