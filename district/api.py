@@ -1,6 +1,7 @@
 """The sync protocol over HTTP (FastAPI); the OpenAPI document at /openapi.json is generated from here."""
 
 import logging
+import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Annotated, Any
@@ -201,14 +202,21 @@ def create_app(service: DistrictService, officers: OfficerService, catalog_dir: 
                      upload_offset: Annotated[int, Header(ge=0, le=MAX_INT, description="where this chunk starts")],
                      upload_length: Annotated[int, Header(ge=1, le=MAX_INT,
                                                           description="size of the whole file")]) -> dict:
-        try:
-            chunk = await request.body()
-        except ClientDisconnect:             # the workstation went away mid-chunk: nothing is written
-            log.info("upload of %s cut off by the client", sha256[:12])
-            return Response(status_code=400)
-        if len(chunk) > MAX_CHUNK:
-            raise Refused(413, "chunk_too_large", f"每块不超过 {MAX_CHUNK} 字节。")
-        return await run_in_threadpool(service.upload, dev, sha256, upload_offset, upload_length, chunk)
+        # The chunk streams through a spool that goes to disk past 256 KiB: a few uploads at once cost the
+        # server kilobytes of memory, not megabytes each.
+        with tempfile.SpooledTemporaryFile(max_size=256 * 1024) as spool:
+            size = 0
+            try:
+                async for piece in request.stream():
+                    size += len(piece)
+                    if size > MAX_CHUNK:
+                        raise Refused(413, "chunk_too_large", f"每块不超过 {MAX_CHUNK} 字节。")
+                    spool.write(piece)
+            except ClientDisconnect:         # the workstation went away mid-chunk: nothing is written
+                log.info("upload of %s cut off by the client", sha256[:12])
+                return Response(status_code=400)
+            spool.seek(0)
+            return await run_in_threadpool(service.upload, dev, sha256, upload_offset, upload_length, spool, size)
 
     @app.post("/api/v1/events", response_model=EventsResponse, responses=ERRORS)
     def events(body: EventsRequest, dev: Device) -> dict:

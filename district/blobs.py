@@ -6,7 +6,9 @@ import contextlib
 import hashlib
 import os
 import re
+import shutil
 from pathlib import Path
+from typing import BinaryIO
 
 HEX64 = re.compile(r"^[0-9a-f]{64}$")
 MAX_ATTACHMENT = 64 * 1024 * 1024
@@ -45,20 +47,26 @@ class BlobStore:
         except FileNotFoundError:
             return 0
 
-    def append(self, device_id: str, sha256: str, offset: int, total: int, chunk: bytes) -> tuple[int, bool]:
-        """Add a chunk at `offset`; returns (bytes received, complete). The last chunk verifies the hash."""
+    def append(self, device_id: str, sha256: str, offset: int, total: int, chunk: bytes | BinaryIO,
+               size: int | None = None) -> tuple[int, bool]:
+        """Add a chunk (bytes, or a file of `size` bytes) at `offset`; returns (bytes received, complete). The
+        last chunk verifies the hash."""
+        length = len(chunk) if isinstance(chunk, bytes | bytearray) else int(size or 0)
         part = self.partial(device_id, sha256)
         current = self.offset(device_id, sha256)
         if offset != current:
             raise OffsetMismatch(current)
-        if offset + len(chunk) > total:
+        if offset + length > total:
             raise ValueError("chunk runs past the declared length")
         part.parent.mkdir(parents=True, exist_ok=True)
         # A chunk is not synced to disk on its own: after a crash the file keeps whatever prefix survived,
         # the upload resumes from its size, and the hash check below catches anything else.
         with open(part, "ab") as f:
-            f.write(chunk)
-        received = offset + len(chunk)
+            if isinstance(chunk, bytes | bytearray):
+                f.write(chunk)
+            else:
+                shutil.copyfileobj(chunk, f, 1 << 20)
+        received = offset + length
         if received < total:
             return received, False
         digest = hashlib.sha256()

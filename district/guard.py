@@ -56,6 +56,9 @@ class Guard:
             return await _reply(send, 400, "bad_request", "Content-Length 无效。")
         if declared > limit:
             return await _reply(send, 413, "body_too_large", f"请求体超过上限 {limit} 字节。")
+        if method == "PATCH" and path.startswith("/api/v1/attachments/"):
+            # streamed to disk by the endpoint, which stops it at the chunk limit
+            return await self.app(scope, receive, self._renewing(send, device))
         chunks, size, more = [], 0, True
         while more:
             message = await receive()
@@ -76,6 +79,10 @@ class Guard:
                 return {"type": "http.request", "body": body, "more_body": False}
             return await receive()
 
+        return await self.app(scope, replay, self._renewing(send, device))
+
+    def _renewing(self, send, device):
+        """Responses to a device whose token is in its last third say so."""
         renew = device is not None and self.service.renewal_due(device)
 
         async def sending(message):
@@ -83,4 +90,4 @@ class Guard:
                 message = {**message, "headers": [*message.get("headers", []), (RENEW_HEADER, b"1")]}
             await send(message)
 
-        return await self.app(scope, replay, sending)
+        return sending

@@ -9,7 +9,7 @@ import secrets
 import uuid
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
-from typing import Any
+from typing import Any, BinaryIO
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, sessionmaker
@@ -228,7 +228,9 @@ class DistrictService:
             log.info("deleted %d abandoned partial uploads", removed)
         return removed
 
-    def upload(self, device: DeviceRow, sha256: str, offset: int, total: int, chunk: bytes) -> dict[str, Any]:
+    def upload(self, device: DeviceRow, sha256: str, offset: int, total: int, chunk: bytes | BinaryIO,
+               size: int | None = None) -> dict[str, Any]:
+        """A chunk of an attachment (bytes, or a file positioned at its start holding `size` bytes)."""
         if self.clock() - self._last_sweep > timedelta(hours=1):
             self._last_sweep = self.clock()
             self.sweep_partial_uploads()
@@ -240,7 +242,7 @@ class DistrictService:
             self._record_attachment(device, sha256, total)
             return {"sha256": sha256, "offset": total, "complete": True}
         try:
-            received, complete = self.blobs.append(device.id, sha256, offset, total, chunk)
+            received, complete = self.blobs.append(device.id, sha256, offset, total, chunk, size)
         except OffsetMismatch as e:
             raise Refused(409, "offset_mismatch", f"续传位置应为 {e.current}") from e
         except HashMismatch as e:

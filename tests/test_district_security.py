@@ -160,13 +160,26 @@ def test_five_wrong_passwords_lock_an_officer_and_logins_are_rate_limited(server
 
 # --- the device API -------------------------------------------------------------------------------
 
+def _length(answer: bytes) -> int:
+    for line in answer.split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            return int(line.split(b":")[1])
+    return 0
+
+
 def raw_request(url: str, head: str) -> tuple[str, float]:
     """Send only the request head (a body is announced but never sent) and read the answer."""
     host, port = url.removeprefix("http://").split(":")
     started = time.monotonic()
     with socket.create_connection((host, int(port)), timeout=10) as s:
         s.sendall(head.encode())
-        answer = s.recv(4096).decode("utf-8", "replace")
+        answer = b""
+        while b"\r\n\r\n" not in answer or len(answer.split(b"\r\n\r\n", 1)[1]) < _length(answer):
+            more = s.recv(4096)
+            if not more:
+                break
+            answer += more
+        answer = answer.decode("utf-8", "replace")
     return answer, time.monotonic() - started
 
 
@@ -288,3 +301,20 @@ def test_a_production_workstation_is_warned_before_enrolling_to_a_training_serve
         desk.close()
         thread.stop()
         district.close()
+
+
+def test_an_attachment_chunk_streams_to_disk_and_an_oversized_one_is_refused(server):
+    district, url, _ = server
+    token = enrol(district, url)
+    auth = {"Authorization": f"Bearer {token}", "Content-Type": "application/octet-stream"}
+
+    def pieces(total: int):
+        for _ in range(total // (1 << 20)):
+            yield b"\0" * (1 << 20)
+
+    big = httpx.patch(url + "/api/v1/attachments/" + "c" * 64, content=pieces(9 << 20),
+                      headers={**auth, "Upload-Offset": "0", "Upload-Length": str(20 << 20)})
+    assert big.status_code == 413 and not list((district.data / "uploads").glob("*/*.part"))
+    ok = httpx.patch(url + "/api/v1/attachments/" + "c" * 64, content=pieces(4 << 20),
+                     headers={**auth, "Upload-Offset": "0", "Upload-Length": str(20 << 20)})
+    assert ok.status_code == 200 and ok.json()["offset"] == 4 << 20
