@@ -76,10 +76,9 @@ def redact(text: str) -> str:
     """`text` with every ID number, phone, card number, address and remembered person masked."""
     if not text:
         return text
-    known = _known_pattern()
-    if known is not None:
-        text = known.sub(lambda m: _mask_known(m[0]), text)
     text = _ID.sub(_mask_id, text)
     text = _MOBILE.sub(lambda m: f"{m[1]}****{m[3]}", text)
     text = _LONG_NUMBER.sub(lambda m: f"{m[1]}********{m[2]}", text)
-    return _ADDRESS.sub(lambda m: m[1] + "****", text)
+    text = _ADDRESS.sub(lambda m: m[1] + "****", text)
+    known = _known_pattern()            # then whoever has no shape: names, addresses written loosely
+    return known.sub(lambda m: _mask_known(m[0]), text) if known is not None else text

@@ -136,4 +136,4 @@ def test_login_with_a_one_time_password_forces_a_new_one(qtbot, desk):
     dialog.buttons.button(QDialogButtonBox.Ok).click()
     qtbot.waitUntil(lambda: dialog.ops.idle)
     assert dialog.clerk is not None and not dialog.clerk.must_change_password
-    assert desk.accounts.login("admin", "a-new-admin-pass").username == "admin"
+    assert desk.accounts.login("admin", "window-desk-7").username == "admin"

@@ -194,8 +194,8 @@ def test_the_paper_already_on_the_desk_when_capture_begins_is_not_taken():
 
 
 def test_encoded_pages_decode_back():
-    image = np.zeros((10, 10, 3), np.uint8)
-    assert decode_image(encode_jpeg(image)).shape == (10, 10, 3)
+    image = np.zeros((32, 24, 3), np.uint8)
+    assert decode_image(encode_jpeg(image)).shape == (32, 24, 3)
 
 
 def test_the_camera_streams_the_largest_mjpeg_size():

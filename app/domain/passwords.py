@@ -18,7 +18,7 @@ _COMMON = {
     "football", "baseball", "master", "shadow", "superman", "zhang", "wang", "li", "liu", "chen", "yang",
     "huang", "zhao", "zhou", "wu", "xu", "sun", "ma", "zhu", "hu", "guo", "he", "lin", "luo", "zongchuang",
     "zhengwu", "fuwu", "shequ", "jiedao", "mima", "mima123", "qq123456", "aini1314", "aaa111", "a1b2c3d4",
-    "z123456", "q123456", "w123456", "123qwe", "qwe123", "asd123", "zxc123", "password1", "password123",
+    "z123456", "q123456", "w123456", "a123456789", "qq123456789", "123qwe", "qwe123", "asd123", "zxc123", "password1", "password123",
 }
 _ROWS = ("1234567890", "qwertyuiop", "asdfghjkl", "zxcvbnm", "abcdefghijklmnopqrstuvwxyz")
 
@@ -50,7 +50,9 @@ def password_problem(password: str, username: str = "") -> str | None:
     if username and len(username) >= 3 and username.lower() in lowered:
         return "密码不能包含用户名"
     # The word under the decorations counts when there is enough of it to be a word people pick.
-    cores = {_stripped(password), lowered.rstrip("abcdefghijklmnopqrstuvwxyz!@#$%^&*()-_=+.~`")}
+    decorations = "abcdefghijklmnopqrstuvwxyz!@#$%^&*()-_=+.~`"
+    cores = {_stripped(password), lowered.rstrip(decorations), lowered.lstrip(decorations),
+             lowered.strip(decorations)}
     if any(c in _COMMON or _is_sequence(c) for c in {lowered, *(c for c in cores if len(c) >= 6)}):
         return "密码过于常见或有规律（如 123456、qwerty、woaini1314），请换一个"
     return None
