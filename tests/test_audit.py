@@ -98,3 +98,13 @@ def test_rows_from_before_the_chain_are_chained_when_the_store_opens(tmp_path):
         assert store.audit.verify().ok and store.audit.verify().rows == 3
     finally:
         store.close()
+
+
+def test_the_lists_own_refreshes_are_one_entry_until_minutes_pass(desk, clerk, clock):
+    from datetime import timedelta
+
+    for _ in range(5):
+        desk.cases.search(clerk)
+    clock.now += timedelta(minutes=6)
+    desk.cases.search(clerk)
+    assert [e.action for e in desk.store.audit.entries()] == ["list_cases", "list_cases"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from app.domain.accounts import Clerk
 from app.domain.case import Case, CaseEvent, CaseState
@@ -13,6 +14,8 @@ from app.services.printing import PrintLogEntry, PrintService
 from app.services.workers import Workers, runs_on
 from app.store.cases import CaseSummary
 from app.store.database import Store
+
+REPEATED_LOOK = timedelta(minutes=5)
 
 
 @dataclass(frozen=True)
@@ -30,14 +33,20 @@ class CaseQueryService:
                  printing: PrintService):
         self.store, self.clock, self.workers = store, clock, workers
         self.documents, self.printing = documents, printing
+        self._last_look: dict[tuple[str, str, str], datetime] = {}
 
     @runs_on("read")
     def search(self, clerk: Clerk, text: str = "", state: CaseState | None = None) -> list[CaseSummary]:
         """The case list (newest first), filtered by what the clerk typed; every list and search is audited."""
         found = self.store.cases.search(text, state)
         action = "search_cases" if text.strip() else "list_cases"
-        self.store.audit.record(clerk.username, action, f"{text.strip()}|{state.value if state else ''}",
-                                self.clock())
+        target, now = f"{text.strip()}|{state.value if state else ''}", self.clock()
+        # The list refreshes itself after every change at the desk: the same look within a few minutes is
+        # one entry, not hundreds a day.
+        seen = self._last_look.get((clerk.username, action, target))
+        if seen is None or now - seen > REPEATED_LOOK:
+            self.store.audit.record(clerk.username, action, target, now)
+            self._last_look[(clerk.username, action, target)] = now
         return found
 
     @runs_on("db")
