@@ -64,9 +64,6 @@ class OfficerService:
         with self.sessions() as s:
             return list(s.scalars(select(OfficerRow).order_by(OfficerRow.username)))
 
-    def count(self) -> int:
-        return len(self.officers())
-
     # --- signing in -------------------------------------------------------------------------------
 
     def login(self, username: str, password: str, address: str = "") -> tuple[str, OfficerSessionRow]:

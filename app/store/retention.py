@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import date, datetime, timedelta
 
-from sqlalchemy import String, cast, func, or_, select
+from sqlalchemy import String, cast, or_, select
 from sqlalchemy.orm import sessionmaker
 
 from app.domain.case import Case, CaseState
@@ -73,7 +73,3 @@ class RetentionRepository:
                 for payload in s.scalars(q):
                     found.update(h for h in payload.get("attachments") or [] if h in hashes)
         return found
-
-    def purged_count(self) -> int:
-        with self._sessions() as s:
-            return s.scalar(select(func.count()).select_from(CaseRow).where(CaseRow.purged_at.is_not(None))) or 0
