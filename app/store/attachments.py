@@ -17,6 +17,7 @@ from app.store.errors import StoreError
 from app.store.files import DecryptError, FileCipher, is_sealed, write_private
 
 log = logging.getLogger(__name__)
+SEALED_MARKER = ".sealed"
 
 
 class AttachmentStore:
@@ -90,8 +91,10 @@ class AttachmentStore:
         return out
 
     def encrypt_existing(self) -> int:
-        """Seal every plain scan in place (each file replaced atomically: plain or sealed, never half)."""
-        if self.cipher is None:
+        """Seal every plain scan in place (each file replaced atomically: plain or sealed, never half). Once
+        all are sealed a marker says so, and later starts do not walk the scans again."""
+        marker = self.root / SEALED_MARKER
+        if self.cipher is None or marker.exists():
             return 0
         done = 0
         for p in self.plain_files():
@@ -101,4 +104,5 @@ class AttachmentStore:
                 continue
             self._write(p, p.name, content)
             done += 1
+        write_private(marker, b"every scan in this folder is sealed\n")
         return done
