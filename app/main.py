@@ -110,7 +110,7 @@ def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settin
                        workers, clock, training=training, window_name=settings.window_name,
                        prefix=settings.workstation_prefix, timeout=settings.sync_timeout,
                        local_district=_training_district(paths.data, clock) if training else None)
-    return Desk(
+    desk = Desk(
         profile=profile, paths=paths, settings=settings, clock=clock, store=store, workers=workers,
         accounts=accounts, catalog=CatalogService(catalog, load_pinyin_initials(paths.resources)),
         queue=QueueService(store.tickets, settings.ticket_prefix, settings.window_name, clock, workers),
@@ -125,6 +125,20 @@ def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settin
                                    backups=paths.backups),
         startup_warnings=warnings,
     )
+    if training:
+        desk.training_service = _training_service(desk, paths.resources, paths.data, workers, clock)
+    return desk
+
+
+def _training_service(desk: Desk, resources: Path, data: Path, workers: Workers, clock: Clock):
+    """Scenarios shipped and the profile's own (authored by its trainers), on the simulated reader's roster."""
+    from app.devices.idcard.simulator import load_roster
+    from app.services.training import TrainingService
+
+    service = TrainingService(desk, [resources / "training" / "scenarios", data / "training" / "scenarios"],
+                              load_roster(resources), workers, clock)
+    desk.startup_warnings.extend(service.problems)
+    return service
 
 
 def build_printing_desk(out: Path, printer_label: str) -> Desk:

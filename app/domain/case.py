@@ -57,11 +57,24 @@ class MaterialStatus(StrEnum):
     CAPTURED = "captured"    # scanned on the document camera
     DEFERRED = "deferred"    # 容缺: to be supplied later under a signed commitment
     E_CERTIFICATE = "e_certificate"   # satisfied by the district's electronic certificate (电子证照)
+    DEFECTIVE = "defective"  # shown but not fit to take (expired, another name…): handed back, to be corrected
 
     @property
     def label(self) -> str:
         return {"missing": "未收", "received": "已收", "captured": "已拍摄", "deferred": "容缺",
-                "e_certificate": "电子证照"}[self.value]
+                "e_certificate": "电子证照", "defective": "不合格"}[self.value]
+
+
+# Why a material shown at the window is handed back instead of taken (the note of a DEFECTIVE material).
+DEFECTS: dict[str, str] = {
+    "expired": "已过期", "wrong_name": "姓名与申请人不符", "illegible": "字迹或印章不清",
+    "unsigned": "缺少签名", "copy_only": "只有复印件，无原件可核验",
+}
+
+
+def defect_text(reason: str) -> str:
+    """The clerk's words for a defect reason (a free-text reason is kept as typed)."""
+    return DEFECTS.get(reason, reason)
 
 
 class EvidenceGrade(StrEnum):
@@ -357,6 +370,10 @@ class Case(EventSourced):
             raise DomainError(f"材料“{material.name}”不可容缺" + ("（即办件）" if self.instant else ""))
         if status is MaterialStatus.E_CERTIFICATE:
             raise DomainError("电子证照请用“电子证照”登记证照编号和发证机关")
+        if status is MaterialStatus.DEFECTIVE:
+            if not note.strip():
+                raise ValidationError(f"请说明材料“{material.name}”哪里不合格", "reason")
+            attachments = []          # nothing of it is kept: it goes back to the citizen
         self._record("material_marked", self._material_payload(material, status, attachments, source, note, grade),
                      clerk, at)
 

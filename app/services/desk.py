@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from app.config.paths import Paths, Profile
 from app.config.settings import Settings
@@ -29,6 +30,9 @@ from app.services.returns import ReturnService
 from app.services.sync import SyncService
 from app.services.workers import Workers
 from app.store.database import Store
+
+if TYPE_CHECKING:
+    from app.services.training import TrainingService
 
 log = logging.getLogger(__name__)
 
@@ -56,6 +60,7 @@ class Desk:
     sync: SyncService
     retention: RetentionService
     startup_warnings: list[str]
+    training_service: TrainingService | None = None     # scenarios, quizzes, results (training profile only)
 
     @property
     def training(self) -> bool:

@@ -11,7 +11,7 @@ from typing import Any
 from app.devices.errors import DeviceError
 from app.domain.accounts import Clerk, Role
 from app.domain.cannot_do import CannotDoOutcome, CannotDoReason, EscalationTarget
-from app.domain.case import DeliveryMethod, MaterialStatus
+from app.domain.case import DEFECTS, DeliveryMethod, MaterialStatus
 from app.domain.documents import DocumentKind
 from app.domain.errors import DomainError
 from app.domain.identity import Agent, Identity
@@ -182,6 +182,12 @@ class DeskScript:
 
     def step_defer(self, material: str) -> None:
         self.desk.intake.mark_material(self.app, material, MaterialStatus.DEFERRED, self.clerk)
+
+    def step_reject(self, material: str, reason: str) -> None:
+        """不合格: the paper goes back to the citizen (reason: expired, wrong_name, illegible, unsigned, copy_only)."""
+        if reason not in DEFECTS:
+            raise DomainError(f"不合格原因应为 {'/'.join(DEFECTS)}")
+        self.desk.intake.reject_material(self.app, material, reason, self.clerk)
 
     def step_e_certificate(self, material: str, number: str, agency: str) -> None:
         self.desk.intake.record_e_certificate(self.app, material, number, agency, self.clerk)

@@ -272,6 +272,13 @@ class DeviceService:
             place(SampleDocument(title, qr=f"https://zzfw.example.gov.cn/v/{zlib.crc32(title.encode()):08x}"),
                   settled=settled)
 
+    def place_simulated_sample(self, document: SampleDocument) -> None:
+        """Lay a given paper under the simulated camera, already lying still (a training citizen's document)."""
+        place = getattr(self.camera, "place", None)
+        if place is None:
+            raise DeviceError("只有模拟高拍仪可以放置情景中的材料")
+        place(document, settled=True)
+
     def place_simulated_notice(self, title: str, case_number: str) -> None:
         """Lay a printed notice or receipt with its case-number QR code under the simulated camera."""
         place = getattr(self.camera, "place", None)

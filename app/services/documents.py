@@ -28,6 +28,7 @@ from app.documents.receipt import (
     render_acceptance_receipt_roll,
 )
 from app.documents.refusal import RefusalNotice, render_refusal_notice
+from app.documents.score_sheet import ScoreLine, ScoreSheetDocument, render_score_sheet
 from app.documents.supplement import SupplementReceipt, SuppliedMaterial, render_supplement_receipt
 from app.documents.test_page import TestPage, render_test_page
 from app.domain.accounts import Clerk
@@ -239,6 +240,15 @@ class DocumentService:
                               request.created_at, request.what, request.why, request.outcome.label, explanation,
                               request.guidance, leader)
         return render_cannot_do_notice(data, self._font())
+
+    def score_sheet(self, sheet: dict, trainee: Clerk) -> bytes:
+        """培训成绩单 of one scenario run (a score sheet as ScoreSheet.to_dict gives it)."""
+        elapsed = int(round(sheet["elapsed_s"]))
+        data = ScoreSheetDocument(
+            self._issue(trainee), sheet["scenario"], sheet["title"], trainee.display_name, sheet["score"],
+            sheet["pass_mark"], sheet["passed"], f"{elapsed // 60} 分 {elapsed % 60} 秒", sheet["hints"],
+            [ScoreLine(f["points"] == 0, f["message"], f["points"], f.get("guide", "")) for f in sheet["findings"]])
+        return render_score_sheet(data, self._font())
 
     def guide_notice(self, item: ServiceItem, clerk: Clerk) -> bytes:
         """一次性告知单 for a citizen who only asks: the item's guide and every material."""

@@ -18,7 +18,15 @@ from datetime import date, datetime
 
 from app.domain.accounts import Clerk
 from app.domain.calendar import WorkingDayCalendar
-from app.domain.case import Case, CaseState, Channel, DeliveryMethod, EvidenceGrade, MaterialStatus
+from app.domain.case import (
+    Case,
+    CaseState,
+    Channel,
+    DeliveryMethod,
+    EvidenceGrade,
+    MaterialStatus,
+    defect_text,
+)
 from app.domain.catalog import Catalog, FormField, Material, ServiceItem, merge_fields, merge_materials
 from app.domain.documents import DocumentKind
 from app.domain.errors import DomainError, ValidationError
@@ -72,6 +80,10 @@ class Application:
     def status_of(self, code: str) -> MaterialStatus:
         rec = self._record(code)
         return rec.status if rec else MaterialStatus.MISSING
+
+    def note_of(self, code: str) -> str:
+        rec = self._record(code)
+        return rec.note if rec else ""
 
     def attachments_of(self, code: str) -> list[str]:
         rec = self._record(code)
@@ -324,6 +336,16 @@ class IntakeService:
                                                               now, attachments=attachments, grade=grade),
                     only=self._needs(code))
 
+    @runs_on("db")
+    def reject_material(self, app: Application, code: str, reason: str, clerk: Clerk) -> None:
+        """不合格: the paper shown is not fit to take (expired, another name, illegible, unsigned, a copy without
+        its original); it goes back to the citizen and a correction notice lists it with the reason."""
+        app.material(code)
+        self.change(app, lambda case, now: case.mark_material(self._material_of(case, code), MaterialStatus.DEFECTIVE,
+                                                              clerk.username, now, note=reason),
+                    only=self._needs(code))
+        log.info("material %s not fit on %s", code, app.case_numbers)
+
     def _material_of(self, case: Case, code: str) -> Material:
         return next(m for m in self._item(case).materials if m.code == code)
 
@@ -403,9 +425,18 @@ class IntakeService:
                        (DocumentKind.ACCEPTANCE_RECEIPT, DocumentKind.DEFERRED_COMMITMENT, DocumentKind.DEFERRED_NOTICE))
 
     def correction_candidates(self, app: Application) -> list[dict[str, str]]:
-        """What a correction notice lists unless the clerk says otherwise: the required materials missing."""
-        return [{"code": m.code, "name": m.name, "requirement": "未提供（" + m.form.label + f"{m.count}份）"}
-                for m in app.materials if app.required(m.code) and app.status_of(m.code) is MaterialStatus.MISSING]
+        """What a correction notice lists unless the clerk says otherwise: the required materials missing and
+        every material found not fit (with what was wrong)."""
+        out = []
+        for m in app.materials:
+            status = app.status_of(m.code)
+            if status is MaterialStatus.DEFECTIVE:
+                note = app.note_of(m.code)
+                out.append({"code": m.code, "name": m.name, "requirement": f"不符合要求（{defect_text(note)}），"
+                            f"请提供符合要求的{m.form.label}{m.count}份"})
+            elif app.required(m.code) and status is MaterialStatus.MISSING:
+                out.append({"code": m.code, "name": m.name, "requirement": "未提供（" + m.form.label + f"{m.count}份）"})
+        return out
 
     @runs_on("db")
     def issue_correction_notice(self, app: Application, clerk: Clerk, missing: list[dict[str, str]] | None = None,

@@ -1,8 +1,9 @@
 """The executors slow work runs on, and how a service method says which one it runs on.
 
 One single worker per non-thread-safe resource (the database writer, the ID-card reader, the camera,
-the printer), one worker for database reads (SQLite WAL lets them run beside the writer), and a small
-pool below normal priority for image and PDF work.
+the printer), one worker for database reads (SQLite WAL lets them run beside the writer), a small
+pool below normal priority for image and PDF work, and one worker for the training scenarios' scripted
+steps (they call the other services and wait for them, so they never run on a worker those need).
 
 A service method declares its executor with `@runs_on("db")`. Called from any other thread it runs
 there and the caller waits for the result (the scripted runner, the CLI, tests); called on its own
@@ -24,7 +25,7 @@ from app.threads import lower_priority
 P = ParamSpec("P")
 R = TypeVar("R")
 
-WORKERS = ("db", "read", "idcard", "camera", "printer", "cpu")
+WORKERS = ("db", "read", "idcard", "camera", "printer", "cpu", "script")
 _current = threading.local()
 
 
@@ -57,6 +58,7 @@ class Workers:
     camera: Executor = field(default_factory=lambda: Executor("camera", background=True))
     printer: Executor = field(default_factory=lambda: Executor("printer"))
     cpu: Executor = field(default_factory=lambda: Executor("cpu", 2, background=True))
+    script: Executor = field(default_factory=lambda: Executor("script"))
 
     def get(self, name: str) -> Executor:
         return getattr(self, name)

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import TypeVar
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, literal_column, or_, select
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 
@@ -102,6 +102,9 @@ def replay(events: list[CaseEvent]) -> EventSourced:
     """The record the events describe, a case or a registration (told by its first event)."""
     kind = next((k for k in _KINDS.values() if events and events[0].type == k.OPENING), Case)
     return kind.replay(events)
+
+
+_ROWID = literal_column("case_events.rowid")
 
 
 class CaseRepository:
@@ -196,6 +199,21 @@ class CaseRepository:
             ids = s.scalars(select(CaseRow.id).where(CaseRow.bundle_id == bundle_id)
                             .order_by(CaseRow.case_number)).all()
         return [self.get(i) for i in ids]
+
+    def event_mark(self) -> int:
+        """A mark after every event stored so far (the events' SQLite row ids only grow)."""
+        with self._sessions() as s:
+            return s.scalar(select(func.max(_ROWID)).select_from(CaseEventRow)) or 0
+
+    def touched_by(self, clerk: str, after: int) -> list[tuple[str, str]]:
+        """(id, kind) of the records `clerk` recorded events on after the `event_mark` given, in the order
+        first touched (a training run's cases and registrations)."""
+        with self._sessions() as s:
+            rows = s.execute(select(CaseEventRow.case_id, CaseRow.kind, func.min(_ROWID).label("first"))
+                             .join(CaseRow, CaseRow.id == CaseEventRow.case_id)
+                             .where(CaseEventRow.clerk == clerk, _ROWID > after)
+                             .group_by(CaseEventRow.case_id, CaseRow.kind).order_by("first")).all()
+        return [(case_id, kind) for case_id, kind, _ in rows]
 
     def opened_on(self, day: date) -> list[Case]:
         """The cases numbered on `day` (the day is part of every case number)."""

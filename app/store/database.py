@@ -24,6 +24,7 @@ from app.store.migrate import MigrationResult, backup_path, current_revision, he
 from app.store.retention import RetentionRepository
 from app.store.sync import SyncRepository
 from app.store.tickets import TicketRepository
+from app.store.training import TrainingRepository
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ class Store:
     attachments: AttachmentStore
     sync: SyncRepository
     retention: RetentionRepository
+    training: TrainingRepository
     migration: MigrationResult | None = None
     encrypted: Encrypted = field(default_factory=Encrypted)
 
@@ -109,7 +111,8 @@ def open_store(database: Path, attachments: Path, migrations: Path, backups: Pat
         engine.dispose()
         raise
     return Store(engine, CaseRepository(sessions), ClerkRepository(sessions), TicketRepository(sessions),
-                 audit, files, SyncRepository(sessions), RetentionRepository(sessions), result, encrypted)
+                 audit, files, SyncRepository(sessions), RetentionRepository(sessions), TrainingRepository(sessions),
+                 result, encrypted)
 
 
 def _probe(engine: Engine, database: Path) -> None:

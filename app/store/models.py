@@ -4,7 +4,18 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, Date, ForeignKey, Integer, String, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 
@@ -142,3 +153,49 @@ class AuditHeadRow(Base):
     id: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_id: Mapped[int] = mapped_column(Integer)
     last_hash: Mapped[str] = mapped_column(String(64))
+
+
+class TrainingRunRow(Base):
+    """A trainee's finished run of a scenario with its score sheet."""
+
+    __tablename__ = "training_runs"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    trainee: Mapped[str] = mapped_column(String(40), index=True)
+    scenario_id: Mapped[str] = mapped_column(String(80), index=True)
+    title: Mapped[str] = mapped_column(String(120))
+    finished_at: Mapped[datetime] = mapped_column(AwareDateTime())
+    elapsed_s: Mapped[float] = mapped_column(Float)
+    score: Mapped[int] = mapped_column(Integer)
+    passed: Mapped[bool] = mapped_column(Boolean)
+    hints: Mapped[int] = mapped_column(Integer)
+    sheet: Mapped[dict] = mapped_column(JSON)
+
+
+class TrainingQuizRow(Base):
+    __tablename__ = "training_quizzes"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    trainee: Mapped[str] = mapped_column(String(40), index=True)
+    seed: Mapped[int] = mapped_column(Integer)
+    questions: Mapped[int] = mapped_column(Integer)
+    correct: Mapped[int] = mapped_column(Integer)
+    score: Mapped[int] = mapped_column(Integer)
+    taken_at: Mapped[datetime] = mapped_column(AwareDateTime())
+
+
+class TrainingCourseRow(Base):
+    """An ordered set of scenarios a trainer assigns."""
+
+    __tablename__ = "training_courses"
+    id: Mapped[str] = mapped_column(String(36), primary_key=True)
+    name: Mapped[str] = mapped_column(String(80), unique=True)
+    scenario_ids: Mapped[list] = mapped_column(JSON)
+    created_by: Mapped[str] = mapped_column(String(40))
+    created_at: Mapped[datetime] = mapped_column(AwareDateTime())
+
+
+class TrainingAssignmentRow(Base):
+    __tablename__ = "training_assignments"
+    course_id: Mapped[str] = mapped_column(ForeignKey("training_courses.id"), primary_key=True)
+    trainee: Mapped[str] = mapped_column(String(40), primary_key=True)
+    assigned_by: Mapped[str] = mapped_column(String(40))
+    assigned_at: Mapped[datetime] = mapped_column(AwareDateTime())

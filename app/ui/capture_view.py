@@ -176,7 +176,7 @@ class CaptureDialog(QDialog):
         if self.desk.training:
             sim = QHBoxLayout()
             sim.addWidget(QLabel("模拟："))
-            for text, action in (("放材料", lambda: self.desk.devices.place_simulated_document(self.material_name())),
+            for text, action in (("放材料", self.place_material),
                                  ("放身份证正面", lambda: self.desk.devices.place_simulated_id_card("front")),
                                  ("放身份证反面", lambda: self.desk.devices.place_simulated_id_card("back")),
                                  ("取走", self.desk.devices.remove_simulated_document)):
@@ -261,6 +261,17 @@ class CaptureDialog(QDialog):
     def closeEvent(self, event) -> None:
         self.session.stop()
         super().closeEvent(event)
+
+    def place_material(self) -> None:
+        """Training: the citizen lays the material down — in a scenario, the very paper they brought (with its
+        defect), or nothing when they did not bring it."""
+        training = self.desk.training_service
+        run = training.active if training is not None else None
+        if run is None or self.code is None:
+            self.desk.devices.place_simulated_document(self.material_name())
+            return
+        self.ops.run(training.place_material, run, self.code, on_success=self.say,
+                     on_failure=lambda message: self.say(message, error=True))
 
     def material_name(self) -> str:
         return self.app.material(self.code).name if self.app and self.code else "材料"

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.accounts import Clerk
 from app.domain.cannot_do import CannotDoReason, EscalationTarget
-from app.domain.case import DeliveryMethod, MaterialStatus
+from app.domain.case import DEFECTS, DeliveryMethod, MaterialStatus
 from app.domain.documents import DocumentKind
 from app.domain.errors import DomainError
 from app.domain.identity import Agent, CardType, Identity
@@ -244,7 +244,7 @@ class IntakePanel(QWidget):
         box = QVBoxLayout(form_box)
         box.setContentsMargins(4, 2, 4, 2)
         box.addWidget(self.form_scroll)
-        mat_box = QGroupBox("材料清单（选中一行：空格 收取 · F3 拍摄 · F4 容缺 · F6 电子证照）")
+        mat_box = QGroupBox("材料清单（选中一行：空格 收取 · F3 拍摄 · F4 容缺 · F6 电子证照 · F7 不合格）")
         self.materials = MaterialsView()
         self.materials.action.connect(self._material_action)
         box = QVBoxLayout(mat_box)
@@ -438,11 +438,16 @@ class IntakePanel(QWidget):
 
     # --- ticket and card ------------------------------------------------------------------------
 
-    def on_ticket_called(self, ticket: str | None) -> None:
-        self.ticket = ticket
+    def next_citizen(self) -> None:
+        """Another citizen steps up: nothing of the previous one stays on screen."""
         self.identity = None
+        self.card_warnings.clear()
         self._clear_photo()
         self._clear_workspace()
+
+    def on_ticket_called(self, ticket: str | None) -> None:
+        self.ticket = ticket
+        self.next_citizen()
         self.say(f"请 {ticket} 号到{self.desk.settings.window_name}办理。请读取申请人身份证。" if ticket else "当前没有等候的号。")
 
     def read_card(self) -> None:
@@ -662,10 +667,30 @@ class IntakePanel(QWidget):
         if action == "e_certificate":
             self._record_e_certificate(code, name)
             return
+        if action == "defective":
+            self._reject_material(code, name)
+            return
         status = MaterialStatus.RECEIVED if action == "received" else MaterialStatus.DEFERRED
         supplying = app.supplying(code)
         self.ops.run(self.desk.intake.mark_material, app, code, status, self.clerk,
                      on_success=lambda _: self._after_change(f"“{name}”{'已补交' if supplying else status.label}"))
+
+    def _reject_material(self, code: str, name: str) -> None:
+        """不合格: ask what is wrong with the paper; it goes back to the citizen and onto the correction notice."""
+        dialog = QInputDialog(self)
+        dialog.setWindowTitle("材料不合格")
+        dialog.setLabelText(f"“{name}”哪里不合格（将列入一次性补正告知书）：")
+        dialog.setComboBoxItems(list(DEFECTS.values()))
+        dialog.setComboBoxEditable(True)
+        by_text = {text: key for key, text in DEFECTS.items()}
+
+        def chosen() -> None:
+            text = dialog.textValue().strip()
+            self.ops.run(self.desk.intake.reject_material, self.app, code, by_text.get(text, text), self.clerk,
+                         on_success=lambda _: self._after_change(f"“{name}”不合格（{text}），已退回群众"))
+
+        dialog.accepted.connect(chosen)
+        self._open(dialog)
 
     def _record_e_certificate(self, code: str, name: str) -> None:
         dialog = ECertificateDialog(name, self)

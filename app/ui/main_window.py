@@ -12,13 +12,16 @@ from app.domain.errors import DomainError
 from app.services.desk import Desk
 from app.ui.cannot_do_panel import CannotDoPanel
 from app.ui.case_list import CaseListPanel
+from app.ui.citizen_panel import CitizenPanel
 from app.ui.deferrals_panel import DeferralsPanel
 from app.ui.dialogs import HomeVisitDialog
 from app.ui.intake_panel import IntakePanel
 from app.ui.lock_screen import IdleWatcher, LockScreen
 from app.ui.operations import Operations
 from app.ui.queue_panel import QueuePanel
+from app.ui.score_sheet import ScoreSheetDialog
 from app.ui.status_bar import DeskStatusBar
+from app.ui.training_panel import TrainingPanel
 from app.ui.widgets import fit_to_screen
 
 DESK_SIZE = (1366, 728)       # a 1366×768 screen less the taskbar
@@ -62,6 +65,16 @@ class MainWindow(QMainWindow):
         self.tabs.addTab(self.case_list, "办件查询")
         self.tabs.addTab(self.deferrals, "待补交 / 待补正")
         self.tabs.addTab(self.cannot_do, "办不成事")
+        self.citizen: CitizenPanel | None = None
+        self.training: TrainingPanel | None = None
+        if desk.training_service is not None:
+            self.citizen = CitizenPanel(desk, self.ops)
+            outer.addWidget(self.citizen)
+            self.training = TrainingPanel(desk, self.ops, clerk)
+            self.tabs.addTab(self.training, "培训")
+            self.training.start_requested.connect(self.start_scenario)
+            self.citizen.said.connect(self.intake.say)
+            self.citizen.finished.connect(self.show_score)
         outer.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.status = DeskStatusBar(desk, clerk, self.ops)
@@ -76,7 +89,7 @@ class MainWindow(QMainWindow):
         self.tabs.currentChanged.connect(self._tab_shown)
         for keys, action in (*self.intake.shortcuts(), ("F5", self.queue.call_next)):
             QShortcut(QKeySequence(keys), self, activated=action)
-        for n in range(4):
+        for n in range(self.tabs.count()):
             QShortcut(QKeySequence(f"Alt+{n + 1}"), self, activated=lambda n=n: self.tabs.setCurrentIndex(n))
         self.lock_screen: LockScreen | None = None
         self.idle = IdleWatcher(desk.settings.idle_lock_minutes * 60_000, self)
@@ -91,6 +104,23 @@ class MainWindow(QMainWindow):
         self.retention_timer.timeout.connect(self.purge_expired)
         self.retention_timer.start(6 * 3600 * 1000)
         QTimer.singleShot(60_000, self.purge_expired)
+
+    def start_scenario(self, scenario_id: str) -> None:
+        """A trainee starts a scenario: the citizen steps up to the window (the citizen panel)."""
+        service = self.desk.training_service
+
+        def started(run) -> None:
+            self.intake.next_citizen()
+            self.tabs.setCurrentWidget(self.intake)
+            self.citizen.show_run(run)
+            self.intake.say(f"情景开始：{run.scenario.title}。群众已把证件放在读卡器上，请按 F2 读卡。")
+
+        self.ops.run(service.start, service.scenario(scenario_id), self.clerk, on_success=started)
+
+    def show_score(self, sheet) -> None:
+        self.dialog = ScoreSheetDialog(self.desk, self.ops, self.clerk, sheet, self)
+        self.dialog.open()
+        self.training.refresh()
 
     def lock(self) -> None:
         """Hide everything behind the lock screen (idle, or Ctrl+L when the clerk steps away)."""

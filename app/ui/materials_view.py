@@ -1,7 +1,8 @@
 """The materials checklist: each material received, captured on the camera, deferred, or satisfied by an
-electronic certificate — and after a 容缺受理, the deferred ones handed in (补交).
+electronic certificate, or handed back as not fit (不合格) — and after a 容缺受理, the deferred ones handed
+in (补交).
 
-Keyboard: select a row, then Space 收取 · F3 拍摄 · F4 容缺 · F6 电子证照."""
+Keyboard: select a row, then Space 收取 · F3 拍摄 · F4 容缺 · F6 电子证照 · F7 不合格."""
 
 from __future__ import annotations
 
@@ -15,13 +16,14 @@ from app.services.intake import Application
 
 _COLOURS = {MaterialStatus.MISSING: "#c0392b", MaterialStatus.RECEIVED: "#1e8449",
             MaterialStatus.CAPTURED: "#1e8449", MaterialStatus.DEFERRED: "#b9770e",
-            MaterialStatus.E_CERTIFICATE: "#1f618d"}
-ACTIONS = (("received", "收取"), ("capture", "拍摄"), ("deferred", "容缺"), ("e_certificate", "电子证照"))
-KEYS = {Qt.Key_Space: "received", Qt.Key_F4: "deferred", Qt.Key_F6: "e_certificate"}
+            MaterialStatus.E_CERTIFICATE: "#1f618d", MaterialStatus.DEFECTIVE: "#922b21"}
+ACTIONS = (("received", "收取"), ("capture", "拍摄"), ("deferred", "容缺"), ("e_certificate", "电子证照"),
+           ("defective", "不合格"))
+KEYS = {Qt.Key_Space: "received", Qt.Key_F4: "deferred", Qt.Key_F6: "e_certificate", Qt.Key_F7: "defective"}
 
 
 class MaterialsView(QTableWidget):
-    action = Signal(str, str)   # material code, "received" / "capture" / "deferred" / "e_certificate"
+    action = Signal(str, str)   # material code, "received" / "capture" / "deferred" / "e_certificate" / "defective"
 
     def __init__(self, parent=None):
         super().__init__(0, 4, parent)
@@ -43,7 +45,7 @@ class MaterialsView(QTableWidget):
 
     @staticmethod
     def _actions_width() -> int:
-        """Room for the four buttons at their natural size (a cell widget is never squeezed to slivers)."""
+        """Room for the buttons at their natural size (a cell widget is never squeezed to slivers)."""
         probe = [QPushButton(text) for _, text in ACTIONS]
         width = sum(max(b.sizeHint().width(), b.minimumSizeHint().width()) for b in probe)
         for b in probe:
@@ -87,6 +89,8 @@ class MaterialsView(QTableWidget):
                     allowed = editable and m.code in deferrable
                 if key == "e_certificate":
                     allowed = allowed and m.e_certificate
+                if key == "defective":
+                    allowed = editable
                 b.setEnabled(allowed)
                 b.clicked.connect(lambda _=False, c=m.code, k=key: self.action.emit(c, k))
                 lay.addWidget(b)

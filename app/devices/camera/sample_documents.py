@@ -34,6 +34,9 @@ class SampleDocument:
     kind: str = "page"              # "page", "id_front" or "id_back"
     qr: str | None = None           # e.g. an e-certificate's verification code, printed as a QR
     holder: tuple[tuple[str, str], ...] = ()   # ID card front: (label, value) pairs
+    name: str = ""                  # the person the page is about (a training citizen's name)
+    valid_to: str = ""              # printed as 有效期至 (a training scenario's expired paper shows a past date)
+    flaw: str = ""                  # how the paper is unfit: unsigned, illegible, copy_only (training scenarios)
 
     @property
     def size_mm(self) -> tuple[float, float]:
@@ -79,7 +82,10 @@ class _Pen:
 
 
 def _seed(doc: SampleDocument) -> int:
-    return int.from_bytes(hashlib.sha256(repr(doc).encode()).digest()[:4], "big")
+    """The page's own randomness: the same document always looks the same."""
+    key = repr((doc.title, doc.kind, doc.qr, doc.holder) + ((doc.name, doc.valid_to, doc.flaw) if (
+        doc.name or doc.valid_to or doc.flaw) else ()))
+    return int.from_bytes(hashlib.sha256(key.encode()).digest()[:4], "big")
 
 
 def _page(doc: SampleDocument, ppm: float, font_path: str | None) -> Image.Image:
@@ -91,8 +97,15 @@ def _page(doc: SampleDocument, ppm: float, font_path: str | None) -> Image.Image
     margin = 25 * ppm
     pen.text((w / 2, 30 * ppm), doc.title[:20], int(8 * ppm), anchor="ma")
     y = 52 * ppm
+    for label, value in (("姓名", doc.name), ("有效期至", doc.valid_to)):
+        if value:
+            pen.text((margin, y), f"{label}：{value}", int(5 * ppm))
+            y += 8 * ppm
     line = int(4.2 * ppm)
-    for _ in range(int(rng.integers(12, 20))):
+    lines = int(rng.integers(12, 20))
+    if doc.qr or doc.name:          # the table ends above the QR code and the signature line
+        lines = min(lines, int((h - 64 * ppm - 49 * ppm - y) / (line * 2.1)))
+    for _ in range(lines):
         sentence = "，".join(rng.choice(_PHRASES, int(rng.integers(1, 4)))) + "。"
         pen.text((margin, y), sentence[: int((w - 2 * margin) / line)], line)
         y += line * 2.1
@@ -120,6 +133,27 @@ def _page(doc: SampleDocument, ppm: float, font_path: str | None) -> Image.Image
                      outline=(200, 40, 40), width=int(1.2 * ppm))
     pen.text(centre, "★", int(12 * ppm), fill=(200, 40, 40), anchor="mm")
     pen.text((w / 2, h - 12 * ppm), f"第 1 页 共 {int(rng.integers(1, 4))} 页", int(3.2 * ppm), anchor="ma")
+    if doc.name:                                           # a page about someone carries their signature
+        sx, sy = margin + 70 * ppm, h - 36 * ppm
+        pen.text((margin + 45 * ppm, sy), "本人签名：", int(4.2 * ppm))
+        pen.draw.line((sx, sy + 6 * ppm, sx + 45 * ppm, sy + 6 * ppm), fill=(40, 40, 40), width=max(1, int(ppm / 3)))
+        if doc.flaw != "unsigned":
+            points = [(sx + 3 * ppm + i * 2.6 * ppm, sy + (1 + 3.5 * ((i * 7) % 5) / 4) * ppm) for i in range(15)]
+            pen.draw.line(points, fill=(20, 30, 120), width=max(1, int(ppm / 2)), joint="curve")
+    return _flawed(image, doc.flaw, ppm, font_path)
+
+
+def _flawed(image: Image.Image, flaw: str, ppm: float, font_path: str | None) -> Image.Image:
+    """A page as a defect makes it look: faded and blurred (illegible), or a grey photocopy (copy_only)."""
+    from PIL import ImageEnhance, ImageFilter
+
+    if flaw == "illegible":
+        image = image.filter(ImageFilter.GaussianBlur(radius=max(2.0, 1.1 * ppm)))
+        return ImageEnhance.Contrast(image).enhance(0.35)
+    if flaw == "copy_only":
+        image = ImageEnhance.Contrast(image.convert("L")).enhance(1.4).convert("RGB")
+        _Pen(image, font_path).text((image.width / 2, 14 * ppm), "— 复印件 —", int(6 * ppm), fill=(90, 90, 90),
+                                    anchor="ma")
     return image
 
 

@@ -15,7 +15,7 @@ from pathlib import Path
 from app.devices.idcard import sam_frame as sf
 from app.devices.idcard.sam_reader import SamReader
 from app.devices.idcard.text_block import LAYOUTS, encode_text_block
-from app.domain.identity import CardType
+from app.domain.identity import NATIONS, CardType, Identity
 
 # roster keys that are text-block fields (roster "id" is the layout's "id" too)
 _FIELDS = ("name", "english_name", "sex", "nation", "birth", "address", "id", "authority", "valid_from",
@@ -154,3 +154,21 @@ class SimulatedIdCardReader(SamReader):
 
     def lift(self) -> None:
         self.module.lift()
+
+
+def card_of(identity: Identity) -> dict:
+    """The roster entry of a simulated card for this holder (the inverse of reading one)."""
+    codes = {name: code for code, name in NATIONS.items()}
+
+    def day(d) -> str:
+        return f"{d:%Y%m%d}" if d else ""
+
+    card = {"name": identity.name, "sex": identity.sex.value if identity.sex else "1",
+            "nation": codes.get(identity.nation, ""), "birth": day(identity.birth_date), "address": identity.address,
+            "id": identity.id_number, "authority": identity.issuing_authority, "valid_from": day(identity.valid_from),
+            "valid_to": "长期" if identity.long_term else day(identity.valid_to), "card": identity.card_type.value}
+    for key, value in (("english_name", identity.english_name), ("nationality", identity.nationality),
+                       ("pass_number", identity.pass_number), ("issue_count", identity.issue_count)):
+        if value:
+            card[key] = value
+    return card
