@@ -48,6 +48,7 @@ def test_the_shipped_scenarios_cover_every_path_of_the_desk():
     assert len(agencies) >= 6
     cards = {s.citizen.card(ROSTER)["card"] for s in SHIPPED}
     assert {"resident", "hmt_residence", "foreigner_old", "foreigner_2023"} <= cards   # every ID-reader card type
+    assert any(step.get("step") == "read_sscard" for s in SHIPPED for step in s.model)   # and the 社保卡
     assert any(s.bundle for s in SHIPPED) and any(s.agent for s in SHIPPED)
     brought = {(b.how, b.reason) for s in SHIPPED for b in s.brings.values()}
     assert {("defective", "expired"), ("defective", "illegible"), ("defective", "unsigned"),

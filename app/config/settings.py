@@ -38,7 +38,7 @@ class Settings:
     idcard_helper: str = setting("", "32位接口程序路径（空为程序目录下的 zongchuang-idcard32.exe）")
     idcard_photo_dll: str = setting("", "身份证照片解码库路径（厂家授权的 WltRS.dll；空为不解码，显示“照片不可用”）")
     idcard_poll: bool = setting(True, "自动读卡：放卡即读（每0.7秒检测一次）")
-    sscard_driver: str = setting("none", "社保卡读卡器驱动：none / pcsc / simulator")
+    sscard_driver: str = setting("", "社保卡读卡器驱动：none / pcsc / simulator（空：培训环境用模拟读卡器，正式环境不用）")
     sscard_reader: str = setting("", "社保卡读卡器名称（空为第一个插有卡的读卡器）")
     camera_driver: str = setting("simulator", "高拍仪驱动：qt（USB 高拍仪）/ simulator（培训模拟）/ video（培训：回放录像）")
     camera_name: str = setting("", "高拍仪名称（空为系统默认摄像头；在拍摄窗口中选择后记住）")

@@ -65,7 +65,8 @@ def make_photo_decoder(settings: Settings):
 
 
 def make_social_security_reader(settings: Settings, profile: Profile, resources: Path):
-    driver = settings.sscard_driver
+    """The 社保卡 reader: with no driver set, the simulator in training and none in production."""
+    driver = settings.sscard_driver or ("simulator" if profile is Profile.TRAINING else "none")
     if driver == "none":
         return None
     if driver == "simulator":

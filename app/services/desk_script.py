@@ -134,12 +134,30 @@ class DeskScript:
             devices.lift_simulated_card()
 
     def step_read_card(self, roster: int | None = None, identity: dict | None = None) -> None:
-        holder = self._read(roster, identity)
+        self._use_card(self._read(roster, identity))
+
+    def _use_card(self, holder: Identity) -> None:
         app = self.visit.app
         if app is not None and app.allows("applicant_set"):
             self.desk.intake.set_applicant(app, holder, self.clerk, from_card=True)
         else:
             self.visit.app, self.visit.identity = None, holder
+
+    def step_read_sscard(self, roster: int | None = None, identity: dict | None = None) -> None:
+        """Insert a social security card into the simulated reader and read it (it names the holder; it is
+        not the ID card a material asks for)."""
+        devices = self.desk.devices
+        if identity is not None:
+            devices.present_simulated_social_security_person(identity)
+        elif roster is not None:
+            devices.present_simulated_social_security_card(int(roster))
+        else:
+            raise DomainError("请给出 roster（花名册序号）或 identity（证件内容）")
+        try:
+            holder = devices.read_social_security_card().holder
+        finally:
+            devices.lift_simulated_social_security_card()
+        self._use_card(holder)
 
     def step_agent(self, relation: str, roster: int | None = None, identity: dict | None = None) -> None:
         holder = self._read(roster, identity)

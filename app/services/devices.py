@@ -265,6 +265,18 @@ class DeviceService:
     def present_simulated_social_security_card(self, index: int) -> None:
         self.sscard.present(index)
 
+    def present_simulated_social_security_person(self, person: dict) -> None:
+        """Insert the social security card of anybody into the simulated reader (training scenarios)."""
+        present = getattr(self.sscard, "present_card", None)
+        if present is None:
+            raise DeviceError("只有模拟社保卡读卡器可以放置脚本中的社保卡")
+        present(person)
+
+    def lift_simulated_social_security_card(self) -> None:
+        lift = getattr(self.sscard, "lift", None)
+        if lift:
+            lift()
+
     def place_simulated_document(self, title: str, *, settled: bool = False) -> None:
         """Lay a sample document under the simulated camera (`settled`: already lying still)."""
         place = getattr(self.camera, "place", None)

@@ -168,7 +168,11 @@ class TrainingService:
         return card
 
     def lay_card(self, run: ScenarioRun, who: str = "citizen") -> None:
-        """Lay a card on the simulated reader: the citizen's, the agent's or the collector's."""
+        """Lay a card on the simulated reader: the citizen's, the agent's or the collector's — or insert the
+        citizen's social security card (`sscard`)."""
+        if who == "sscard":
+            self.desk.devices.present_simulated_social_security_person(run.citizen)
+            return
         card = {"citizen": run.citizen, "agent": run.agent, "collector": run.collector}.get(who)
         if card is None:
             raise DomainError("本情景没有代办人" if who == "agent" else f"没有这个人：{who}")
@@ -450,6 +454,11 @@ class ScenarioScript(DeskScript):
             if identity is None:
                 raise DomainError(f"没有这个人：{who}")
         super().step_read_card(roster, identity)
+
+    def step_read_sscard(self, roster: int | None = None, identity: dict | None = None) -> None:
+        if roster is None and identity is None:
+            identity = self.scenario_run.citizen
+        super().step_read_sscard(roster, identity)
 
     def step_agent(self, relation: str = "", roster: int | None = None, identity: dict | None = None) -> None:
         run = self.scenario_run

@@ -46,6 +46,8 @@ class CitizenPanel(QFrame):
         self.citizen_card.setToolTip("把群众的证件放到模拟读卡器上（随后按 F2 读卡）")
         self.agent_card = QPushButton("代办人递证件")
         self.collector_card = QPushButton("领取人递证件")
+        self.social_security_card = QPushButton("递社保卡")
+        self.social_security_card.setToolTip("把群众的社会保障卡插入模拟社保卡读卡器（随后点“读社保卡”）")
         self.fields = QComboBox()
         self.fields.setMinimumContentsLength(8)
         self.ask = QPushButton("问群众")
@@ -55,7 +57,8 @@ class CitizenPanel(QFrame):
         self.district = QPushButton("时间流逝：区里办结")
         self.done = QPushButton("完成本题")
         self.done.setStyleSheet("font-weight:bold")
-        for w in (self.citizen_card, self.agent_card, self.collector_card, self.fields, self.ask):
+        for w in (self.citizen_card, self.agent_card, self.collector_card, self.social_security_card, self.fields,
+                  self.ask):
             row.addWidget(w)
         row.addWidget(self.answer, 1)
         for w in (self.hint, self.district, self.done):
@@ -64,6 +67,7 @@ class CitizenPanel(QFrame):
         self.citizen_card.clicked.connect(lambda: self._lay("citizen", "群众递上证件，请按 F2 读卡。"))
         self.agent_card.clicked.connect(lambda: self._lay("agent", "代办人递上证件，请按 F2 读卡。"))
         self.collector_card.clicked.connect(lambda: self._lay("collector", "来领取的人递上证件，请读卡核对。"))
+        self.social_security_card.clicked.connect(lambda: self._lay("sscard", "群众递上社会保障卡。"))
         self.ask.clicked.connect(self.ask_citizen)
         self.hint.clicked.connect(self.take_hint)
         self.district.clicked.connect(self.let_time_pass)
@@ -88,6 +92,7 @@ class CitizenPanel(QFrame):
         self.citizen_card.setVisible(not run.collecting)
         self.agent_card.setVisible(run.agent is not None and not run.collecting)
         self.collector_card.setVisible(s.collector is not None)
+        self.social_security_card.setVisible("social_security" in s.tags)
         self.district.setVisible(s.district is not None)
         self.fields.clear()
         items = (self.desk.intake.catalog.bundle_items(s.bundle) if s.bundle

@@ -68,7 +68,11 @@ class SimulatedSocialSecurityReader(PcscCardReader):
         self.roster = roster
 
     def present(self, index: int) -> None:
-        self.service.insert(VirtualSocialSecurityCard(holder_from_resident(self.roster[index])))
+        self.present_card(self.roster[index])
+
+    def present_card(self, person: dict) -> None:
+        """The social security card of anybody (roster keys; a training scenario's citizen)."""
+        self.service.insert(VirtualSocialSecurityCard(holder_from_resident(person)))
 
     def present_id_card(self, index: int) -> None:
         """A resident ID card on this contactless reader: only its UID answers."""
