@@ -9,7 +9,7 @@ import json
 import sys
 from pathlib import Path
 
-from app import cli_audit, cli_camera, cli_desk, cli_idcard, cli_print, cli_sync, cli_training
+from app import cli_audit, cli_camera, cli_desk, cli_idcard, cli_print, cli_stats, cli_sync, cli_training
 from app.config.paths import Profile, resolve_paths
 
 
@@ -38,6 +38,7 @@ def _parser() -> argparse.ArgumentParser:
     cli_desk.add_commands(sub)
     cli_training.add_commands(sub)
     cli_audit.add_commands(sub)
+    cli_stats.add_commands(sub)
 
     clerk = sub.add_parser("clerk", help="工作人员账号").add_subparsers(dest="action", required=True)
     add = clerk.add_parser("add", help="新建账号（密码从终端输入，或用 --password-stdin）")
@@ -240,6 +241,8 @@ def _run(argv: list[str] | None) -> int:
         return cli_desk.run(args, profile)
     if args.command == "training":
         return cli_training.run(args, profile)
+    if args.command == "stats":
+        return cli_stats.run(args, profile)
     if args.command == "demo":
         from app.demo import run_demo_command
 

@@ -16,6 +16,7 @@ from app.documents.fonts import FontNotFound, ensure_cjk_font
 from app.documents.layout import Letterhead
 from app.domain.calendar import WorkingDayCalendar
 from app.domain.errors import DomainError
+from app.domain.rating import KeyMap, rating_stages
 from app.logging_setup import configure_logging
 from app.memory import return_large_buffers
 from app.services.accounts import AccountService
@@ -31,16 +32,19 @@ from app.services.intake import IntakeService
 from app.services.materials import MaterialPagesService
 from app.services.printing import PrintService
 from app.services.queue import QueueService
+from app.services.rating import RatingService
 from app.services.retention import RetentionService
 from app.services.returns import ReturnService
+from app.services.statistics import StatisticsService
 from app.services.sync import SyncService, downloads_dir
 from app.services.workers import Workers
 from app.store.catalog_files import load_calendar_days, load_newest_catalog, load_pinyin_initials
-from app.store.database import open_store
+from app.store.database import Store, open_store
 from app.store.engine import is_plain_sqlite
 from app.store.files import FileCipher, private_umask
 from app.store.keys import open_key
 from app.sync.engine import SyncEngine
+from app.sync.hall import HallClient
 
 log = logging.getLogger(__name__)
 
@@ -108,26 +112,51 @@ def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settin
     training = profile is Profile.TRAINING
     sync = SyncService(store.sync, SyncEngine(store.sync, store.attachments, workers.db, clock, downloads),
                        workers, clock, training=training, window_name=settings.window_name,
-                       prefix=settings.workstation_prefix, timeout=settings.sync_timeout,
+                       prefix=settings.workstation_prefix, centre=settings.centre_name, timeout=settings.sync_timeout,
                        local_district=_training_district(paths.data, clock) if training else None)
     desk = Desk(
         profile=profile, paths=paths, settings=settings, clock=clock, store=store, workers=workers,
         accounts=accounts, catalog=CatalogService(catalog, load_pinyin_initials(paths.resources)),
-        queue=QueueService(store.tickets, settings.ticket_prefix, settings.window_name, clock, workers),
+        queue=QueueService(store.tickets, settings.ticket_prefix, settings.window_name, clock, workers,
+                           hall=HallClient(settings.hall_url, settings.window_name, settings.hall_key)
+                           if settings.hall_url.strip() else None,
+                           categories=tuple(c.strip() for c in settings.hall_categories.split(",") if c.strip())),
         intake=intake,
         returns=ReturnService(store, intake, calendar, clock, workers, settings.withdraw_after_days),
         cannot_do=CannotDoService(store, intake, clock, workers, settings.workstation_prefix),
         documents=documents, printing=printing,
         handout=HandoutService(store, clock, workers),
+        rating=_rating_service(settings, store, clock, workers, warnings),
+        statistics=StatisticsService(store, catalog, documents, clock, workers),
         cases=CaseQueryService(store, clock, workers, documents, printing), devices=devices, sync=sync,
         materials=MaterialPagesService(store, intake, workers, font_file, settings.jpeg_quality),
         retention=RetentionService(store, clock, workers, settings.retention_days, printouts=paths.printouts,
                                    backups=paths.backups),
         startup_warnings=warnings,
     )
+    intake.ticket_times = desk.queue.times_of
     if training:
         desk.training_service = _training_service(desk, paths.resources, paths.data, workers, clock)
     return desk
+
+
+def _rating_service(settings: Settings, store: Store, clock: Clock, workers: Workers,
+                    warnings: list[str]) -> RatingService:
+    """好差评 as configured; a setting that cannot be read falls back to its default and says so."""
+    defaults = Settings()
+    try:
+        stages = rating_stages(settings.rating_at)
+    except DomainError as e:
+        warnings.append(f"{e}；按默认设置邀请评价。")
+        stages = rating_stages(defaults.rating_at)
+    try:
+        keys = KeyMap.parse(settings.rating_keys)
+    except DomainError as e:
+        warnings.append(f"{e}；评价器按默认按键（1–5）使用。")
+        keys = KeyMap.parse(defaults.rating_keys)
+    screen = settings.rating_screen if settings.rating_screen in ("auto", "screen", "dialog") else "auto"
+    return RatingService(store, clock, workers, stages=stages, keys=keys, screen=screen,
+                         window=settings.window_name, centre=settings.centre_name)
 
 
 def _training_service(desk: Desk, resources: Path, data: Path, workers: Workers, clock: Clock):
@@ -189,8 +218,18 @@ class _TrainingDistrict:
             elif action == "resolve":
                 row = service.resolve(case_id, values.get("outcome", ""), values.get("note", ""), by,
                                       assignee=values.get("assignee", ""), guidance=values.get("guidance", ""))
+            elif action in ("callback", "rectify", "follow_up"):
+                ratings = service.ratings
+                if action == "callback":
+                    ratings.call_back(case_id, values.get("note", ""), by)
+                elif action == "rectify":
+                    ratings.rectify(case_id, values.get("note", ""), by)
+                else:
+                    ratings.follow_up(case_id, int(values.get("level", 0)), values.get("comment", ""), by)
+                return action
             else:
-                raise DomainError(f"后台操作“{action}”无效：应为 processing / approve / deny / terminate / resolve")
+                raise DomainError(f"后台操作“{action}”无效：应为 processing / approve / deny / terminate / resolve / "
+                                  "callback / rectify / follow_up")
         except Refused as e:
             raise DomainError(e.reason) from e
         return row.decision

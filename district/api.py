@@ -43,6 +43,7 @@ class EnrolRequest(BaseModel):
     name: Text = Field(max_length=80, description="the workstation's window name")
     prefix: Text = Field(max_length=20, description="the workstation's case-number prefix")
     training: bool = Field(False, description="true for a workstation in the training profile")
+    centre: Text = Field("", max_length=80, description="the service centre (service point) the workstation is at")
 
 
 class EnrolResponse(BaseModel):
@@ -181,7 +182,7 @@ def create_app(service: DistrictService, officers: OfficerService, catalog_dir: 
         wait = enrol_limit.hit(address) or enrol_limit_all.hit("*")
         if wait:
             raise Refused(429, "too_many_attempts", f"注册尝试过于频繁，请 {wait} 秒后再试。", retry_after=wait)
-        device_id, token = service.enrol(body.code, body.name, body.prefix, body.training)
+        device_id, token = service.enrol(body.code, body.name, body.prefix, body.training, body.centre)
         return {"device_id": device_id, "token": token, "server_name": service.config.name,
                 "allow_training": service.config.allow_training}
 

@@ -32,6 +32,13 @@ def _parser() -> argparse.ArgumentParser:
     code.add_argument("--hours", type=int, default=72, help="有效小时数")
     cases = command("cases", "列出已收到的办件")
     cases.add_argument("--json", action="store_true", help="以 JSON 输出（含事件和材料文件哈希）")
+    ratings = command("ratings", "列出好差评（默认只列待回访、待整改的差评）")
+    ratings.add_argument("--all", action="store_true", help="全部评价")
+    ratings.add_argument("--json", action="store_true", help="以 JSON 输出")
+    figures = command("figures", "各服务点统计（办件量、即办率、等候与办理时间、满意率等）")
+    figures.add_argument("--from", dest="start", help="开始日期 YYYY-MM-DD（默认本月1日）")
+    figures.add_argument("--to", dest="end", help="结束日期 YYYY-MM-DD（默认今天）")
+    figures.add_argument("--json", action="store_true", help="以 JSON 输出")
     command("devices", "列出已注册的工作站")
     revoke = command("revoke", "停用一台工作站（其令牌立即失效）")
     revoke.add_argument("device_id")
@@ -47,15 +54,17 @@ def _parser() -> argparse.ArgumentParser:
 
 def _cases(district, as_json: bool) -> int:
     from district.backoffice import case_dict
+    from district.ratings import rating_dict
     from district.service import referenced_attachments
 
     service = district.service
     rows = service.cases()
     if as_json:
+        rated = {r.case_id: rating_dict(r, c, service.ratings.overdue(r)) for r, c in service.ratings.ratings()}
         out = []
         for c in rows:
             events = service.case_events(c.id)
-            out.append({**case_dict(c),
+            out.append({**case_dict(c), "rating": rated.get(c.id),
                         "event_list": [{"id": e.id, "seq": e.seq, "type": e.type, "parked": e.parked,
                                         "content_sha256": e.content_sha256} for e in events],
                         "attachments": sorted({h for e in events for h in referenced_attachments(e.payload)})})
@@ -68,6 +77,47 @@ def _cases(district, as_json: bool) -> int:
     for c in rows:
         print(f"  {c.case_number}  {c.official_number or '-'}  {c.item_name}  {c.applicant_name}  "
               f"{DECISION_LABELS.get(c.decision, c.decision)}")
+    return 0
+
+
+def _ratings(district, show_all: bool, as_json: bool) -> int:
+    from district.ratings import rating_dict
+
+    desk = district.service.ratings
+    rows = [rating_dict(r, c, desk.overdue(r)) for r, c in desk.ratings(open_only=not show_all)]
+    if as_json:
+        json.dump({"ratings": rows}, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return 0
+    print(f"{'评价' if show_all else '待处理差评'} {len(rows)} 条")
+    for r in rows:
+        late = f"  逾期：{'、'.join(r['overdue'])}" if r["overdue"] else ""
+        due = f"  回访 {r['callback_due']} 整改 {r['rectify_due']}" if r["bad"] else ""
+        print(f"  {r['case_number']}  {r['item_name']}  {r['label']}  {'、'.join(r['tags'])}{due}{late}")
+    return 0
+
+
+def _figures(district, args) -> int:
+    from datetime import date
+
+    from district.backoffice import FIGURE_COLUMNS, _shown
+
+    today = date.today()
+    try:
+        start = date.fromisoformat(args.start) if args.start else today.replace(day=1)
+        end = date.fromisoformat(args.end) if args.end else today
+    except ValueError:
+        print("日期格式应为 YYYY-MM-DD", file=sys.stderr)
+        return 2
+    f = district.service.figures.by_service_point(start, end)
+    if args.json:
+        json.dump(f, sys.stdout, ensure_ascii=False, indent=1)
+        print()
+        return 0
+    labels = f["labels"]
+    print(f"{start} 至 {end}")
+    for p in f["service_points"] + ([f["total"]] if f["total"] else []):
+        print(f"  {p['centre']}：" + "，".join(f"{labels[k]} {_shown(k, p[k])}" for k in FIGURE_COLUMNS))
     return 0
 
 
@@ -137,6 +187,10 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         if args.command == "cases":
             return _cases(district, args.json)
+        if args.command == "figures":
+            return _figures(district, args)
+        if args.command == "ratings":
+            return _ratings(district, args.all, args.json)
         if args.command == "devices":
             for d in district.service.devices():
                 state = f"已停用（{d.revoked_reason}）" if d.revoked_at else "正常"

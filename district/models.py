@@ -41,6 +41,7 @@ class DeviceRow(Base):
     revoked_reason: Mapped[str | None] = mapped_column(Text)
     token_expires_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     previous_token_sha256: Mapped[str | None] = mapped_column(String(64))   # valid until the new one is used
+    centre: Mapped[str] = mapped_column(String(80), default="")              # the service point it works at
 
 
 class EnrolmentCodeRow(Base):
@@ -74,6 +75,14 @@ class CaseRow(Base):
     deferred_deadline: Mapped[date | None] = mapped_column(Date)
     deferred_open: Mapped[list | None] = mapped_column(JSON)                # deferred material codes outstanding
     request: Mapped[dict | None] = mapped_column(JSON)                      # a 办不成事: what and why
+    # for the figures across service points
+    opened_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
+    outcome: Mapped[str] = mapped_column(String(20), default="")            # accepted / accepted_deferred / …
+    instant: Mapped[bool] = mapped_column(Boolean, default=False)
+    started_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))   # called to the window, or opened
+    wait_s: Mapped[int | None] = mapped_column(Integer)
+    handling_s: Mapped[int | None] = mapped_column(Integer)
+    promised_by: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))  # end of the promised day
 
 
 class EventRow(Base):
@@ -158,3 +167,32 @@ class BackOfficeAuditRow(Base):
     case_id: Mapped[str | None] = mapped_column(String(36))
     detail: Mapped[str] = mapped_column(Text, default="")
     address: Mapped[str] = mapped_column(String(64), default="")
+
+
+class RatingRow(Base):
+    """好差评 of a case as the citizen gave it at the window; a 差评 with its 回访 and 整改 deadlines, what the back
+    office did, and the citizen's one follow-up rating (追评) beside the first."""
+
+    __tablename__ = "ratings"
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    event_id: Mapped[str] = mapped_column(String(36), unique=True)
+    device_id: Mapped[str] = mapped_column(ForeignKey("devices.id"), index=True)
+    level: Mapped[int] = mapped_column(Integer)
+    tags: Mapped[list] = mapped_column(JSON)
+    comment: Mapped[str] = mapped_column(Text, default="")
+    stage: Mapped[str] = mapped_column(String(20))
+    clerk: Mapped[str] = mapped_column(String(40))
+    rated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+    bad: Mapped[bool] = mapped_column(Boolean, index=True)
+    callback_due: Mapped[date | None] = mapped_column(Date)
+    rectify_due: Mapped[date | None] = mapped_column(Date)
+    callback_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    callback_by: Mapped[str] = mapped_column(String(80), default="")
+    callback_note: Mapped[str] = mapped_column(Text, default="")
+    rectified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    rectified_by: Mapped[str] = mapped_column(String(80), default="")
+    rectified_note: Mapped[str] = mapped_column(Text, default="")
+    follow_up_level: Mapped[int | None] = mapped_column(Integer)
+    follow_up_comment: Mapped[str] = mapped_column(Text, default="")
+    follow_up_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    follow_up_by: Mapped[str] = mapped_column(String(80), default="")

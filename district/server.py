@@ -19,6 +19,7 @@ from district.catalog import bundled_catalog
 from district.db import create_server_engine, sessions, sqlite_url, upgrade
 from district.officers import OfficerService
 from district.service import DistrictService, ServerConfig
+from district.workdays import Workdays
 
 log = logging.getLogger(__name__)
 DATABASE_ENV = "ZONGCHUANG_DISTRICT_DATABASE"
@@ -62,7 +63,8 @@ def open_district(data: Path, database: str | None = None, config: ServerConfig 
     catalog_dir = data / "catalog" if (data / "catalog" / "catalog.json").exists() else bundled_catalog()
     made = sessions(engine)
     clocked = {"clock": clock} if clock is not None else {}
-    service = DistrictService(made, BlobStore(data), config or ServerConfig(), **clocked)
+    service = DistrictService(made, BlobStore(data), config or ServerConfig(), workdays=Workdays(data / "calendar.json"),
+                              **clocked)
     service.sweep_partial_uploads()
     officers = OfficerService(made, hasher=password_hasher, **clocked)
     return District(data, engine, service, officers, catalog_dir, data / "calendar.json")

@@ -16,6 +16,8 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from district.blobs import HEX64, MAX_ATTACHMENT, BlobStore, HashMismatch, OffsetMismatch
 from district.db import next_value
+from district.errors import Refused
+from district.figures import DistrictFigures
 from district.models import (
     AttachmentRow,
     CaseRow,
@@ -25,6 +27,8 @@ from district.models import (
     ResultEventRow,
     utcnow,
 )
+from district.ratings import RatingDeadlines, RatingDesk, rating_problem
+from district.workdays import Workdays
 
 log = logging.getLogger(__name__)
 
@@ -38,6 +42,11 @@ STATE_AFTER = {
     "cannot_do_registered": "registered", "cannot_do_escalated": "escalated", "cannot_do_resolved": "resolved",
 }
 OPENINGS = ("case_opened", "cannot_do_registered")
+# a workstation event -> the outcome of the case at the window it records (for the figures)
+OUTCOMES = {"accepted": "accepted", "accepted_with_deferred": "accepted_deferred",
+            "correction_notice_issued": "correction", "correction_resumed": "", "refusal_requested": "",
+            "refusal_approved": "refused", "refusal_rejected": "", "withdrawn": "withdrawn"}
+WINDOW_DECISIONS = ("accepted", "accepted_with_deferred", "correction_notice_issued", "refusal_requested")
 ACCEPTANCE = ("accepted", "accepted_with_deferred")
 DECISION_LABELS = {"": "未受理", "received": "已接收", "processing": "办理中", "approved": "办结（准予）",
                    "denied": "办结（不予）", "terminated": "终止办理", "escalated": "待后台处理（办不成事）",
@@ -47,14 +56,6 @@ CANNOT_DO_OUTCOMES = {"coordinated": "协调办理", "assisted": "帮办代办",
 STATUS_CODES = {"applied": 201, "duplicate": 200, "parked": 202, "conflict": 409, "rejected": 422}
 
 
-class Refused(Exception):
-    """A request the server will not honour, with a reason a clerk or installer can act on."""
-
-    def __init__(self, status: int, code: str, reason: str, retry_after: int = 0):
-        super().__init__(reason)
-        self.status, self.code, self.reason, self.retry_after = status, code, reason, retry_after
-
-
 @dataclass(frozen=True)
 class ServerConfig:
     name: str = "区级受理平台"
@@ -62,6 +63,8 @@ class ServerConfig:
     official_prefix: str = "QX"
     token_days: int = 90            # a device token's lifetime; the workstation renews it in its last third
     partial_upload_days: int = 7    # an interrupted upload nobody continues is deleted after this
+    callback_days: int = 1          # a 差评 is called back (回访) within this many working days
+    rectify_days: int = 15          # and rectified (整改) within this many
 
 
 def content_sha256(event: dict[str, Any]) -> str:
@@ -99,6 +102,8 @@ def payload_problem(event_type: str, payload: dict[str, Any]) -> str | None:
         return "事件内容的申请人姓名或证件号码类型不正确。"
     if any(not isinstance(c, str) for c in payload.get("deferred") or []):
         return "事件内容的容缺材料编号类型不正确。"
+    if event_type == "rated":
+        return rating_problem(payload)
     if event_type in OPENINGS and not isinstance(
             payload.get("registration_number" if event_type == "cannot_do_registered" else "case_number"), str):
         return "开立事件缺少办件编号。"
@@ -113,6 +118,14 @@ def aware(moment: datetime) -> datetime:
 def mask_id(number: str) -> str:
     n = (number or "").strip()
     return "*" * len(n) if len(n) <= 8 else n[:6] + "*" * (len(n) - 10) + n[-4:]
+
+
+def _moment(text) -> datetime | None:
+    try:
+        moment = datetime.fromisoformat(str(text)) if text else None
+    except ValueError:
+        return None
+    return moment if moment is None or moment.tzinfo else moment.replace(tzinfo=UTC)
 
 
 def _date(text) -> date | None:
@@ -133,8 +146,12 @@ def _new_code() -> str:
 
 
 class DistrictService:
-    def __init__(self, sessions: sessionmaker[Session], blobs: BlobStore, config: ServerConfig, clock=utcnow):
+    def __init__(self, sessions: sessionmaker[Session], blobs: BlobStore, config: ServerConfig, clock=utcnow,
+                 workdays: Workdays | None = None):
         self.sessions, self.blobs, self.config, self.clock = sessions, blobs, config, clock
+        self.ratings = RatingDesk(sessions, workdays or Workdays(),
+                                  RatingDeadlines(config.callback_days, config.rectify_days), clock)
+        self.figures = DistrictFigures(sessions, clock)
         self._last_sweep = datetime.min.replace(tzinfo=UTC)
 
     # --- enrolment and authentication -----------------------------------------------------------
@@ -146,7 +163,7 @@ class DistrictService:
             s.add(EnrolmentCodeRow(code_sha256=_sha(code), created_at=now, expires_at=now + timedelta(hours=hours)))
         return code
 
-    def enrol(self, code: str, name: str, prefix: str, training: bool) -> tuple[str, str]:
+    def enrol(self, code: str, name: str, prefix: str, training: bool, centre: str = "") -> tuple[str, str]:
         """Exchange a one-time code for (device ID, token)."""
         if training and not self.config.allow_training:
             raise Refused(403, "training_device_refused", "这是正式服务器，不接受培训模式的工作站注册。")
@@ -156,7 +173,7 @@ class DistrictService:
             if row is None or row.used_by is not None or aware(row.expires_at) < now:
                 raise Refused(403, "enrolment_code_invalid", "注册码无效、已使用或已过期，请向管理员重新申请。")
             device_id, token = str(uuid.uuid4()), secrets.token_urlsafe(32)
-            s.add(DeviceRow(id=device_id, name=name[:80], prefix=prefix[:20], training=training,
+            s.add(DeviceRow(id=device_id, name=name[:80], prefix=prefix[:20], training=training, centre=centre[:80],
                             token_sha256=_sha(token), enrolled_at=now,
                             token_expires_at=now + timedelta(days=self.config.token_days)))
             row.used_by = device_id
@@ -375,6 +392,7 @@ class DistrictService:
                            request={"what": p.get("what", ""), "why": p.get("why", ""), "reason": p.get("reason", "")}
                            if registration else None)
             s.add(case)
+        self._note_figures(case, ev)
         if ev.type in ("applicant_set", "cannot_do_registered"):
             applicant = p.get("applicant") or {}
             case.applicant_name = str(applicant.get("name", ""))[:60]
@@ -386,6 +404,8 @@ class DistrictService:
             case.deferred_open = [c for c in case.deferred_open if c != p.get("code")]
         elif ev.type == "cannot_do_escalated" and p.get("to") == "district" and not case.decision:
             case.decision = "escalated"
+        elif ev.type == "rated":
+            self.ratings.record(s, case, ev)
         if ev.type == "completed":
             case.workstation_state = "completed_approved" if p.get("approved") else "completed_denied"
         elif ev.type in STATE_AFTER:
@@ -397,6 +417,24 @@ class DistrictService:
             case.decision = "received"
             self._result(s, case, "received", {"official_number": case.official_number}, "district")
         return case
+
+    @staticmethod
+    def _note_figures(case: CaseRow, ev: EventRow) -> None:
+        """What the figures across service points need, as the case's events arrive."""
+        p, at = ev.payload, _moment(ev.occurred_at)
+        if ev.type == "case_opened":
+            case.opened_at, case.instant = at, bool(p.get("instant"))
+            taken, called = _moment(p.get("ticket_taken_at")), _moment(p.get("ticket_called_at"))
+            case.started_at = called or at
+            case.wait_s = int((called - taken).total_seconds()) if taken and called and called >= taken else None
+        elif ev.type in OUTCOMES:
+            case.outcome = OUTCOMES[ev.type]
+            promised = _date(p.get("promised_date")) if ev.type in ACCEPTANCE else None
+            if promised is not None:     # the end of the promised day, in the service points' time (UTC+8)
+                case.promised_by = datetime.combine(promised + timedelta(days=1), datetime.min.time(),
+                                                    tzinfo=UTC) - timedelta(hours=8)
+            if ev.type in WINDOW_DECISIONS and at is not None and case.started_at is not None:
+                case.handling_s = max(0, int((at - aware(case.started_at)).total_seconds()))
 
     def _result(self, s: Session, case: CaseRow, type_: str, payload: dict[str, Any], by: str) -> None:
         s.add(ResultEventRow(cursor=next_value(s, "results"), id=str(uuid.uuid4()), case_id=case.id,

@@ -9,7 +9,7 @@ APT_PACKAGES=(
   libpcsclite-dev pcscd vsmartcard-vpcd libpulse0 fonts-wqy-microhei poppler-utils xvfb
   libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-xinerama0 libxcb-image0 libxcb-render-util0
   libxcb-shape0 libxkbcommon-x11-0 libegl1 libgl1 libfontconfig1 libdbus-1-3 libglib2.0-0
-  cups printer-driver-cups-pdf gcc python3-dev postgresql
+  cups printer-driver-cups-pdf gcc python3-dev postgresql chromium chromium-driver
 )
 
 install_system_packages() {

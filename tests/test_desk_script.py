@@ -7,10 +7,12 @@ import json
 import os
 import subprocess
 import sys
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from app.domain.calendar import WorkingDayCalendar
 from tests import pdf_tools
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -168,3 +170,26 @@ def test_an_unknown_step_or_a_broken_file_is_told_in_chinese(tmp_path):
     broken.write_text("[{", encoding="utf-8")
     run = run_script(tmp_path, broken, check=False)
     assert run.returncode == 2 and "无法读取脚本" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_a_bad_rating_is_called_back_rectified_and_rated_again_at_the_district(tmp_path):
+    report = json.loads(run_script(tmp_path, EXAMPLES / "bad-rating-followed-up.json").stdout)
+    (case,) = report["cases"]
+    assert case["rating"] == {"level": 2, "label": "不满意", "tags": ["服务效率"]}
+    assert "rated" in types(case) and case["sync"] == "synced"
+    rating = district_cases(tmp_path)[case["case_number"]]["rating"]
+    assert rating["level"] == 2 and rating["comment"] == "排队等了很久" and rating["clerk"] == "xiaowang"
+    # Called back within one working day, rectified within fifteen (the official calendar: weekends and holidays off).
+    rated_on = date.fromisoformat(rating["rated_at"][:10])
+    calendar = WorkingDayCalendar()
+    assert rating["callback_due"] == calendar.add_working_days(rated_on, 1).day.isoformat()
+    assert rating["rectify_due"] == calendar.add_working_days(rated_on, 15).day.isoformat()
+    assert (date.fromisoformat(rating["rectify_due"]) - rated_on).days >= 19          # three weekends at least
+    assert rating["callback_note"].startswith("已电话回访") and rating["rectified_note"].startswith("高峰时段")
+    assert rating["follow_up_level"] == 4 and rating["follow_up_label"] == "满意" and rating["level"] == 2
+    steps = json.loads((EXAMPLES / "bad-rating-followed-up.json").read_text(encoding="utf-8"))[:7]
+    steps.append({"step": "rate", "level": 5})
+    run = run_script(tmp_path / "again", steps, check=False)
+    assert run.returncode == 1 and "第 8 步（rate）" in run.stderr and "一事一评" in run.stderr
+    run = run_script(tmp_path / "bad", [*steps[:6], {"step": "rate", "level": 1}], check=False)
+    assert run.returncode == 1 and "差评请选择不满意的方面或写下意见" in run.stderr

@@ -39,7 +39,7 @@ def test_a_database_of_the_first_revision_with_data_upgrades_keeping_it(tmp_path
     store = open_store(db, tmp_path / "att", MIGRATIONS, tmp_path / "backups", key)
     try:
         assert store.encrypted.database                           # the plain database was encrypted first
-        assert store.migration.before == "0001" and store.migration.after == head_revision(MIGRATIONS) == "0006"
+        assert store.migration.before == "0001" and store.migration.after == head_revision(MIGRATIONS) == "0007"
         assert store.migration.backup is not None and store.migration.backup.exists()
         old = connect_raw(store.migration.backup, key.database)   # the backups are encrypted too
         try:

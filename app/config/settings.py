@@ -22,7 +22,10 @@ class Settings:
     centre_phone: str = setting("0571-12345678", "咨询电话")
     window_name: str = setting("1号综合窗口", "本窗口名称")
     workstation_prefix: str = setting("ZC01", "办件编号前缀（每台工作站唯一）")
-    ticket_prefix: str = setting("A", "综合窗口取号前缀")
+    ticket_prefix: str = setting("A", "本窗口自己取号的前缀（没有叫号服务或它连接不上时）")
+    hall_url: str = setting("", "大厅叫号服务地址（如 http://192.168.1.10:8700；空为只用本窗口排队）")
+    hall_key: str = setting("", "叫号服务的窗口接入密钥（与叫号服务 hall.json 的 key 相同；空为不校验）")
+    hall_categories: str = setting("", "本窗口叫哪些业务类别的号（逗号分隔，如 general,social；空为全部）")
     defer_days: int = setting(5, "容缺材料补交期限（工作日，不超过事项承诺时限）")
     withdraw_after_days: int = setting(20, "一次性告知后多少个工作日未补正的办件可按逾期撤回")
     idle_lock_minutes: int = setting(10, "无操作多少分钟后锁屏（0 为不锁屏）")
@@ -56,6 +59,12 @@ class Settings:
     receipt_paper: str = setting("a4", "回执纸张：a4 / 80mm（热敏卷纸）")
     receipt_preview: bool = setting(False, "打印回执前先预览")
     document_preview: bool = setting(True, "打印告知书等其他单据前先预览")
+    rating_at: str = setting("accept,handout", "邀请群众评价（好差评）的环节：accept 受理后、handout 出件时（逗号分隔；"
+                                               "受理后已评价的办件出件时不再邀请；空为不邀请）")
+    rating_screen: str = setting("auto", "评价界面：auto（有第二块屏幕时全屏显示在其上，否则弹出对话框转向群众）/ "
+                                         "screen / dialog")
+    rating_keys: str = setting("5=5,4=4,3=3,2=2,1=1", "评价器按键与评价等级（5 非常满意 … 1 非常不满意），如厂家键盘"
+                                                      " F1=5,F2=4,F3=3,F4=2,F5=1")
     archive_full_id: bool = setting(True, "存档联和身份证件复印件上显示完整证件号码（否则一律遮挡）")
     sync_interval_s: int = setting(120, "自动上报间隔（秒）；网络故障时按指数退避延长，最长10分钟")
     sync_timeout: float = setting(30.0, "与区级平台通信的超时（秒）")

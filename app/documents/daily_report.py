@@ -21,6 +21,7 @@ from app.documents.layout import (
     render_a4,
     styles,
 )
+from app.domain.statistics import Refusal
 
 TITLE = "综合窗口工作日报"
 COLUMNS = ("受理", "容缺受理", "即办办结", "补正告知", "不予受理", "撤回", "合计")
@@ -37,13 +38,6 @@ class ItemFigures:
 
 
 @dataclass(frozen=True)
-class RefusalLine:
-    case_number: str
-    item_name: str
-    reason: str
-
-
-@dataclass(frozen=True)
 class DailyReport:
     issue: Issue
     day: date
@@ -55,7 +49,7 @@ class DailyReport:
     tickets_served: int = 0
     deferred_open: int = 0             # deferred cases still waiting for their materials
     home_visits: int = 0               # 上门办 cases of the day
-    refusals: list[RefusalLine] = field(default_factory=list)
+    refusals: list[Refusal] = field(default_factory=list)
 
     @property
     def total(self) -> int:

@@ -8,7 +8,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from app.documents.cannot_do import CannotDoNotice, render_cannot_do_notice
 from app.documents.correction import Correction, CorrectionNotice, render_correction_notice
-from app.documents.daily_report import DailyReport, ItemFigures, RefusalLine, render_daily_report
+from app.documents.daily_report import DailyReport, ItemFigures, render_daily_report
 from app.documents.deferred import (
     DeferredCase,
     DeferredMaterial,
@@ -29,6 +29,7 @@ from app.documents.refusal import RefusalNotice, render_refusal_notice
 from app.documents.supplement import SupplementReceipt, SuppliedMaterial, render_supplement_receipt
 from app.documents.test_page import TestPage, render_test_page
 from app.domain.documents import DocumentKind
+from app.domain.statistics import Refusal
 
 CST = timezone(timedelta(hours=8))
 AT = datetime(2026, 11, 24, 9, 42, tzinfo=CST)
@@ -129,7 +130,7 @@ def daily_report(extreme: bool = False, **kw) -> DailyReport:
                          {"受理": 3 + k % 4, "容缺受理": k % 2, "即办办结": 2 * (k % 3), "补正告知": k % 2,
                           "不予受理": 1 if k % 5 == 0 else 0, "撤回": 0})
              for k, name in enumerate(names)]
-    refusals = [RefusalLine(case_number(40 + k), it.item_name, "不符合受理条件：非本辖区户籍且无居住证")
+    refusals = [Refusal(case_number(40 + k), it.item_name, "不符合受理条件：非本辖区户籍且无居住证")
                 for k, it in enumerate(items) if it.counts["不予受理"]]
     return DailyReport(sample_issue(extreme, **kw), AT.date(), letterhead(extreme).window_name, items,
                        instant_cases=sum(i.counts["即办办结"] for i in items), average_handling_minutes=7.4,

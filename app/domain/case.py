@@ -17,6 +17,7 @@ from app.domain.errors import DomainError, IllegalTransition, ValidationError
 from app.domain.events import CaseEvent, EventSourced
 from app.domain.forms import documents_of, validate_form
 from app.domain.identity import Agent, Identity
+from app.domain.rating import Rating, RecordedRating
 
 __all__ = ["AFTER_DEFERRAL_STATES", "PRESENT", "TRANSITIONS", "Case", "CaseEvent", "CaseState", "Channel", "DeliveryMethod",
            "EvidenceGrade", "MaterialRecord", "MaterialStatus", "result_item"]
@@ -119,6 +120,8 @@ AFTER_DEFERRAL_STATES = frozenset({CaseState.ACCEPTED_DEFERRED, CaseState.SUBMIT
 _OPEN = frozenset(CaseState) - {CaseState.REFUSED, CaseState.COMPLETED_APPROVED, CaseState.COMPLETED_DENIED,
                                 CaseState.HANDED_OUT, CaseState.WITHDRAWN, CaseState.TERMINATED}
 _DECIDED = frozenset({CaseState.COMPLETED_APPROVED, CaseState.COMPLETED_DENIED})
+# A citizen rates a visit that ended in something: acceptance, a notice, a refusal, a result handed out.
+_RATEABLE = frozenset(CaseState) - {CaseState.DRAFT, CaseState.REFUSAL_REQUESTED, CaseState.WITHDRAWN}
 
 # event type -> (states it may happen in, state it leads to or None when the state is kept)
 TRANSITIONS: dict[str, tuple[frozenset[CaseState], CaseState | None]] = {
@@ -143,6 +146,7 @@ TRANSITIONS: dict[str, tuple[frozenset[CaseState], CaseState | None]] = {
     "handed_out": (_DECIDED, CaseState.HANDED_OUT),
     "withdrawn": (_OPEN, CaseState.WITHDRAWN),
     "document_printed": (frozenset(CaseState), None),
+    "rated": (_RATEABLE, None),
     "receipt_printed": (frozenset(CaseState), None),       # written by earlier versions
 }
 
@@ -153,8 +157,12 @@ _ACTION_LABELS = {
     "correction_resumed": "补正后继续办理", "refusal_requested": "申请不予受理", "refusal_approved": "批准不予受理",
     "refusal_rejected": "驳回不予受理申请", "submitted": "报送", "processing_started": "开始办理", "completed": "办结",
     "completed_at_window": "当场办结", "terminated": "终止办理", "handed_out": "出件", "withdrawn": "撤回",
-    "document_printed": "打印单据", "receipt_printed": "打印回执",
+    "document_printed": "打印单据", "receipt_printed": "打印回执", "rated": "评价",
 }
+
+
+def _moment(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
 
 
 def result_item(item_name: str) -> str:
@@ -206,6 +214,11 @@ class Case(EventSourced):
     termination: dict[str, str] | None = None
     official_number: str | None = None                      # the district's number, once it received the case
     handout: dict[str, Any] | None = None
+    rating: RecordedRating | None = None                    # 好差评: one per case, never changed
+    ticket_taken_at: datetime | None = None                 # the queue ticket the citizen came with
+    ticket_called_at: datetime | None = None
+    decided_at: datetime | None = None                      # 办结, at the district or at the window
+    deferred_done_at: datetime | None = None                # the last deferred material came in
     version: int = 0                                        # seq of the last applied event
     pending: list[CaseEvent] = field(default_factory=list, repr=False)   # recorded, not yet stored
 
@@ -224,7 +237,7 @@ class Case(EventSourced):
     def open(cls, *, case_id: str, case_number: str, item: ServiceItem, catalog_version: str, clerk: str,
              at: datetime, bundle_id: str | None = None, bundle_code: str | None = None,
              ticket: str | None = None, channel: Channel = Channel.WINDOW, home_visit_address: str = "",
-             cannot_do_id: str | None = None) -> Case:
+             cannot_do_id: str | None = None, ticket_times: tuple[datetime, datetime | None] | None = None) -> Case:
         """A new draft case for one item; its first event is `case_opened`."""
         if channel is Channel.HOME_VISIT and not home_visit_address.strip():
             raise ValidationError("上门办须登记上门地址", "home_visit_address")
@@ -236,6 +249,8 @@ class Case(EventSourced):
             "bundle_code": bundle_code, "ticket": ticket, "channel": channel.value,
             "home_visit_address": home_visit_address.strip(), "cannot_do_id": cannot_do_id,
             "materials": [m.code for m in item.materials],
+            **({"ticket_taken_at": ticket_times[0].isoformat(),
+                "ticket_called_at": ticket_times[1].isoformat() if ticket_times[1] else None} if ticket_times else {}),
         }, clerk, at)
         return case
 
@@ -262,6 +277,8 @@ class Case(EventSourced):
             self.channel = Channel(p.get("channel", "window"))
             self.home_visit_address, self.cannot_do_id = p.get("home_visit_address", ""), p.get("cannot_do_id")
             self.materials = {code: MaterialRecord() for code in p["materials"]}
+            self.ticket_taken_at = _moment(p.get("ticket_taken_at"))
+            self.ticket_called_at = _moment(p.get("ticket_called_at"))
         elif t == "applicant_set":
             self.applicant = Identity.from_dict(p["applicant"])
         elif t == "agent_set":
@@ -272,6 +289,8 @@ class Case(EventSourced):
             self.delivery = dict(p)
         elif t in ("material_marked", "material_supplied"):
             self._apply_material(p)
+            if t == "material_supplied" and not self.outstanding_deferred:
+                self.deferred_done_at = e.occurred_at
         elif t in ("accepted", "accepted_with_deferred"):
             self.accepted_at = e.occurred_at
             self.promised_date = date.fromisoformat(p["promised_date"])
@@ -284,7 +303,7 @@ class Case(EventSourced):
             self.correction_notified_at = e.occurred_at
         elif t == "refusal_requested":
             self.refusal = {"reason": p["reason"], "legal_basis": p["legal_basis"], "guidance": p["guidance"],
-                            "requested_by": e.clerk}
+                            "requested_by": e.clerk, "requested_at": e.occurred_at.isoformat()}
         elif t == "refusal_approved":
             self.refusal = {**(self.refusal or {}), "approved_by": p["supervisor"]}
         elif t == "refusal_rejected":
@@ -295,10 +314,13 @@ class Case(EventSourced):
             self.official_number = p.get("official_number") or self.official_number
             self.decision = {"approved": p.get("approved", True), "note": p.get("note", ""),
                              "official_number": self.official_number}
+            self.decided_at = e.occurred_at
         elif t == "terminated":
             self.termination = {"reason": p.get("reason", ""), "by": e.clerk}
         elif t == "handed_out":
             self.handout = dict(p)
+        elif t == "rated":
+            self.rating = RecordedRating(Rating.from_payload(p), e.occurred_at, e.clerk)
         _, target = TRANSITIONS.get(t, (None, None))
         if t == "completed":
             target = CaseState.COMPLETED_APPROVED if p["approved"] else CaseState.COMPLETED_DENIED
@@ -583,6 +605,12 @@ class Case(EventSourced):
                            receiver_id_number=self.applicant.id_number if self.applicant else "")
         self._record("handed_out", payload, clerk, at)
 
+    def rate(self, rating: Rating, clerk: str, at: datetime) -> None:
+        """好差评: the citizen's one rating of this case (一事一评); it is never changed or replaced."""
+        if self.rating is not None:
+            raise DomainError(f"办件 {self.case_number} 已评价（{self.rating.rating.level.label}），一事一评，不能再次评价")
+        self._record("rated", rating.to_payload(), clerk, at)
+
     def withdraw(self, reason: str, clerk: str, at: datetime) -> None:
         if not reason.strip():
             raise ValidationError("请填写撤回原因", "reason")
@@ -621,4 +649,8 @@ class Case(EventSourced):
             "correction_notified_at": iso(self.correction_notified_at), "refusal": self.refusal,
             "decision": self.decision, "termination": self.termination, "official_number": self.official_number,
             "handout": self.handout, "version": self.version,
+            "rating": {**self.rating.rating.to_payload(), "at": iso(self.rating.at), "clerk": self.rating.clerk}
+            if self.rating else None,
+            "ticket_taken_at": iso(self.ticket_taken_at), "ticket_called_at": iso(self.ticket_called_at),
+            "decided_at": iso(self.decided_at), "deferred_done_at": iso(self.deferred_done_at),
         }

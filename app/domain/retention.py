@@ -23,7 +23,7 @@ CLOSED_STATES = frozenset({CaseState.HANDED_OUT, CaseState.REFUSED, CaseState.WI
 _EMPTIED = frozenset({
     "address", "home_visit_address", "receiver_name", "receiver_id_number", "tracking_number", "pickup_code",
     "locker", "note", "reason", "guidance", "explanation", "phone", "requirement", "source", "where_to_go",
-    "what", "why", "assignee", "helper",
+    "what", "why", "assignee", "helper", "comment",
 })
 
 

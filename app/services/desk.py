@@ -25,8 +25,10 @@ from app.services.intake import IntakeService
 from app.services.materials import MaterialPagesService
 from app.services.printing import PrintService
 from app.services.queue import QueueService
+from app.services.rating import RatingService
 from app.services.retention import RetentionService
 from app.services.returns import ReturnService
+from app.services.statistics import StatisticsService
 from app.services.sync import SyncService
 from app.services.workers import Workers
 from app.store.database import Store
@@ -54,6 +56,8 @@ class Desk:
     documents: DocumentService
     printing: PrintService
     handout: HandoutService
+    rating: RatingService
+    statistics: StatisticsService
     cases: CaseQueryService
     devices: DeviceService
     materials: MaterialPagesService

@@ -300,6 +300,15 @@ class DeskScript:
         self.visit.app = self.desk.intake.load(fresh.id)
         self._print((DocumentKind.HANDOUT_SLIP,), [fresh])
 
+    def step_rate(self, level: int, tags: list[str] | None = None, comment: str = "", stage: str = "") -> None:
+        """好差评 of the current visit (every case of it): level 1–5, tags for a 差评 (整体满意度, 服务效率, 服务水平,
+        服务态度), an optional comment; a case already rated is refused (一事一评)."""
+        app = self.app
+        chosen = stage or ("handout" if app.primary.handout else "accept")
+        self.desk.rating.rate([c.id for c in app.cases], level, self.clerk, tags=tags or (), comment=comment,
+                              stage=chosen)
+        self.visit.app = self.desk.intake.load(app.primary.id)
+
     # --- 办不成事 -------------------------------------------------------------------------------
 
     def step_cannot_do(self, what: str, why: str, reason: str = "no_item", escalate: str | None = None,
@@ -362,6 +371,8 @@ class DeskScript:
                 "case_number": case.case_number, "item": case.item_code, "state": case.state.value,
                 "sync": synced.get(case.case_number, ""),
                 "channel": case.channel.value, "deferred_open": case.outstanding_deferred,
+                "rating": {"level": int(case.rating.rating.level), "label": case.rating.rating.level.label,
+                           "tags": list(case.rating.rating.tags)} if case.rating else None,
                 "materials": [{"code": c, "status": r.status.value} for c, r in case.materials.items()],
                 "events": [{"type": e.type, "at": e.occurred_at.isoformat(), "by": e.clerk}
                            for e in store.cases.events(case_id)]})

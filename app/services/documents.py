@@ -10,7 +10,7 @@ from datetime import date, datetime
 
 from app.documents.cannot_do import CannotDoNotice, render_cannot_do_notice
 from app.documents.correction import Correction, CorrectionNotice, render_correction_notice
-from app.documents.daily_report import COLUMNS, DailyReport, ItemFigures, RefusalLine, render_daily_report
+from app.documents.daily_report import COLUMNS, DailyReport, ItemFigures, render_daily_report
 from app.documents.deferred import (
     DeferredCase,
     DeferredMaterial,
@@ -29,6 +29,7 @@ from app.documents.receipt import (
 )
 from app.documents.refusal import RefusalNotice, render_refusal_notice
 from app.documents.score_sheet import ScoreLine, ScoreSheetDocument, render_score_sheet
+from app.documents.statistics import render_statistics
 from app.documents.supplement import SupplementReceipt, SuppliedMaterial, render_supplement_receipt
 from app.documents.test_page import TestPage, render_test_page
 from app.domain.accounts import Clerk
@@ -38,6 +39,7 @@ from app.domain.catalog import Catalog, Material, ServiceItem, guide_elements, m
 from app.domain.documents import DocumentKind
 from app.domain.errors import DomainError
 from app.domain.identity import Identity
+from app.domain.statistics import Refusal, Report
 from app.services.clock import Clock
 from app.store.database import Store
 
@@ -343,7 +345,7 @@ class DocumentService:
             if case.channel is Channel.HOME_VISIT:
                 home_visits += 1
             if column == "不予受理":
-                refusals.append(RefusalLine(case.case_number, case.item_name, (case.refusal or {}).get("reason", "")))
+                refusals.append(Refusal(case.case_number, case.item_name, (case.refusal or {}).get("reason", "")))
         waits = [(t.called_at - t.taken_at).total_seconds() / 60 for t in self.store.tickets.called(day, window)]
         return DailyReport(self._issue(clerk), day, window,
                            [ItemFigures(name, counts) for name, counts in sorted(by_item.items())],
@@ -351,6 +353,9 @@ class DocumentService:
                            average_handling_minutes=sum(handling) / len(handling) if handling else None,
                            average_wait_minutes=sum(waits) / len(waits) if waits else None, tickets_served=len(waits),
                            deferred_open=deferred_open, home_visits=home_visits, refusals=refusals)
+
+    def statistics_pdf(self, report: Report, clerk: Clerk) -> bytes:
+        return render_statistics(report, self._issue(clerk), self._font())
 
     def test_page(self, printer_name: str, clerk_name: str, roll: bool = False) -> bytes:
         now = self.clock()

@@ -159,6 +159,8 @@ class IntakeService:
         self.prefix = workstation_prefix
         self.defer_days = defer_days
         self.home_visit: HomeVisit | None = None
+        # when the ticket a citizen came with was taken and called (the queue knows; set by the composition root)
+        self.ticket_times: Callable[[str | None], tuple[datetime, datetime | None] | None] | None = None
 
     # --- 上门办 ---------------------------------------------------------------------------------
 
@@ -208,12 +210,15 @@ class IntakeService:
         """Draft cases (not yet stored) numbered for this workstation, on the current channel."""
         now = self.clock()
         visit = self.home_visit
+        times = self.ticket_times(ticket) if self.ticket_times else (
+            self.store.tickets.times(ticket, now.date()) if ticket else None)
         return [Case.open(case_id=str(uuid.uuid4()),
                           case_number=self.store.cases.allocate_number(self.prefix, now.date()), item=it,
                           catalog_version=self.catalog.version, clerk=clerk.username, at=now, bundle_id=bundle_id,
                           bundle_code=bundle_code, ticket=ticket,
                           channel=Channel.HOME_VISIT if visit else Channel.WINDOW,
-                          home_visit_address=visit.address if visit else "", cannot_do_id=cannot_do_id)
+                          home_visit_address=visit.address if visit else "", cannot_do_id=cannot_do_id,
+                          ticket_times=times)
                 for it in items]
 
     def application_of(self, cases: list[Case], kind: str | None = None) -> Application:

@@ -51,11 +51,11 @@ NOT_ENROLLED = "本工作站尚未注册到区级平台（zongchuang enrol --ser
 
 class SyncService:
     def __init__(self, repo: SyncRepository, engine: SyncEngine, workers: Workers, clock: Clock, *,
-                 training: bool, window_name: str, prefix: str,
+                 training: bool, window_name: str, prefix: str, centre: str = "",
                  local_district: Callable[[], LocalDistrict] | None = None, timeout: float = 30.0):
         self.repo, self.engine, self.workers, self.clock = repo, engine, workers, clock
         self.executor = workers.db
-        self.training, self.window_name, self.prefix = training, window_name, prefix
+        self.training, self.window_name, self.prefix, self.centre = training, window_name, prefix, centre
         self._local_factory, self._local = local_district, None
         self.timeout = timeout
         self.scheduler: SyncScheduler | None = None
@@ -105,7 +105,7 @@ class SyncService:
             if not self.training and info.get("allow_training") and not accept_training_server:
                 raise SyncError(f"“{info.get('name', server_url)}”是培训服务器：正式环境的办件上报到这里不会被区级办理。"
                                 "确需接入请加 --training-server-ok。", retryable=False, code="training_server")
-            enrolment = await client.enrol(code, self.window_name, self.prefix, self.training)
+            enrolment = await client.enrol(code, self.window_name, self.prefix, self.training, self.centre)
         await self._db(self.repo.set_meta, server_url=enrolment.server_url, device_id=enrolment.device_id,
                        token=enrolment.token, server_name=enrolment.server_name, server_kind="external",
                        results_cursor="0", last_error=None)
@@ -119,7 +119,7 @@ class SyncService:
             if "token" not in meta or meta.get("server_kind") != "local":
                 async with DistrictClient(self._local.url, timeout=self.timeout) as c:
                     e = await c.enrol(await self._db(self._local.enrolment_code), self.window_name, self.prefix,
-                                      self.training)
+                                      self.training, self.centre)
                 await self._db(self.repo.set_meta, device_id=e.device_id, token=e.token, server_kind="local",
                                server_name=e.server_name, results_cursor="0")
                 meta = await self._db(self.repo.meta)

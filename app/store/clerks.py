@@ -58,6 +58,11 @@ class ClerkRepository:
             row = s.get(ClerkRow, username)
             row.password_hash, row.must_change_password = password_hash, must_change
 
+    def names(self) -> dict[str, str]:
+        """Every account's display name (also of accounts no longer active: old cases name them)."""
+        with self._sessions() as s:
+            return dict(s.execute(select(ClerkRow.username, ClerkRow.display_name)).all())
+
     def count(self) -> int:
         with self._sessions() as s:
             return s.scalar(select(func.count()).select_from(ClerkRow)) or 0

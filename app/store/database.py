@@ -18,6 +18,7 @@ from app.store.cases import CaseRepository
 from app.store.clerks import ClerkRepository
 from app.store.engine import create_sqlite_engine, encrypt_in_place, is_plain_sqlite, session_factory
 from app.store.errors import StoreError
+from app.store.figures import FiguresRepository
 from app.store.files import FileCipher, exposed, make_private
 from app.store.keys import WorkstationKey, load_key
 from app.store.migrate import MigrationResult, backup_path, current_revision, head_revision, upgrade_database
@@ -55,6 +56,7 @@ class Store:
     sync: SyncRepository
     retention: RetentionRepository
     training: TrainingRepository
+    figures: FiguresRepository
     migration: MigrationResult | None = None
     encrypted: Encrypted = field(default_factory=Encrypted)
 
@@ -110,9 +112,11 @@ def open_store(database: Path, attachments: Path, migrations: Path, backups: Pat
     except Exception:
         engine.dispose()
         raise
-    return Store(engine, CaseRepository(sessions), ClerkRepository(sessions), TicketRepository(sessions),
+    cases = CaseRepository(sessions)
+    cases.fill_figures()
+    return Store(engine, cases, ClerkRepository(sessions), TicketRepository(sessions),
                  audit, files, SyncRepository(sessions), RetentionRepository(sessions), TrainingRepository(sessions),
-                 result, encrypted)
+                 FiguresRepository(sessions), result, encrypted)
 
 
 def _probe(engine: Engine, database: Path) -> None:

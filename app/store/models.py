@@ -10,6 +10,7 @@ from sqlalchemy import (
     Date,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -131,6 +132,7 @@ class TicketRow(Base):
     taken_at: Mapped[datetime] = mapped_column(AwareDateTime())
     called_at: Mapped[datetime | None] = mapped_column(AwareDateTime())
     window: Mapped[str | None] = mapped_column(String(40))
+    hall_pending: Mapped[bool] = mapped_column(Boolean, default=False)  # taken while the hall was unreachable
 
 
 class AuditRow(Base):
@@ -199,3 +201,55 @@ class TrainingAssignmentRow(Base):
     trainee: Mapped[str] = mapped_column(String(40), primary_key=True)
     assigned_by: Mapped[str] = mapped_column(String(40))
     assigned_at: Mapped[datetime] = mapped_column(AwareDateTime())
+
+
+# A period's figures by each grouping are summed by walking one covering index in the grouping's order (SQLite has
+# no hash aggregate: grouping the day index's rows would sort them all first).
+FIGURE_GROUPS = {"day": "day", "item": "item_name", "agency": "item_code", "clerk": "clerk", "channel": "channel"}
+FIGURE_INDEX_TAIL = ("day", *(f"n_{k}" for k in ("cases", "accepted", "instant", "deferred", "deferred_on_time",
+                                                 "corrections", "refusals", "withdrawn", "terminated", "ratings",
+                                                 "satisfied", "bad_ratings")),
+                     "overdue_late", "overdue_due", "wait_s", "handling_s")
+
+
+class CaseFiguresRow(Base):
+    """The statistics projection: one row per case with what the figures need, written with its events."""
+
+    __tablename__ = "case_figures"
+    __table_args__ = tuple(Index(f"ix_case_figures_by_{name}", *dict.fromkeys((column, *FIGURE_INDEX_TAIL)))
+                           for name, column in FIGURE_GROUPS.items())
+    case_id: Mapped[str] = mapped_column(ForeignKey("cases.id"), primary_key=True)
+    case_number: Mapped[str] = mapped_column(String(40))
+    item_code: Mapped[str] = mapped_column(String(20))
+    item_name: Mapped[str] = mapped_column(String(80))
+    clerk: Mapped[str] = mapped_column(String(40))
+    channel: Mapped[str] = mapped_column(String(20))
+    day: Mapped[date] = mapped_column(Date, index=True)                 # opened, in the workstation's time
+    outcome: Mapped[str] = mapped_column(String(20), index=True)
+    instant: Mapped[bool] = mapped_column(Boolean)
+    deferred_deadline: Mapped[date | None] = mapped_column(Date)
+    deferred_done_day: Mapped[date | None] = mapped_column(Date)
+    terminated: Mapped[bool] = mapped_column(Boolean)
+    refusal_reason: Mapped[str] = mapped_column(Text, default="")
+    promised_date: Mapped[date | None] = mapped_column(Date)
+    decided_day: Mapped[date | None] = mapped_column(Date)
+    wait_s: Mapped[int | None] = mapped_column(Integer)
+    handling_s: Mapped[int | None] = mapped_column(Integer)
+    rating: Mapped[int | None] = mapped_column(Integer, index=True)
+    rating_tags: Mapped[str] = mapped_column(Text, default="")          # joined with "、"
+    rating_comment: Mapped[str] = mapped_column(Text, default="")
+    # what the case adds to each count (domain.statistics.CaseFacts.contribution), and to 超期
+    n_cases: Mapped[int] = mapped_column(Integer, default=0)
+    n_accepted: Mapped[int] = mapped_column(Integer, default=0)
+    n_instant: Mapped[int] = mapped_column(Integer, default=0)
+    n_deferred: Mapped[int] = mapped_column(Integer, default=0)
+    n_deferred_on_time: Mapped[int] = mapped_column(Integer, default=0)
+    n_corrections: Mapped[int] = mapped_column(Integer, default=0)
+    n_refusals: Mapped[int] = mapped_column(Integer, default=0)
+    n_withdrawn: Mapped[int] = mapped_column(Integer, default=0)
+    n_terminated: Mapped[int] = mapped_column(Integer, default=0)
+    n_ratings: Mapped[int] = mapped_column(Integer, default=0)
+    n_satisfied: Mapped[int] = mapped_column(Integer, default=0)
+    n_bad_ratings: Mapped[int] = mapped_column(Integer, default=0)
+    overdue_late: Mapped[int] = mapped_column(Integer, default=0)      # decided after its promised date
+    overdue_due: Mapped[date | None] = mapped_column(Date)             # undecided: overdue once past this day

@@ -11,6 +11,7 @@ from sqlalchemy.orm import sessionmaker
 from app.domain.case import Case, CaseState
 from app.domain.retention import CLOSED_STATES, attachments_of, due_for_purge, purged_event
 from app.store.cases import events_of, replay
+from app.store.figures import write_figures
 from app.store.models import CaseEventRow, CaseRow
 from app.store.writes import lock_for_writing
 
@@ -55,6 +56,7 @@ class RetentionRepository:
             for key, value in case.row_fields().items():
                 setattr(row, key, value)
             row.snapshot, row.purged_at = case.snapshot(), at
+            write_figures(s, case)
             return scans
 
     def still_referenced(self, hashes: set[str]) -> set[str]:

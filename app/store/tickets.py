@@ -21,11 +21,12 @@ class TicketRepository:
     def __init__(self, sessions: sessionmaker):
         self._sessions = sessions
 
-    def take(self, prefix: str, category: str, priority: bool, at: datetime) -> Ticket:
+    def take(self, prefix: str, category: str, priority: bool, at: datetime, *, hall_pending: bool = False) -> Ticket:
         with self._sessions.begin() as s:
             seq = next_value(s, f"ticket:{prefix}:{at:%Y%m%d}")
             row = TicketRow(id=str(uuid.uuid4()), number=ticket_number(prefix, seq), day=at.date(),
-                            category=category, priority=priority, state=TicketState.WAITING.value, taken_at=at)
+                            category=category, priority=priority, state=TicketState.WAITING.value, taken_at=at,
+                            hall_pending=hall_pending)
             s.add(row)
         return _ticket(row)
 
@@ -54,6 +55,25 @@ class TicketRepository:
             rows = s.scalars(select(TicketRow).where(TicketRow.day == day, TicketRow.window == window,
                                                      TicketRow.called_at.is_not(None))).all()
             return [_ticket(r) for r in rows]
+
+    def times(self, number: str, day: date) -> tuple[datetime, datetime | None] | None:
+        """When the ticket of that number was taken and called on `day` (None when this window never issued it)."""
+        with self._sessions() as s:
+            row = s.scalars(select(TicketRow).where(TicketRow.day == day, TicketRow.number == number)
+                            .order_by(TicketRow.taken_at.desc())).first()
+            return (row.taken_at, row.called_at) if row else None
+
+    def hall_pending(self) -> list[Ticket]:
+        """Tickets taken while the hall was unreachable and called since: what the hall is told when it is back."""
+        with self._sessions() as s:
+            rows = s.scalars(select(TicketRow).where(TicketRow.hall_pending, TicketRow.called_at.is_not(None))
+                             .order_by(TicketRow.taken_at)).all()
+            return [_ticket(r) for r in rows]
+
+    def hall_told(self, ids: list[str]) -> None:
+        with self._sessions.begin() as s:
+            for row in s.scalars(select(TicketRow).where(TicketRow.id.in_(ids))):
+                row.hall_pending = False
 
     def finish(self, ticket_id: str, state: TicketState) -> None:
         with self._sessions.begin() as s:

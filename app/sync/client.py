@@ -133,9 +133,10 @@ class DistrictClient:
     async def info(self) -> dict[str, Any]:
         return self.expect(await self.request("GET", "/api/v1/info"), "name", "protocol", "allow_training")
 
-    async def enrol(self, code: str, name: str, prefix: str, training: bool) -> Enrolment:
+    async def enrol(self, code: str, name: str, prefix: str, training: bool, centre: str = "") -> Enrolment:
         body = self.expect(await self.request("POST", "/api/v1/enrol", json={
-            "code": code, "name": name, "prefix": prefix, "training": training}), "device_id", "token")
+            "code": code, "name": name, "prefix": prefix, "training": training, "centre": centre}),
+            "device_id", "token")
         return Enrolment(self.base_url, body["device_id"], body["token"], body.get("server_name", ""))
 
     async def renew(self) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
@@ -24,6 +25,8 @@ SYNC_LABELS = {"pending": "待上报", "uploading": "上报中", "synced": "已�
 
 
 class CaseListPanel(QWidget):
+    handed_out = Signal(object)      # a case handed out at the window (its rating may be asked)
+
     def __init__(self, desk: Desk, ops: Operations, clerk: Clerk, parent=None):
         super().__init__(parent)
         self.desk, self.ops, self.clerk = desk, ops, clerk
@@ -72,6 +75,7 @@ class CaseListPanel(QWidget):
     def open_case_id(self, case_id: str) -> None:
         self.case_view = CaseDialog(self.desk, self.clerk, self.ops, case_id, self)
         self.case_view.finished.connect(lambda _: self.refresh())
+        self.case_view.handed_out.connect(self.handed_out)
         self.case_view.open()
 
     def print_daily_report(self) -> None:

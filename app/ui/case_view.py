@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from PySide6.QtCore import Signal
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QButtonGroup,
@@ -144,6 +145,8 @@ class HandoutDialog(FormDialog):
 
 
 class CaseDialog(QDialog):
+    handed_out = Signal(object)      # the case as stored after 出件 (the citizen may be asked to rate it)
+
     def __init__(self, desk: Desk, clerk: Clerk, ops: Operations, case_id: str, parent=None):
         super().__init__(parent)
         self.desk, self.clerk, self.ops, self.case_id = desk, clerk, ops, case_id
@@ -199,6 +202,10 @@ class CaseDialog(QDialog):
             lines.append(f"办理意见：{case.decision['note']}")
         if case.termination:
             lines.append(f"终止办理：{case.termination.get('reason', '')}")
+        if case.rating:
+            r = case.rating.rating
+            lines.append(f"好差评：{r.level.label}（{r.stage.label}，{case.rating.at:%Y-%m-%d %H:%M}）"
+                         + (f"　{'、'.join(r.tags)}" if r.tags else "") + (f"　“{r.comment}”" if r.comment else ""))
         if len(group) > 1:
             lines.append("同一申请：" + "、".join(c.case_number for c in group))
         self.facts.setText("\n".join(lines))
@@ -230,6 +237,8 @@ class CaseDialog(QDialog):
             self.message.setText("已出件，正在打印出件单…")
             self.printing.print_document(DocumentKind.HANDOUT_SLIP, [fresh], reprint=False)
             self.refresh()
+            if fresh.delivery_method is DeliveryMethod.WINDOW:
+                self.handed_out.emit(fresh)
 
         def hand_out(approver: Clerk | None = None) -> None:
             self.ops.run(self.desk.handout.hand_out, self.case.id, self.clerk, method=dialog.method,

@@ -74,6 +74,7 @@ class IntakePanel(QWidget):
     changed = Signal()     # a case was saved (the case list and status bar refresh)
     card_arrived = Signal(object)   # a CardArrival from a reader's background polling (any thread)
     handout_requested = Signal(str)  # a found case is ready for 出件 (the main window opens its case view)
+    accepted = Signal(object)        # the cases of a visit just accepted (the citizen may be asked to rate it)
 
     def __init__(self, desk: Desk, clerk: Clerk, ops: Operations, parent=None):
         super().__init__(parent)
@@ -762,8 +763,13 @@ class IntakePanel(QWidget):
         if app is None or not app.allows("accepted_with_deferred" if deferred else "accepted"):
             return
         operation = self.desk.intake.accept_with_deferred if deferred else self.desk.intake.accept
-        self.ops.run(operation, app, self.clerk, self.form.values(), on_success=self._decided,
+        self.ops.run(operation, app, self.clerk, self.form.values(), on_success=self._accepted,
                      disable=[self.accept_button, self.defer_accept_button])
+
+    def _accepted(self, outcome: Outcome) -> None:
+        self._decided(outcome)
+        if outcome.ok:
+            self.accepted.emit(list(outcome.app.cases))
 
     def print_receipt(self) -> None:
         """Print the receipt again (Ctrl+P): a 补打 copy when it was printed before."""

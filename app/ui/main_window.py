@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QPushButton, QTa
 
 from app.domain.accounts import Clerk
 from app.domain.errors import DomainError
+from app.domain.rating import RatingStage
 from app.services.desk import Desk
 from app.ui.cannot_do_panel import CannotDoPanel
 from app.ui.case_list import CaseListPanel
@@ -19,7 +20,9 @@ from app.ui.intake_panel import IntakePanel
 from app.ui.lock_screen import IdleWatcher, LockScreen
 from app.ui.operations import Operations
 from app.ui.queue_panel import QueuePanel
+from app.ui.rating_view import RatingScreen
 from app.ui.score_sheet import ScoreSheetDialog
+from app.ui.statistics_panel import StatisticsPanel
 from app.ui.status_bar import DeskStatusBar
 from app.ui.training_panel import TrainingPanel
 from app.ui.widgets import fit_to_screen
@@ -75,10 +78,20 @@ class MainWindow(QMainWindow):
             self.training.start_requested.connect(self.start_scenario)
             self.citizen.said.connect(self.intake.say)
             self.citizen.finished.connect(self.show_score)
+        self.statistics: StatisticsPanel | None = None
+        if clerk.can_approve_refusal:          # supervisors and administrators
+            self.statistics = StatisticsPanel(desk, self.ops, clerk)
+            self.tabs.addTab(self.statistics, "统计")
         outer.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.status = DeskStatusBar(desk, clerk, self.ops)
         self.setStatusBar(self.status)
+
+        self.rating = RatingScreen(desk, self.ops, clerk, self)
+        self.rating.said.connect(lambda text: self.status.showMessage(text, 15000))
+        self.intake.accepted.connect(lambda cases: self.rating.ask(cases, RatingStage.ACCEPT))
+        self.case_list.handed_out.connect(lambda case: self.rating.ask([case], RatingStage.HANDOUT))
+        QTimer.singleShot(0, self.rating.place)       # the clerk's card on the evaluator screen, when there is one
 
         self.queue.called.connect(self.intake.on_ticket_called)
         self.intake.changed.connect(self.status.refresh)
@@ -87,7 +100,7 @@ class MainWindow(QMainWindow):
         self.deferrals.open_requested.connect(self.continue_case)
         self.cannot_do.case_opened.connect(self.continue_case)
         self.tabs.currentChanged.connect(self._tab_shown)
-        for keys, action in (*self.intake.shortcuts(), ("F5", self.queue.call_next)):
+        for keys, action in (*self.intake.shortcuts(), ("F5", self.queue.call_next), ("Shift+F5", self.queue.recall)):
             QShortcut(QKeySequence(keys), self, activated=action)
         for n in range(self.tabs.count()):
             QShortcut(QKeySequence(f"Alt+{n + 1}"), self, activated=lambda n=n: self.tabs.setCurrentIndex(n))
@@ -206,4 +219,5 @@ class MainWindow(QMainWindow):
         self.status.timer.stop()
         self.desk.devices.stop_watching()
         self.intake.close_capture()
+        self.rating.close()
         super().closeEvent(event)
