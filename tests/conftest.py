@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 from datetime import datetime
 from pathlib import Path
@@ -69,18 +70,27 @@ def desk(home, clock, tmp_path):
     d.close()
 
 
-@pytest.fixture
-def window(qtbot, desk, clerk):
-    """The main window, shown, for the clerk "wang"; closed once its background work is done."""
+@contextlib.contextmanager
+def main_window(qtbot, desk, who):
+    """The main window, shown, for `who`; closed once its background work is done."""
     from app.ui.main_window import MainWindow
 
-    w = MainWindow(desk, clerk)
+    w = MainWindow(desk, who)
     qtbot.addWidget(w)
     w.show()
     qtbot.waitExposed(w)
-    yield w
-    w.close()
-    qtbot.waitUntil(lambda: w.ops.idle, timeout=15000)
+    try:
+        yield w
+    finally:
+        w.close()
+        qtbot.waitUntil(lambda: w.ops.idle, timeout=15000)
+
+
+@pytest.fixture
+def window(qtbot, desk, clerk):
+    """The main window for the clerk "wang"."""
+    with main_window(qtbot, desk, clerk) as w:
+        yield w
 
 
 @pytest.fixture

@@ -13,18 +13,13 @@ from gui_support import click, settle
 from PySide6.QtCore import QDate
 from test_statistics import day_of_work  # noqa: F401 — the fixture
 
-from app.ui.main_window import MainWindow
+from tests.conftest import main_window
 
 
 @pytest.fixture
 def supervisor_window(qtbot, desk, supervisor):
-    w = MainWindow(desk, supervisor)
-    qtbot.addWidget(w)
-    w.show()
-    qtbot.waitExposed(w)
-    yield w
-    w.close()
-    qtbot.waitUntil(lambda: w.ops.idle, timeout=15000)
+    with main_window(qtbot, desk, supervisor) as w:
+        yield w
 
 
 def test_the_statistics_tab_shows_the_days_figures_and_exports_them(qtbot, supervisor_window, day_of_work,  # noqa: F811

@@ -242,17 +242,14 @@ def test_the_window_s_queue_bar_calls_from_the_hall_and_the_case_keeps_the_ticke
     from gui_support import click, settle
 
     from app.sync.hall import HallClient
-    from app.ui.main_window import MainWindow
+    from tests.conftest import main_window
 
     h, server, clock = hall
     desk.queue.hall = HallClient(server.url, desk.settings.window_name)
     desk.clock.now = clock.now                                   # the window and the hall agree on the time
     take(server.url)
     desk.clock.now = clock.now = clock.now + timedelta(minutes=12)
-    w = MainWindow(desk, clerk)
-    qtbot.addWidget(w)
-    w.show()
-    try:
+    with main_window(qtbot, desk, clerk) as w:
         bar = w.queue
         settle(qtbot, w)
         assert bar.waiting_label.text() == "等候：1 人" and bar.hall_label.text() == "叫号服务 ✓"
@@ -272,6 +269,3 @@ def test_the_window_s_queue_bar_calls_from_the_hall_and_the_case_keeps_the_ticke
         settle(qtbot, w)
         click(qtbot, w, bar.no_show_button)
         assert bar.current.text() == "当前：—" and h.service.ticket("A001")["state"] == "no_show"
-    finally:
-        w.close()
-        qtbot.waitUntil(lambda: w.ops.idle, timeout=15000)
