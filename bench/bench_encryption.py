@@ -25,6 +25,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from timing import timed  # noqa: E402  (bench/ is the script's own folder)
+
 from app.domain.case import Case, MaterialStatus  # noqa: E402
 from app.domain.identity import Identity, check_digit  # noqa: E402
 from app.store.catalog_files import load_catalog  # noqa: E402
@@ -73,15 +75,6 @@ def fill(store, count: int, seed: int) -> list[Identity]:
     if batch:
         store.cases.save(*batch)
     return people
-
-
-def timed(fn, repeats: int) -> float:
-    samples = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t)
-    return statistics.median(samples) * 1000
 
 
 def measure(store, people: list[Identity], case_ids: list[str], args, seed: int) -> dict[str, float]:

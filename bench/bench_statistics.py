@@ -25,6 +25,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sqlalchemy import select  # noqa: E402
+from timing import timed  # noqa: E402  (bench/ is the script's own folder)
 
 from app.domain.calendar import WorkingDayCalendar  # noqa: E402
 from app.domain.case import Case, MaterialStatus  # noqa: E402
@@ -123,15 +124,6 @@ def replayed_report(store, service: StatisticsService, start: date, end: date, b
     names = store.clerks.names()
     return report_of(rows, start, end, TODAY, by=by, agency_of=service._agency, clerk_name=lambda u: names.get(u, u),
                      cannot_do=store.figures.cannot_do(start, end))
-
-
-def timed(fn, repeats: int) -> float:
-    samples = []
-    for _ in range(repeats):
-        t = time.perf_counter()
-        fn()
-        samples.append(time.perf_counter() - t)
-    return statistics.median(samples) * 1000
 
 
 def main() -> int:
