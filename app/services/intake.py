@@ -210,8 +210,7 @@ class IntakeService:
         """Draft cases (not yet stored) numbered for this workstation, on the current channel."""
         now = self.clock()
         visit = self.home_visit
-        times = self.ticket_times(ticket) if self.ticket_times else (
-            self.store.tickets.times(ticket, now.date()) if ticket else None)
+        times = self.ticket_times(ticket) if self.ticket_times and ticket else None
         return [Case.open(case_id=str(uuid.uuid4()),
                           case_number=self.store.cases.allocate_number(self.prefix, now.date()), item=it,
                           catalog_version=self.catalog.version, clerk=clerk.username, at=now, bundle_id=bundle_id,
