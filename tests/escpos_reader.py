@@ -21,6 +21,7 @@ class NetworkPrinterPort:
         self.server.listen(4)
         self.received = bytearray()
         self.connections = 0
+        self._job_ended = threading.Event()
         self._thread = threading.Thread(target=self._serve, daemon=True)
         self._thread.start()
 
@@ -38,6 +39,14 @@ class NetworkPrinterPort:
             with conn:
                 while chunk := conn.recv(65536):
                     self.received.extend(chunk)
+            self._job_ended.set()
+
+    def job(self, timeout: float = 10) -> bytes:
+        """Every byte of the first connection, once the printer's side has read it to the end: the
+        driver closing its socket does not mean this side has read the last chunk yet."""
+        if not self._job_ended.wait(timeout):
+            raise AssertionError(f"the printer's connection did not end within {timeout} s")
+        return bytes(self.received)
 
     def close(self) -> None:
         try:

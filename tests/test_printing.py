@@ -48,7 +48,7 @@ def test_a_network_thermal_printer_gets_the_receipt_as_a_raster_and_a_cut(qapp, 
     port = NetworkPrinterPort()
     try:
         result = EscPosPrinter(port.target).print_pdf(PrintJob("受理回执", docs["受理回执-80mm"], Paper.ROLL_80))
-        picture, cuts = raster_and_cuts(bytes(port.received))
+        picture, cuts = raster_and_cuts(port.job())
     finally:
         port.close()
     assert "热敏" in result.printer and cuts == 1
