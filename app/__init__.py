@@ -1,3 +1,1 @@
 """综窗 Zongchuang: the clerk workstation of a community service centre's comprehensive window."""
-
-__version__ = "0.1.0"

@@ -11,10 +11,12 @@ from pathlib import Path
 
 from app import cli_audit, cli_camera, cli_desk, cli_idcard, cli_print, cli_stats, cli_sync, cli_training
 from app.config.paths import Profile, resolve_paths
+from app.version import version
 
 
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="zongchuang", description="综窗 — 综合窗口工作站")
+    p.add_argument("--version", action="version", version=f"综窗 {version()}")
     p.add_argument("--profile", choices=[x.value for x in Profile], default=Profile.PRODUCTION.value,
                    help="production（正式）或 training（培训）；各自使用独立的数据目录和数据库")
     sub = p.add_subparsers(dest="command")
@@ -152,6 +154,8 @@ def main(argv: list[str] | None = None) -> int:
     """Every command ends in a sentence, never a traceback: what went wrong is said in Chinese on stderr (or in
     a dialog for the window) and the details go to the log, masked."""
     try:
+        if _windowed() and _has_command(argv):
+            return _run_in_dialog(argv)
         return _run(argv)
     except KeyboardInterrupt:
         return 130
@@ -159,6 +163,36 @@ def main(argv: list[str] | None = None) -> int:
         raise
     except BaseException as e:  # noqa: BLE001 — the last line of defence
         return _failed(e)
+
+
+def _windowed() -> bool:
+    """A windowed build (zongchuang.exe) has no console: Python gives it no stdout or stderr at all."""
+    return sys.stdout is None or sys.stderr is None
+
+
+def _has_command(argv: list[str] | None) -> bool:
+    args = sys.argv[1:] if argv is None else argv
+    rest = [a for a in args if not a.startswith("--profile")]
+    return any(a not in Profile._value2member_map_ for a in rest)
+
+
+def _run_in_dialog(argv: list[str] | None) -> int:
+    """A command given to the windowed build still says what it has to say: its output goes to a dialog,
+    with a pointer to the console build for scripts."""
+    import contextlib
+    import io
+
+    out = io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
+        try:
+            code = _run(argv)
+        except SystemExit as e:            # --help, --version, a usage error
+            code = e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
+    text = out.getvalue().strip() or ("已完成。" if code == 0 else "命令未完成。")
+    from app.ui.application import show_output
+
+    show_output(f"{text}\n\n（命令行工具请使用 zongchuang-cli.exe，它的输出显示在命令提示符窗口中。）", code == 0)
+    return code
 
 
 def _failed(error: BaseException, dialog: bool = False) -> int:
@@ -173,10 +207,11 @@ def _failed(error: BaseException, dialog: bool = False) -> int:
 def _message(error: BaseException) -> str:
     import errno
 
+    from app.config.settings import SettingsError
     from app.domain.errors import DomainError
     from app.store.errors import StoreError
 
-    if isinstance(error, StoreError | DomainError):
+    if isinstance(error, StoreError | DomainError | SettingsError):
         return str(error)
     if isinstance(error, OSError) and error.errno == errno.ENOSPC:
         return "磁盘空间已满，操作未完成；数据未改动。请清理磁盘后重试。"
@@ -259,10 +294,22 @@ def _run(argv: list[str] | None) -> int:
     # passes, which otherwise scan all of it and hold every thread (the GUI's too) for tens of ms.
     gc.freeze()
     try:
+        if desk.setup.needed():          # a production PC nobody has set up: the wizard, then the window
+            from app.ui.setup_wizard import run_setup_wizard
+
+            if not run_setup_wizard(desk):
+                return 0
+            finished, desk = desk, None
+            finished.close()
+            try:
+                desk = build_desk(profile)   # with the devices and the prefix the wizard chose
+            except Exception as e:  # noqa: BLE001 — told in a dialog, as at start-up
+                return _failed(e, dialog=True)
         otp = desk.accounts.ensure_first_admin() if profile is Profile.TRAINING else None
         return run_gui(desk, otp)
     finally:
-        desk.close()
+        if desk is not None:
+            desk.close()
 
 
 if __name__ == "__main__":

@@ -127,6 +127,8 @@ def _test(args, profile: Profile) -> int:
 
     paths = resolve_paths(profile)
     settings = Settings.load(paths.settings)
+    if profile is Profile.TRAINING:
+        settings = settings.for_training()
     font = _font(settings.font_path)
     if font is None:
         return 2

@@ -78,7 +78,8 @@ def _enrol(desk, server: str, code: str, training_ok: bool) -> int:
     except SyncError as e:
         print(f"注册失败：{e.message}", file=sys.stderr)
         return 1
-    print(f"已注册到 {enrolment.server_name or enrolment.server_url}，工作站编号 {enrolment.device_id}")
+    print(f"已注册到 {enrolment.server_name or enrolment.server_url}，工作站编号 {enrolment.device_id}，"
+          f"办件编号前缀 {desk.sync.prefix}")
     return 0
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from app import i18n
 from app.config.paths import Profile, resolve_paths
-from app.config.settings import Settings
+from app.config.settings import Settings, SettingsError
 from app.devices import registry
 from app.devices.errors import DeviceError
 from app.documents.fonts import FontNotFound, ensure_cjk_font
@@ -35,6 +35,7 @@ from app.services.queue import QueueService
 from app.services.rating import RatingService
 from app.services.retention import RetentionService
 from app.services.returns import ReturnService
+from app.services.setup import SetupService
 from app.services.statistics import StatisticsService
 from app.services.sync import SyncService, downloads_dir
 from app.services.workers import Workers
@@ -63,7 +64,9 @@ def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settin
     configure_logging(paths.logs)
     return_large_buffers()
     i18n.install(settings.language, paths.resources)
-    warnings: list[str] = [settings.load_problem] if settings.load_problem else []
+    warnings = _settings_warnings(settings, profile)
+    if profile is Profile.TRAINING:
+        settings = settings.for_training()
 
     key = open_key(paths.data, settings.key_store,
                    has_data=lambda: paths.database.exists() and not is_plain_sqlite(paths.database))
@@ -104,7 +107,9 @@ def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settin
 
     accounts = AccountService(store.clerks, clock, workers, password_hasher, audit=store.audit,
                               lockout_attempts=settings.lockout_attempts, lockout_minutes=settings.lockout_minutes)
-    intake = IntakeService(store, catalog, calendar, clock, workers, settings.workstation_prefix, settings.defer_days)
+    # The district assigns each workstation its own prefix at enrolment; until then the one set here.
+    prefix = store.sync.meta().get("prefix") or settings.workstation_prefix
+    intake = IntakeService(store, catalog, calendar, clock, workers, prefix, settings.defer_days)
     letterhead = Letterhead(settings.centre_name, settings.centre_address, settings.centre_phone, settings.window_name)
     documents = DocumentService(letterhead, font, profile is Profile.TRAINING, settings.archive_full_id, catalog,
                                 store, clock)
@@ -112,7 +117,7 @@ def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settin
     training = profile is Profile.TRAINING
     sync = SyncService(store.sync, SyncEngine(store.sync, store.attachments, workers.db, clock, downloads),
                        workers, clock, training=training, window_name=settings.window_name,
-                       prefix=settings.workstation_prefix, centre=settings.centre_name, timeout=settings.sync_timeout,
+                       prefix=prefix, centre=settings.centre_name, timeout=settings.sync_timeout,
                        local_district=_training_district(paths.data, clock) if training else None)
     desk = Desk(
         profile=profile, paths=paths, settings=settings, clock=clock, store=store, workers=workers,
@@ -123,7 +128,7 @@ def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settin
                            categories=tuple(c.strip() for c in settings.hall_categories.split(",") if c.strip())),
         intake=intake,
         returns=ReturnService(store, intake, calendar, clock, workers, settings.withdraw_after_days),
-        cannot_do=CannotDoService(store, intake, clock, workers, settings.workstation_prefix),
+        cannot_do=CannotDoService(store, intake, clock, workers, prefix),
         documents=documents, printing=printing,
         handout=HandoutService(store, clock, workers),
         rating=_rating_service(settings, store, clock, workers, warnings),
@@ -135,9 +140,21 @@ def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settin
         startup_warnings=warnings,
     )
     intake.ticket_times = desk.queue.times_of
+    sync.prefix_assigned = desk.number_cases_with
+    desk.setup = SetupService(profile, settings, paths.settings, paths.resources, accounts, sync, devices, workers, font)
     if training:
         desk.training_service = _training_service(desk, paths.resources, paths.data, workers, clock)
     return desk
+
+
+def _settings_warnings(settings: Settings, profile: Profile) -> list[str]:
+    """What reading the settings found. A production PC does not start on a file it cannot read at all: its
+    defaults would print no centre (or a wrong one) on legal documents and pick no real device."""
+    if settings.unreadable:
+        if profile is Profile.PRODUCTION:
+            raise SettingsError(f"{settings.unreadable}请改正后重新启动综窗（文件未改动）。")
+        return [f"{settings.unreadable}本次使用默认设置（文件未改动）。", *settings.problems]
+    return list(settings.problems)
 
 
 def _rating_service(settings: Settings, store: Store, clock: Clock, workers: Workers,

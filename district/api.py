@@ -41,7 +41,8 @@ class ServerInfo(BaseModel):
 class EnrolRequest(BaseModel):
     code: Text = Field(max_length=40, description="one-time enrolment code from the administrator")
     name: Text = Field(max_length=80, description="the workstation's window name")
-    prefix: Text = Field(max_length=20, description="the workstation's case-number prefix")
+    prefix: Text = Field(max_length=20, description="the case-number prefix the workstation asks for; the district "
+                                                    "assigns another when a workstation has it already")
     training: bool = Field(False, description="true for a workstation in the training profile")
     centre: Text = Field("", max_length=80, description="the service centre (service point) the workstation is at")
 
@@ -51,6 +52,7 @@ class EnrolResponse(BaseModel):
     token: str = Field(description="bearer token for every later request; revocable by the district")
     server_name: str
     allow_training: bool
+    prefix: str = Field(description="the case-number prefix assigned to this workstation, unique in the district")
 
 
 class TokenResponse(BaseModel):
@@ -182,9 +184,9 @@ def create_app(service: DistrictService, officers: OfficerService, catalog_dir: 
         wait = enrol_limit.hit(address) or enrol_limit_all.hit("*")
         if wait:
             raise Refused(429, "too_many_attempts", f"注册尝试过于频繁，请 {wait} 秒后再试。", retry_after=wait)
-        device_id, token = service.enrol(body.code, body.name, body.prefix, body.training, body.centre)
+        device_id, token, prefix = service.enrol(body.code, body.name, body.prefix, body.training, body.centre)
         return {"device_id": device_id, "token": token, "server_name": service.config.name,
-                "allow_training": service.config.allow_training}
+                "allow_training": service.config.allow_training, "prefix": prefix}
 
     @app.post("/api/v1/token", response_model=TokenResponse, responses=ERRORS)
     def renew(dev: Device) -> dict:

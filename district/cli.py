@@ -11,8 +11,18 @@ from pathlib import Path
 from district.service import DECISION_LABELS, Refused, ServerConfig
 
 
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("zongchuang")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
 def _parser() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(prog="zongchuang-district", description="综窗 区级受理平台（参考实现）")
+    p.add_argument("--version", action="version", version=f"综窗 区级受理平台 {_version()}")
     sub = p.add_subparsers(dest="command", required=True)
 
     def command(name: str, help_: str) -> argparse.ArgumentParser:
@@ -180,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
             kind = "培训服务器（接受培训工作站）" if config.allow_training else "正式服务器"
             print(f"{config.name}：{kind}，http://{args.host}:{args.port}/ ，后台 /backoffice ，接口文档 /docs",
                   flush=True)
-            uvicorn.run(district.app(), host=args.host, port=args.port, log_level="info")
+            uvicorn.run(district.app(), host=args.host, port=args.port, log_level="info", log_config=None)
             return 0
         if args.command == "enrolment-code":
             print(district.service.create_enrolment_code(args.hours))

@@ -35,8 +35,8 @@ def sqlite_url(data: Path) -> str:
     return f"sqlite:///{data / 'district.sqlite3'}"
 
 
-def upgrade(engine: Engine) -> str:
-    """Bring the schema to head in-process (works in a frozen build); returns the revision."""
+def upgrade(engine: Engine, revision: str = "head") -> str:
+    """Bring the schema to `revision` in-process (works in a frozen build); returns the revision."""
     from alembic import command
     from alembic.config import Config
 
@@ -44,7 +44,7 @@ def upgrade(engine: Engine) -> str:
     cfg.set_main_option("script_location", str(MIGRATIONS))
     with engine.begin() as conn:
         cfg.attributes["connection"] = conn
-        command.upgrade(cfg, "head")
+        command.upgrade(cfg, revision)
     with engine.connect() as conn:
         if not inspect(conn).has_table("alembic_version"):
             raise RuntimeError("migration did not record a revision")

@@ -33,7 +33,7 @@ class DeviceRow(Base):
     __tablename__ = "devices"
     id: Mapped[str] = mapped_column(String(36), primary_key=True)
     name: Mapped[str] = mapped_column(String(80))
-    prefix: Mapped[str] = mapped_column(String(20))
+    prefix: Mapped[str] = mapped_column(String(20), unique=True)     # case numbers start with it: one per PC
     training: Mapped[bool] = mapped_column(Boolean)
     token_sha256: Mapped[str] = mapped_column(String(64), unique=True)
     enrolled_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))

@@ -77,7 +77,10 @@ class ServerThread:
         import uvicorn
 
         self.host, self.port = host, port
-        config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off")
+        # log_config=None: uvicorn's own logging set-up asks the console isatty(), and a windowed build has
+        # no console at all; its records go to the process's (masked) handlers instead.
+        config = uvicorn.Config(app, host=host, port=port, log_level="warning", access_log=False, lifespan="off",
+                                log_config=None)
         self.server = uvicorn.Server(config)
         self.thread = threading.Thread(target=self.server.run, name="district-server", daemon=True)
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import re
 import secrets
 import uuid
 from dataclasses import dataclass
@@ -12,6 +13,7 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any, BinaryIO
 
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, sessionmaker
 
 from district.blobs import HEX64, MAX_ATTACHMENT, BlobStore, HashMismatch, OffsetMismatch
@@ -65,6 +67,20 @@ class ServerConfig:
     partial_upload_days: int = 7    # an interrupted upload nobody continues is deleted after this
     callback_days: int = 1          # a 差评 is called back (回访) within this many working days
     rectify_days: int = 15          # and rectified (整改) within this many
+
+
+PREFIX = re.compile(r"[A-Z][A-Z0-9]{1,7}")
+
+
+def free_prefix(wished: str, taken: set[str], base: str = "ZC") -> str:
+    """The workstation's wish when it is a proper prefix nobody has, else the first free ZC01, ZC02, …"""
+    wished = wished.strip().upper()
+    if PREFIX.fullmatch(wished) and wished not in taken:
+        return wished
+    n = 1
+    while f"{base}{n:02d}" in taken:
+        n += 1
+    return f"{base}{n:02d}"
 
 
 def content_sha256(event: dict[str, Any]) -> str:
@@ -163,22 +179,34 @@ class DistrictService:
             s.add(EnrolmentCodeRow(code_sha256=_sha(code), created_at=now, expires_at=now + timedelta(hours=hours)))
         return code
 
-    def enrol(self, code: str, name: str, prefix: str, training: bool, centre: str = "") -> tuple[str, str]:
-        """Exchange a one-time code for (device ID, token)."""
+    def enrol(self, code: str, name: str, prefix: str, training: bool, centre: str = "") -> tuple[str, str, str]:
+        """Exchange a one-time code for (device ID, token, case-number prefix). The prefix is the one the
+        workstation asks for when no other workstation has it, else the district's next free one: two PCs
+        never number their cases alike."""
         if training and not self.config.allow_training:
             raise Refused(403, "training_device_refused", "这是正式服务器，不接受培训模式的工作站注册。")
+        for attempt in range(5):       # another enrolment may take the same free prefix at the same moment
+            try:
+                return self._enrol_once(code, name, prefix, training, centre)
+            except IntegrityError:
+                log.info("prefix taken by a concurrent enrolment; choosing again (%d)", attempt + 1)
+        raise Refused(503, "enrolment_busy", "注册繁忙，请稍后重试。", retry_after=5)
+
+    def _enrol_once(self, code: str, name: str, wished: str, training: bool, centre: str) -> tuple[str, str, str]:
         now = self.clock()
         with self.sessions.begin() as s:
             row = s.get(EnrolmentCodeRow, _sha(code.strip().upper()), with_for_update=True)
             if row is None or row.used_by is not None or aware(row.expires_at) < now:
                 raise Refused(403, "enrolment_code_invalid", "注册码无效、已使用或已过期，请向管理员重新申请。")
+            prefix = free_prefix(wished, set(s.scalars(select(DeviceRow.prefix))))
             device_id, token = str(uuid.uuid4()), secrets.token_urlsafe(32)
-            s.add(DeviceRow(id=device_id, name=name[:80], prefix=prefix[:20], training=training, centre=centre[:80],
+            s.add(DeviceRow(id=device_id, name=name[:80], prefix=prefix, training=training, centre=centre[:80],
                             token_sha256=_sha(token), enrolled_at=now,
                             token_expires_at=now + timedelta(days=self.config.token_days)))
             row.used_by = device_id
-        log.info("device %s (%s) enrolled%s", device_id, prefix, " for training" if training else "")
-        return device_id, token
+        log.info("device %s (%s, asked for %s) enrolled%s", device_id, prefix, wished[:20],
+                 " for training" if training else "")
+        return device_id, token, prefix
 
     def authenticate(self, token: str) -> DeviceRow:
         digest = _sha(token)

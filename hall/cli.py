@@ -7,8 +7,18 @@ import logging
 from pathlib import Path
 
 
+def _version() -> str:
+    from importlib import metadata
+
+    try:
+        return metadata.version("zongchuang")
+    except metadata.PackageNotFoundError:
+        return "0+unknown"
+
+
 def main(argv: list[str] | None = None) -> int:
     p = argparse.ArgumentParser(prog="zongchuang-hall", description="综窗 叫号服务（一个服务中心的各窗口共用一个队列）")
+    p.add_argument("--version", action="version", version=f"综窗 叫号服务 {_version()}")
     sub = p.add_subparsers(dest="command", required=True)
     serve = sub.add_parser("serve", help="启动叫号服务")
     serve.add_argument("--data", type=Path, required=True, help="数据目录（数据库、hall.json 设置）")
@@ -26,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"{hall.service.config.name} 叫号服务：http://{args.host}:{args.port}/ ，取号机 /kiosk ，叫号屏 /display",
           flush=True)
     try:
-        uvicorn.run(hall.app(), host=args.host, port=args.port, log_level="info")
+        uvicorn.run(hall.app(), host=args.host, port=args.port, log_level="info", log_config=None)
     finally:
         hall.close()
     return 0

@@ -3,7 +3,7 @@
 # With no display, run the headless demo instead (output in ./demo-output).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-"$ROOT/scripts/setup.sh"
+"$ROOT/scripts/setup.sh" run
 cd "$ROOT"
 if [ -z "${DISPLAY:-}" ] && [ -z "${WAYLAND_DISPLAY:-}" ] && [ "${QT_QPA_PLATFORM:-}" != "offscreen" ]; then
   echo "没有图形显示，运行无界面演示 (no display: running the headless demo)"

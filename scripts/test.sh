@@ -2,7 +2,7 @@
 # Set up everything, then run the whole test suite (Qt offscreen).
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-"$ROOT/scripts/setup.sh"
+"$ROOT/scripts/setup.sh" test
 cd "$ROOT"
 # The district server's tests also run against PostgreSQL when one can be started here (as root).
 if [ -z "${ZONGCHUANG_TEST_POSTGRES:-}" ]; then

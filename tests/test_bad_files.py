@@ -89,7 +89,8 @@ def test_settings_that_are_json_but_not_settings_start_with_defaults_and_a_warni
     settings.write_text("[1, 2, 3]", encoding="utf-8")
     desk = build_desk(Profile.TRAINING, {"ZONGCHUANG_HOME": str(home)}, idcard=None, camera=None, printer=None)
     try:
-        assert any("设置文件 settings.json 无法读取" in w for w in desk.startup_warnings)
+        assert any("settings.json 应为一组“设置项: 值”" in w and "而不是一个列表" in w and "本次使用默认设置" in w
+                   for w in desk.startup_warnings)
         assert desk.settings.window_name == "1号综合窗口"
     finally:
         desk.close()

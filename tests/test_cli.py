@@ -299,3 +299,53 @@ def test_sync_now_fails_while_the_district_holds_cases_back(tmp_path):
     conn.close()
     held = zongchuang("--profile", "training", "sync", "now", home=tmp_path, check=False)
     assert held.returncode == 1 and "被区级平台拒收" in held.stderr
+
+
+# --- the windowed build: no console at all --------------------------------------------------------
+
+def windowed(tmp_path: Path, *args: str) -> dict:
+    """Runs the entry point with stdout and stderr closed, as zongchuang.exe (console=False) starts."""
+    out = tmp_path / "dialogs.json"
+    env = {**os.environ, "ZONGCHUANG_HOME": str(tmp_path / "home"), "QT_QPA_PLATFORM": "offscreen"}
+
+    def close_console() -> None:
+        os.close(1)
+        os.close(2)
+
+    subprocess.run([sys.executable, str(ROOT / "tests" / "windowed_child.py"), str(out), *args], cwd=ROOT, env=env,
+                   stdin=subprocess.DEVNULL, preexec_fn=close_console, timeout=300, check=False)
+    return json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_the_windowed_build_shows_the_first_run_password_in_a_dialog_and_the_login_can_use_it(tmp_path):
+    seen = windowed(tmp_path, "--profile", "training")
+    assert not seen["stdout"] and not seen["stderr"] and seen["exit"] == 0
+    first, login = seen["dialogs"][:2]
+    assert first["name"] == "first_password" and "已创建管理员账号 admin，一次性密码" in first["text"]
+    assert login["kind"] == "LoginDialog"
+    password = first["text"].split("一次性密码：")[1].split()[0]
+
+    from app.config.paths import Profile
+    from app.main import build_desk
+
+    desk = build_desk(Profile.TRAINING, {"ZONGCHUANG_HOME": str(tmp_path / "home")}, idcard=None, camera=None,
+                      printer=None)
+    try:
+        clerk = desk.accounts.login("admin", password)
+        assert clerk.username == "admin" and clerk.must_change_password
+    finally:
+        desk.close()
+
+
+def test_a_command_given_to_the_windowed_build_shows_its_output_in_a_dialog(tmp_path):
+    from app.version import version
+
+    seen = windowed(tmp_path, "--version")
+    assert seen["dialogs"][0]["text"].startswith(f"综窗 {version()}") and "zongchuang-cli.exe" in seen["dialogs"][0]["text"]
+    seen = windowed(tmp_path, "db", "check")
+    assert seen["exit"] == 1 and "数据库尚未创建" in seen["dialogs"][0]["text"]
+
+
+def test_the_first_start_of_a_production_pc_opens_the_setup_wizard_not_a_login_nobody_can_pass(tmp_path):
+    seen = windowed(tmp_path)
+    assert seen["exit"] == 0 and [d["kind"] for d in seen["dialogs"]] == ["SetupWizard"]

@@ -9,6 +9,7 @@ import contextlib
 import httpx
 import pytest
 
+from app.config.paths import resources_dir
 from app.domain.case import CaseState
 from app.sync.client import SyncError
 from tests.postgres import fresh_database
@@ -157,6 +158,61 @@ def test_an_enrolment_code_works_once(district):
     body = {"code": code, "name": "1号窗口", "prefix": "ZC01", "training": False}
     assert httpx.post(district.url + "/api/v1/enrol", json=body).status_code == 200
     assert httpx.post(district.url + "/api/v1/enrol", json=body).status_code == 403
+
+
+def test_two_workstations_left_on_the_default_prefix_get_distinct_ones_at_enrolment(desk, district, tmp_path, clock):
+    """Both PCs were installed with the default ZC01: the district gives the second one ZC02, which its case
+    numbers use from then on, after a restart too."""
+    from app.config.paths import Profile
+    from app.config.settings import Settings
+    from app.devices.idcard.simulator import SimulatedIdCardReader, load_roster
+    from app.main import build_desk
+    from tests.conftest import FAST_HASHER
+
+    def second_desk():
+        return build_desk(Profile.TRAINING, {"ZONGCHUANG_HOME": str(tmp_path / "second")}, clock=clock,
+                          settings=Settings(idcard_poll=False), password_hasher=FAST_HASHER, camera=None,
+                          idcard=SimulatedIdCardReader(load_roster(resources_dir())), printer=None)
+
+    other = second_desk()
+    try:
+        assert desk.settings.workstation_prefix == other.settings.workstation_prefix == "ZC01"
+        enrol(desk, district)
+        enrol(other, district)
+        assert (desk.sync.prefix, other.sync.prefix) == ("ZC01", "ZC02")
+        [mine], [theirs] = accept_cases(desk, 1), accept_cases(other, 1)
+        assert mine.primary.case_number.startswith("ZC01-") and theirs.primary.case_number.startswith("ZC02-")
+    finally:
+        other.close()
+    again = second_desk()
+    try:
+        [later] = accept_cases(again, 1)
+        assert later.primary.case_number.startswith("ZC02-") and later.primary.case_number != theirs.primary.case_number
+    finally:
+        again.close()
+    assert sorted(d.prefix for d in district.service.devices()) == ["ZC01", "ZC02"]
+
+
+def test_devices_that_shared_a_prefix_before_are_told_apart_by_the_upgrade(tmp_path):
+    from sqlalchemy import text
+    from sqlalchemy.exc import IntegrityError
+
+    from district.db import create_server_engine, sqlite_url, upgrade
+
+    engine = create_server_engine(sqlite_url(tmp_path))
+    upgrade(engine, "d0004")
+    insert = text("INSERT INTO devices (id, name, prefix, training, token_sha256, enrolled_at, centre) "
+                  "VALUES (:id, '窗口', :prefix, false, :id, :at, '')")
+    with engine.begin() as c:
+        for n, at in ((1, "2026-03-01"), (2, "2026-01-01"), (3, "2026-02-01")):
+            c.execute(insert, {"id": f"device-{n}", "prefix": "ZC01", "at": at})
+    assert upgrade(engine) == "d0005"
+    with engine.connect() as c:
+        rows = dict(c.execute(text("SELECT id, prefix FROM devices")).fetchall())
+    assert rows == {"device-2": "ZC01", "device-3": "ZC01~2", "device-1": "ZC01~3"}      # the first keeps it
+    with pytest.raises(IntegrityError), engine.begin() as c:
+        c.execute(insert, {"id": "device-4", "prefix": "ZC01", "at": "2026-04-01"})
+    engine.dispose()
 
 
 def _device(district) -> httpx.Client:

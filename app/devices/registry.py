@@ -14,9 +14,14 @@ def _refuse_simulator_in_production(profile: Profile, kind: str) -> None:
         raise DeviceUnavailable(f"正式环境不能使用模拟{kind}，请在设置中选择真实设备驱动")
 
 
+def _chosen(driver: str, profile: Profile, production: str) -> str:
+    """A driver setting left empty means the simulator in training and `production` in production."""
+    return driver or ("simulator" if profile is Profile.TRAINING else production)
+
+
 def make_idcard_reader(settings: Settings, profile: Profile, resources: Path, app_dir: Path | None = None):
     """The ID-card reader named by settings.idcard_driver (None for "none")."""
-    driver = settings.idcard_driver
+    driver = _chosen(settings.idcard_driver, profile, "sam")
     if driver == "none":
         return None
     if driver == "simulator":
@@ -66,7 +71,7 @@ def make_photo_decoder(settings: Settings):
 
 def make_social_security_reader(settings: Settings, profile: Profile, resources: Path):
     """The 社保卡 reader: with no driver set, the simulator in training and none in production."""
-    driver = settings.sscard_driver or ("simulator" if profile is Profile.TRAINING else "none")
+    driver = _chosen(settings.sscard_driver, profile, "none")
     if driver == "none":
         return None
     if driver == "simulator":
@@ -83,7 +88,7 @@ def make_social_security_reader(settings: Settings, profile: Profile, resources:
 
 
 def make_camera(settings: Settings, profile: Profile, font_path: str | None = None):
-    driver = settings.camera_driver
+    driver = _chosen(settings.camera_driver, profile, "qt")
     if driver == "simulator":
         _refuse_simulator_in_production(profile, "高拍仪")
         from app.devices.camera.simulator import SimulatedCamera
@@ -111,7 +116,7 @@ def make_printer(settings: Settings, profile: Profile, printouts: Path, seal=Non
 
     With no driver set, production prints on the spooler and training writes PDF files (sealed with `seal`,
     the workstation's file cipher, when given)."""
-    driver = settings.printer_driver or ("simulator" if profile is Profile.TRAINING else "spooler")
+    driver = _chosen(settings.printer_driver, profile, "spooler")
     if driver == "simulator":
         _refuse_simulator_in_production(profile, "打印机")
         from app.devices.printer.simulator import SimulatedPrinter

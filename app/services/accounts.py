@@ -141,6 +141,10 @@ class AccountService:
     def _store_hash(self, username: str, password_hash: str) -> None:
         self._clerks.set_password_hash(username, password_hash)
 
+    @runs_on("read")
+    def has_accounts(self) -> bool:
+        return bool(self._clerks.count())
+
     @runs_on("db")
     def ensure_first_admin(self) -> str | None:
         """On an empty account table, create `admin` with a one-time password and return it."""

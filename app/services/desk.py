@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from app.config.paths import Paths, Profile
-from app.config.settings import Settings
+from app.config.settings import Settings, save_changes
 from app.domain.accounts import Clerk
 from app.imaging.enhance import ColourMode
 from app.imaging.motion import AutoCapture
@@ -34,6 +34,7 @@ from app.services.workers import Workers
 from app.store.database import Store
 
 if TYPE_CHECKING:
+    from app.services.setup import SetupService
     from app.services.training import TrainingService
 
 log = logging.getLogger(__name__)
@@ -65,6 +66,7 @@ class Desk:
     retention: RetentionService
     startup_warnings: list[str]
     training_service: TrainingService | None = None     # scenarios, quizzes, results (training profile only)
+    setup: SetupService | None = None                   # the first run's wizard
 
     @property
     def training(self) -> bool:
@@ -82,23 +84,29 @@ class Desk:
     def choose_camera(self, name: str) -> None:
         """Switch to another camera and remember it for the next start."""
         self.devices.select_camera(name)
-        self.settings.camera_name = name
-        try:
-            self.settings.save(self.paths.settings)
-        except OSError as e:
-            log.warning("the chosen camera could not be remembered: %s", e)
+        self.remember(camera_name=name)
 
     def choose_printer(self, name: str, receipt: bool = False) -> None:
         """Print on another printer for this kind of paper and remember it for the next start."""
         self.devices.select_printer(name, receipt)
         if receipt and self.devices.receipt_printer is not self.devices.printer:
-            self.settings.receipt_printer = name
+            self.remember(receipt_printer=name)
         else:
-            self.settings.a4_printer = name
+            self.remember(a4_printer=name)
+
+    def number_cases_with(self, prefix: str) -> None:
+        """The prefix of the case numbers issued from now on (the district's, from enrolment)."""
+        self.intake.prefix = self.cannot_do.prefix = prefix
+
+    def remember(self, **changes) -> None:
+        """Keep a choice made at the desk for the next start: only these keys are written, and a settings file
+        that cannot be read is not overwritten."""
+        for key, value in changes.items():
+            setattr(self.settings, key, value)
         try:
-            self.settings.save(self.paths.settings)
-        except OSError as e:
-            log.warning("the chosen printer could not be remembered: %s", e)
+            save_changes(self.paths.settings, changes)
+        except (OSError, ValueError) as e:
+            log.warning("a choice made at the desk could not be remembered: %s", e)
 
     def close(self) -> None:
         self.sync.close()

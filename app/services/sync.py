@@ -61,6 +61,7 @@ class SyncService:
         self.scheduler: SyncScheduler | None = None
         self._listeners: list[Callable[[SyncReport], None]] = []
         self._lock: asyncio.Lock | None = None
+        self.prefix_assigned: Callable[[str], None] | None = None     # the desk numbers its cases with it
 
     # --- status ----------------------------------------------------------------------------------
 
@@ -109,8 +110,18 @@ class SyncService:
         await self._db(self.repo.set_meta, server_url=enrolment.server_url, device_id=enrolment.device_id,
                        token=enrolment.token, server_name=enrolment.server_name, server_kind="external",
                        results_cursor="0", last_error=None)
-        log.info("enrolled as device %s at %s", enrolment.device_id, enrolment.server_url)
+        await self._db(self._take_prefix, enrolment.prefix)
+        log.info("enrolled as device %s at %s with prefix %s", enrolment.device_id, enrolment.server_url, self.prefix)
         return enrolment
+
+    def _take_prefix(self, prefix: str) -> None:
+        """From now on this workstation's case numbers start with the prefix the district assigned."""
+        if not prefix:
+            return
+        self.repo.set_meta(prefix=prefix)
+        self.prefix = prefix
+        if self.prefix_assigned is not None:
+            self.prefix_assigned(prefix)
 
     async def _client(self) -> DistrictClient:
         meta = await self._db(self.repo.meta)
@@ -122,6 +133,7 @@ class SyncService:
                                       self.training, self.centre)
                 await self._db(self.repo.set_meta, device_id=e.device_id, token=e.token, server_kind="local",
                                server_name=e.server_name, results_cursor="0")
+                await self._db(self._take_prefix, e.prefix)
                 meta = await self._db(self.repo.meta)
             return DistrictClient(self._local.url, meta["token"], timeout=self.timeout)
         if "token" not in meta:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,6 +44,7 @@ class Enrolment:
     device_id: str
     token: str
     server_name: str
+    prefix: str = ""          # the case-number prefix the district assigned ("" from a district that does not)
 
 
 def _count(value: Any) -> int | None:
@@ -137,7 +139,10 @@ class DistrictClient:
         body = self.expect(await self.request("POST", "/api/v1/enrol", json={
             "code": code, "name": name, "prefix": prefix, "training": training, "centre": centre}),
             "device_id", "token")
-        return Enrolment(self.base_url, body["device_id"], body["token"], body.get("server_name", ""))
+        prefix = body.get("prefix")
+        if not isinstance(prefix, str) or not re.fullmatch(r"[A-Z][A-Z0-9~]{1,19}", prefix):
+            prefix = ""               # an older district, or an answer that cannot be a prefix: keep our own
+        return Enrolment(self.base_url, body["device_id"], body["token"], body.get("server_name", ""), prefix)
 
     async def renew(self) -> str:
         """A new token for this workstation (the old one works until the new one is first used)."""

@@ -20,6 +20,30 @@ def show_fatal(message: str) -> None:
     box.exec()
 
 
+def show_output(text: str, ok: bool = True) -> None:
+    """What a command printed, for the windowed build (which has no console to print on)."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    ensure_qapplication()
+    box = QMessageBox(QMessageBox.Information if ok else QMessageBox.Warning, "综窗", text)
+    box.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
+    box.exec()
+
+
+def show_first_password(password: str) -> None:
+    """The first administrator's one-time password, in a dialog that can be copied from: it is needed to log
+    in at all, and a windowed build has nowhere else to show it."""
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QMessageBox
+
+    box = QMessageBox(QMessageBox.Information, "综窗 — 首次运行",
+                      f"已创建管理员账号 admin，一次性密码：\n\n{password}\n\n请记下后登录，首次登录须修改密码。")
+    box.setObjectName("first_password")
+    box.setTextInteractionFlags(Qt.TextSelectableByMouse | Qt.TextSelectableByKeyboard)
+    box.exec()
+
+
 def install_excepthook() -> None:
     """An error nobody caught in a slot is logged (masked) and told in a sentence; the window stays up."""
     import logging
@@ -54,7 +78,7 @@ def run_gui(desk: Desk, one_time_password: str | None = None) -> int:
     loop = qasync.QEventLoop(qt_app)
     asyncio.set_event_loop(loop)
     if one_time_password:
-        print(f"首次运行：已创建管理员账号 admin，一次性密码 {one_time_password}（首次登录须修改）")
+        show_first_password(one_time_password)
     login = LoginDialog(desk)
     if one_time_password:
         login.username.setText("admin")
