@@ -24,6 +24,7 @@ from app.services.cannot_do import CannotDoService
 from app.services.cases import CaseQueryService
 from app.services.catalog import CatalogService
 from app.services.clock import Clock, TrainingClock, system_clock
+from app.services.configuration import ConfigurationService
 from app.services.desk import Desk
 from app.services.devices import DeviceService
 from app.services.documents import DocumentService
@@ -141,6 +142,7 @@ def build_desk(profile: Profile, env: Mapping[str, str] | None = None, *, settin
     )
     intake.ticket_times = desk.queue.times_of
     sync.prefix_assigned = desk.number_cases_with
+    desk.configuration = ConfigurationService(paths.settings, workers)
     desk.setup = SetupService(profile, settings, paths.settings, paths.resources, accounts, sync, devices, workers, font)
     if training:
         desk.training_service = _training_service(desk, paths.resources, paths.data, workers, clock)

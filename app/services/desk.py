@@ -34,6 +34,7 @@ from app.services.workers import Workers
 from app.store.database import Store
 
 if TYPE_CHECKING:
+    from app.services.configuration import ConfigurationService
     from app.services.setup import SetupService
     from app.services.training import TrainingService
 
@@ -67,6 +68,7 @@ class Desk:
     startup_warnings: list[str]
     training_service: TrainingService | None = None     # scenarios, quizzes, results (training profile only)
     setup: SetupService | None = None                   # the first run's wizard
+    configuration: ConfigurationService | None = None   # the settings screen
 
     @property
     def training(self) -> bool:

@@ -7,7 +7,7 @@ from PySide6.QtCore import QTimer
 from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QPushButton, QTabWidget, QVBoxLayout, QWidget
 
-from app.domain.accounts import Clerk
+from app.domain.accounts import Clerk, Role
 from app.domain.errors import DomainError
 from app.domain.rating import RatingStage
 from app.services.desk import Desk
@@ -22,6 +22,7 @@ from app.ui.operations import Operations
 from app.ui.queue_panel import QueuePanel
 from app.ui.rating_view import RatingScreen
 from app.ui.score_sheet import ScoreSheetDialog
+from app.ui.settings_panel import SettingsPanel
 from app.ui.statistics_panel import StatisticsPanel
 from app.ui.status_bar import DeskStatusBar
 from app.ui.training_panel import TrainingPanel
@@ -82,6 +83,10 @@ class MainWindow(QMainWindow):
         if clerk.can_approve_refusal:          # supervisors and administrators
             self.statistics = StatisticsPanel(desk, self.ops, clerk)
             self.tabs.addTab(self.statistics, "统计")
+        self.settings_panel: SettingsPanel | None = None
+        if clerk.role is Role.ADMIN:
+            self.settings_panel = SettingsPanel(desk, self.ops, clerk)
+            self.tabs.addTab(self.settings_panel, "设置")
         outer.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.status = DeskStatusBar(desk, clerk, self.ops)
