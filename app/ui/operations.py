@@ -9,6 +9,7 @@ from collections.abc import Callable, Iterable
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QWidget
+from shiboken6 import isValid
 
 from app.services.errors import clerk_message
 from app.services.workers import submit
@@ -51,12 +52,16 @@ class Operations(QObject):
         def release() -> None:
             self._running.discard(relay)
             for w in widgets:
-                w.setEnabled(True)
+                if isValid(w):
+                    w.setEnabled(True)
 
         def finish(result, error):
-            release()
             relay.done.disconnect(finish)   # the connection and the closure hold each other: break it
             relay.deleteLater()
+            if not isValid(self):           # the window closed while the work ran: nobody to tell
+                log.info("operation finished after its window closed")
+                return
+            release()
             try:
                 if error is None:
                     if on_success:
