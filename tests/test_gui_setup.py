@@ -121,3 +121,21 @@ def test_the_wizard_sets_up_a_production_pc_from_nothing(qtbot, tmp_path, distri
         assert again.intake.prefix == "ZC02" and again.settings.centre_name == "南湖街道社区事务受理服务中心"
     finally:
         again.close()
+
+
+def test_a_pc_with_accounts_but_no_centre_is_asked_only_for_what_is_missing(qtbot, tmp_path):
+    from app.domain.accounts import Role
+    from app.ui.setup_wizard import SetupWizard
+
+    desk = production_desk({"ZONGCHUANG_HOME": str(tmp_path / "home")})
+    try:
+        desk.accounts.create("sun", "孙管理", Role.ADMIN, "admin-pass-1")
+        assert desk.setup.needed()                                   # no centre to print yet
+        wizard = SetupWizard(desk)
+        qtbot.addWidget(wizard)
+        wizard.show()
+        wizard.admin.initializePage()
+        qtbot.waitUntil(lambda: wizard.admin.isComplete())
+        assert "已有账号" in wizard.admin.result.text()
+    finally:
+        desk.close()

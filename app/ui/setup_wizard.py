@@ -224,6 +224,14 @@ class AdminPage(_Page):
         self.create.clicked.connect(self._create)
         self.again.returnPressed.connect(self._create)
 
+    def initializePage(self) -> None:  # noqa: N802 — Qt's name
+        self.ops.run(self.desk.accounts.has_accounts, on_success=self._existing)
+
+    def _existing(self, has_accounts: bool) -> None:
+        """A PC whose accounts exist already (its centre was only missing) needs no new administrator."""
+        if has_accounts:
+            self.succeeded("本工作站已有账号，可直接点“完成”用原有账号登录；也可再建一个管理员。")
+
     def _create(self) -> None:
         self.ops.run(self.desk.setup.create_admin, self.username.text(), self.name.text(), self.password.text(),
                      self.again.text(), on_success=self._created, disable=[self.create])
