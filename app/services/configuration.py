@@ -8,7 +8,7 @@ import logging
 from dataclasses import dataclass
 from typing import Any
 
-from app.config.settings import GROUPS, Settings, save_changes
+from app.config.settings import GROUPS, Declared, Settings, save_changes
 from app.domain.accounts import Clerk, Role
 from app.domain.errors import DomainError
 from app.domain.rating import KeyMap, rating_stages
@@ -18,20 +18,10 @@ log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
-class SettingField:
-    """One setting as the screen shows it."""
+class SettingField(Declared):
+    """One setting as the screen shows it: its declaration and the value the file holds."""
 
-    name: str
-    kind: str                    # "bool" / "int" / "float" / "str"
-    value: Any
-    default: Any
-    description: str
-    group: str
-    choices: tuple[str, ...]
-    many: bool
-    minimum: float | None
-    maximum: float | None
-    secret: bool
+    value: Any = None
 
 
 @dataclass(frozen=True)
@@ -53,8 +43,7 @@ class ConfigurationService:
     @runs_on("read")
     def fields(self) -> list[SettingField]:
         self.saved = Settings.load(self.path) if self.path.exists() else Settings()
-        return [SettingField(d.name, d.kind.__name__, getattr(self.saved, d.name), d.default, d.description, d.group,
-                             d.choices, d.many, d.minimum, d.maximum, d.secret) for d in Settings.declared()]
+        return [SettingField(**vars(d), value=getattr(self.saved, d.name)) for d in Settings.declared()]
 
     @runs_on("db")
     def save(self, clerk: Clerk, changes: dict[str, Any]) -> SaveOutcome:

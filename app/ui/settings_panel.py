@@ -139,17 +139,17 @@ def _shown(value: Any) -> str:
 
 
 def _editor(f: SettingField) -> QWidget:
-    if f.kind == "bool":
+    if f.kind is bool:
         box = QCheckBox()
         box.setChecked(bool(f.value))
         return box
-    if f.kind == "int":
+    if f.kind is int:
         spin = QSpinBox()
         spin.setRange(int(f.minimum if f.minimum is not None else -1_000_000),
                       int(f.maximum if f.maximum is not None else 1_000_000))
         spin.setValue(int(f.value))
         return spin
-    if f.kind == "float":
+    if f.kind is float:
         spin = QDoubleSpinBox()
         spin.setDecimals(1)
         spin.setRange(f.minimum if f.minimum is not None else 0.0, f.maximum if f.maximum is not None else 1e6)
