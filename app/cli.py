@@ -11,27 +11,28 @@ from pathlib import Path
 
 from app import cli_audit, cli_camera, cli_desk, cli_idcard, cli_print, cli_stats, cli_sync, cli_training
 from app.config.paths import Profile, resolve_paths
+from app.i18n import _
 from app.version import version
 
 
 def _parser() -> argparse.ArgumentParser:
-    p = argparse.ArgumentParser(prog="zongchuang", description="综窗 — 综合窗口工作站")
-    p.add_argument("--version", action="version", version=f"综窗 {version()}")
+    p = argparse.ArgumentParser(prog="zongchuang", description=_("综窗 — 综合窗口工作站"))
+    p.add_argument("--version", action="version", version=_("综窗 {version}").format(version=version()))
     p.add_argument("--profile", choices=[x.value for x in Profile], default=Profile.PRODUCTION.value,
-                   help="production（正式）或 training（培训）；各自使用独立的数据目录和数据库")
+                   help=_("production（正式）或 training（培训）；各自使用独立的数据目录和数据库"))
     sub = p.add_subparsers(dest="command")
 
-    cat = sub.add_parser("catalog", help="事项目录").add_subparsers(dest="action", required=True)
-    lst = cat.add_parser("list", help="列出事项和一件事及其办事指南要素")
-    lst.add_argument("--json", action="store_true", help="以 JSON 输出")
+    cat = sub.add_parser("catalog", help=_("事项目录")).add_subparsers(dest="action", required=True)
+    lst = cat.add_parser("list", help=_("列出事项和一件事及其办事指南要素"))
+    lst.add_argument("--json", action="store_true", help=_("以 JSON 输出"))
 
-    db = sub.add_parser("db", help="本地数据库").add_subparsers(dest="action", required=True)
-    db.add_parser("check", help="完整性检查、加密、文件权限、结构版本和数据量")
-    db.add_parser("purge", help="清除已过保存期限（retention_days）的已出件办件的个人信息")
+    db = sub.add_parser("db", help=_("本地数据库")).add_subparsers(dest="action", required=True)
+    db.add_parser("check", help=_("完整性检查、加密、文件权限、结构版本和数据量"))
+    db.add_parser("purge", help=_("清除已过保存期限（retention_days）的已出件办件的个人信息"))
 
-    demo = sub.add_parser("demo", help="无界面演示：在模拟设备上走完整个受理流程（培训环境）")
-    demo.add_argument("--out", type=Path, required=True, help="回执 PDF 和窗口截图的输出文件夹")
-    demo.add_argument("--cases", type=int, default=1, help="模拟的来访人次")
+    demo = sub.add_parser("demo", help=_("无界面演示：在模拟设备上走完整个受理流程（培训环境）"))
+    demo.add_argument("--out", type=Path, required=True, help=_("回执 PDF 和窗口截图的输出文件夹"))
+    demo.add_argument("--cases", type=int, default=1, help=_("模拟的来访人次"))
 
     cli_idcard.add_commands(sub)
     cli_camera.add_commands(sub)
@@ -42,13 +43,13 @@ def _parser() -> argparse.ArgumentParser:
     cli_audit.add_commands(sub)
     cli_stats.add_commands(sub)
 
-    clerk = sub.add_parser("clerk", help="工作人员账号").add_subparsers(dest="action", required=True)
-    add = clerk.add_parser("add", help="新建账号（密码从终端输入，或用 --password-stdin）")
+    clerk = sub.add_parser("clerk", help=_("工作人员账号")).add_subparsers(dest="action", required=True)
+    add = clerk.add_parser("add", help=_("新建账号（密码从终端输入，或用 --password-stdin）"))
     add.add_argument("username")
-    add.add_argument("--name", required=True, help="显示姓名")
+    add.add_argument("--name", required=True, help=_("显示姓名"))
     add.add_argument("--role", choices=["clerk", "supervisor", "trainer", "admin"], default="clerk")
     add.add_argument("--password-stdin", action="store_true")
-    unlock = clerk.add_parser("unlock", help="解除因连续输错密码造成的账号锁定")
+    unlock = clerk.add_parser("unlock", help=_("解除因连续输错密码造成的账号锁定"))
     unlock.add_argument("username")
     return p
 
@@ -62,21 +63,20 @@ def _catalog_list(as_json: bool) -> int:
     try:
         service = CatalogService(load_catalog(resources_dir() / "catalog"), load_pinyin_initials(resources_dir()))
     except CatalogError as e:
-        print(f"事项目录有误：{e}", file=sys.stderr)
+        print(_("事项目录有误：{e}").format(e=e), file=sys.stderr)
         return 2
     data = service.describe()
     if as_json:
         json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
-    print(f"事项目录版本 {data['version']}：{len(data['items'])} 个事项，{len(data['bundles'])} 个一件事")
+    print(_("事项目录版本 {data}：{n_data} 个事项，{n_data2} 个一件事").format(data=data['version'], n_data=len(data['items']), n_data2=len(data['bundles'])))
     for it in data["items"]:
         g = it["guide"]
-        limit = "即办" if it["instant"] else f"承诺{g['promised_limit_days']}/法定{g['legal_limit_days']}个工作日"
-        print(f"  {it['code']}  {it['name']}  [{it['agency']}]  {limit}  {g['fee']}  "
-              f"决定机关：{g['deciding_agency']}  材料{len(it['materials'])}项")
+        limit = _("即办") if it["instant"] else _("承诺{g}/法定{g2}个工作日").format(g=g['promised_limit_days'], g2=g['legal_limit_days'])
+        print(_("  {it}  {it2}  [{it3}]  {limit}  {g}  决定机关：{g2}  材料{n_it}项").format(it=it['code'], it2=it['name'], it3=it['agency'], limit=limit, g=g['fee'], g2=g['deciding_agency'], n_it=len(it['materials'])))
     for b in data["bundles"]:
-        print(f"  {b['code']}  {b['name']}：{'、'.join(b['items'])}（合并后材料{len(b['materials'])}项）")
+        print(_("  {b}  {b2}：{join}（合并后材料{n_b}项）").format(b=b['code'], b2=b['name'], join=_('、').join(b['items']), n_b=len(b['materials'])))
     return 0
 
 
@@ -87,7 +87,7 @@ def _db_check(profile: Profile) -> int:
 
     paths = resolve_paths(profile)
     if not paths.database.exists():
-        print(f"数据库尚未创建：{paths.database}", file=sys.stderr)
+        print(_("数据库尚未创建：{database}").format(database=paths.database), file=sys.stderr)
         return 1
     try:
         key = load_key(paths.data)
@@ -95,20 +95,19 @@ def _db_check(profile: Profile) -> int:
         print(str(e), file=sys.stderr)
         return 1
     check = check_database(paths.database, paths.migrations, paths.attachments, key)
-    print(f"数据库：{paths.database}")
-    print(f"加密：{'是' if check.encrypted else '否（个人信息未加密）'}"
-          + (f"（数据密钥 {key.method}，指纹 {check.key_fingerprint}）" if key else "（没有数据密钥）"))
-    print(f"完整性：{check.integrity}")
-    print(f"结构版本：{check.revision}（程序需要 {check.head}）")
+    print(_("数据库：{database}").format(database=paths.database))
+    print(_("加密：{value}").format(value=_('是') if check.encrypted else _('否（个人信息未加密）'))
+          + (_("（数据密钥 {method}，指纹 {key_fingerprint}）").format(method=key.method, key_fingerprint=check.key_fingerprint) if key else _("（没有数据密钥）")))
+    print(_("完整性：{integrity}").format(integrity=check.integrity))
+    print(_("结构版本：{revision}（程序需要 {head}）").format(revision=check.revision, head=check.head))
     for table, n in check.counts.items():
         print(f"  {table}: {n}")
     if check.plain_attachments:
-        print(f"未加密的材料文件：{check.plain_attachments} 个（启动综窗时会自动加密）")
+        print(_("未加密的材料文件：{plain_attachments} 个（启动综窗时会自动加密）").format(plain_attachments=check.plain_attachments))
     if check.exposed:
-        print(f"其他账号可读的文件：{len(check.exposed)} 个（如 {check.exposed[0]}），应为仅本账号可读（0600）")
+        print(_("其他账号可读的文件：{n_exposed} 个（如 {exposed}），应为仅本账号可读（0600）").format(n_exposed=len(check.exposed), exposed=check.exposed[0]))
     if check.missing_attachments:
-        print(f"缺失的材料文件：{len(check.missing_attachments)} 个（如 {check.missing_attachments[0][:16]}…），"
-              f"请从备份恢复 {paths.attachments}")
+        print(_("缺失的材料文件：{n_missing_attachments} 个（如 {missing_attachments}…），请从备份恢复 {attachments}").format(n_missing_attachments=len(check.missing_attachments), missing_attachments=check.missing_attachments[0][:16], attachments=paths.attachments))
     return 0 if check.ok else 1
 
 
@@ -138,14 +137,14 @@ def _clerk_add(profile: Profile, args) -> int:
     if args.action == "unlock":
         def unlock(desk) -> str:
             desk.accounts.unlock(args.username, by="cli")
-            return f"已解除 {args.username} 的锁定"
+            return _("已解除 {username} 的锁定").format(username=args.username)
 
         return _on_desk(profile, unlock)
-    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("密码：")
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass(_("密码："))
 
     def create(desk) -> str:
         clerk = desk.accounts.create(args.username, args.name, Role(args.role), password)
-        return f"已创建账号 {clerk.username}（{clerk.display_name}，{clerk.role.label}）"
+        return _("已创建账号 {username}（{display_name}，{label}）").format(username=clerk.username, display_name=clerk.display_name, label=clerk.role.label)
 
     return _on_desk(profile, create)
 
@@ -188,10 +187,10 @@ def _run_in_dialog(argv: list[str] | None) -> int:
             code = _run(argv)
         except SystemExit as e:            # --help, --version, a usage error
             code = e.code if isinstance(e.code, int) else (0 if e.code is None else 2)
-    text = out.getvalue().strip() or ("已完成。" if code == 0 else "命令未完成。")
+    text = out.getvalue().strip() or (_("已完成。") if code == 0 else _("命令未完成。"))
     from app.ui.application import show_output
 
-    show_output(f"{text}\n\n（命令行工具请使用 zongchuang-cli.exe，它的输出显示在命令提示符窗口中。）", code == 0)
+    show_output(_("{text}\n\n（命令行工具请使用 zongchuang-cli.exe，它的输出显示在命令提示符窗口中。）").format(text=text), code == 0)
     return code
 
 
@@ -214,10 +213,10 @@ def _message(error: BaseException) -> str:
     if isinstance(error, StoreError | DomainError | SettingsError):
         return str(error)
     if isinstance(error, OSError) and error.errno == errno.ENOSPC:
-        return "磁盘空间已满，操作未完成；数据未改动。请清理磁盘后重试。"
+        return _("磁盘空间已满，操作未完成；数据未改动。请清理磁盘后重试。")
     if isinstance(error, OSError):
-        return f"文件无法读写（{error.strerror or type(error).__name__}），操作未完成。"
-    return "发生意外错误，操作未完成；详情已写入日志，请联系技术支持。"
+        return _("文件无法读写（{value}），操作未完成。").format(value=error.strerror or type(error).__name__)
+    return _("发生意外错误，操作未完成；详情已写入日志，请联系技术支持。")
 
 
 def _say(message: str, dialog: bool = False) -> None:
@@ -252,7 +251,21 @@ def _log_to_profile(profile: Profile) -> None:
         logging.getLogger().addHandler(logging.NullHandler())
 
 
+def _speak_language_of(argv: list[str] | None) -> None:
+    """Commands, their help and the window speak the language the profile's settings choose."""
+    from app import i18n
+    from app.config.paths import resources_dir
+    from app.config.settings import Settings
+
+    pre = argparse.ArgumentParser(add_help=False)
+    pre.add_argument("--profile", choices=[x.value for x in Profile], default=Profile.PRODUCTION.value)
+    known, _rest = pre.parse_known_args(argv)
+    settings = resolve_paths(Profile(known.profile)).settings
+    i18n.install(Settings.load(settings).language, resources_dir())
+
+
 def _run(argv: list[str] | None) -> int:
+    _speak_language_of(argv)
     args = _parser().parse_args(argv)
     profile = Profile(args.profile)
     _log_to_profile(profile)

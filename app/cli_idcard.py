@@ -23,21 +23,22 @@ from app.devices.idcard.text_block import (
     nationality_label,
 )
 from app.domain.identity import Identity, mask_id_number, mask_name
+from app.i18n import _
 
 
 def add_commands(sub) -> None:
-    idc = sub.add_parser("idcard", help="身份证阅读器：检测端口、试读、解码").add_subparsers(dest="action", required=True)
-    idc.add_parser("ports", help="列出可用的串口和 PC/SC 读卡器")
-    read = idc.add_parser("read", help="读一次卡（输出已脱敏）")
-    read.add_argument("--driver", help="sam / sdtapi / termb / syn / simulator（默认取设置）")
-    read.add_argument("--port", help="串口名（如 COM3、/dev/ttyUSB0）或动态库端口号（如 1001）")
-    read.add_argument("--baud", type=int, help="串口波特率（默认自动检测）")
-    read.add_argument("--dll", help="厂家动态库路径")
-    read.add_argument("--wait", type=float, default=5.0, help="等待放卡的秒数（默认 5）")
-    dec = idc.add_parser("decode", help="解码保存的应答帧或 256 字节文字信息（二进制或十六进制文本）")
+    idc = sub.add_parser("idcard", help=_("身份证阅读器：检测端口、试读、解码")).add_subparsers(dest="action", required=True)
+    idc.add_parser("ports", help=_("列出可用的串口和 PC/SC 读卡器"))
+    read = idc.add_parser("read", help=_("读一次卡（输出已脱敏）"))
+    read.add_argument("--driver", help=_("sam / sdtapi / termb / syn / simulator（默认取设置）"))
+    read.add_argument("--port", help=_("串口名（如 COM3、/dev/ttyUSB0）或动态库端口号（如 1001）"))
+    read.add_argument("--baud", type=int, help=_("串口波特率（默认自动检测）"))
+    read.add_argument("--dll", help=_("厂家动态库路径"))
+    read.add_argument("--wait", type=float, default=5.0, help=_("等待放卡的秒数（默认 5）"))
+    dec = idc.add_parser("decode", help=_("解码保存的应答帧或 256 字节文字信息（二进制或十六进制文本）"))
     dec.add_argument("file", type=Path)
     dec.add_argument("--unmasked", action="store_true",
-                     help="显示完整的姓名、号码和住址（默认遮挡；输出可能被终端或日志记录，仅在必要时使用）")
+                     help=_("显示完整的姓名、号码和住址（默认遮挡；输出可能被终端或日志记录，仅在必要时使用）"))
 
 
 def run(args, profile: Profile) -> int:
@@ -55,20 +56,20 @@ def ports() -> int:
     from app.devices.sscard.pcsc import PcscContext
 
     found = serial_ports()
-    print(f"串口（sam 驱动，--port）：{len(found)} 个")
+    print(_("串口（sam 驱动，--port）：{n_found} 个").format(n_found=len(found)))
     for p in found:
         print(f"  {p.device}  {p.description}")
     try:
         context = PcscContext()
         readers = context.readers()
         context.close()
-        print(f"PC/SC 读卡器（社保卡，sscard_reader）：{len(readers)} 个")
+        print(_("PC/SC 读卡器（社保卡，sscard_reader）：{n_readers} 个").format(n_readers=len(readers)))
         for r in readers:
             print(f"  {r}")
     except DeviceError as e:
-        print(f"PC/SC 读卡器：{e}")
+        print(_("PC/SC 读卡器：{e}").format(e=e))
     if os.name == "nt":
-        print("厂家动态库（sdtapi / termb / syn）：端口 1001–1016 为 USB，1–16 为串口；--port 留空则逐个扫描")
+        print(_("厂家动态库（sdtapi / termb / syn）：端口 1001–1016 为 USB，1–16 为串口；--port 留空则逐个扫描"))
     return 0
 
 
@@ -83,27 +84,27 @@ def read(args, profile: Profile) -> int:
     try:
         reader = registry.make_idcard_reader(settings, profile, paths.resources)
         if reader is None:
-            print("未配置身份证阅读器（idcard_driver = none）", file=sys.stderr)
+            print(_("未配置身份证阅读器（idcard_driver = none）"), file=sys.stderr)
             return 2
         reader.open()
     except DeviceError as e:
-        print(f"阅读器不可用：{e}", file=sys.stderr)
+        print(_("阅读器不可用：{e}").format(e=e), file=sys.stderr)
         return 2
     try:
         deadline = time.monotonic() + args.wait
-        print(f"已连接 {reader.name}" + (f"，安全模块号 {reader.module_id}" if getattr(reader, "module_id", "") else ""))
-        print("请放卡…")
+        print(_("已连接 {name}").format(name=reader.name) + (_("，安全模块号 {module_id}").format(module_id=reader.module_id) if getattr(reader, "module_id", "") else ""))
+        print(_("请放卡…"))
         while True:
             try:
                 card = reader.read_card()
                 break
             except NoCard:
                 if time.monotonic() >= deadline:
-                    print("未检测到卡片", file=sys.stderr)
+                    print(_("未检测到卡片"), file=sys.stderr)
                     return 1
                 time.sleep(0.5)
             except DeviceError as e:
-                print(f"读卡失败：{e}", file=sys.stderr)
+                print(_("读卡失败：{e}").format(e=e), file=sys.stderr)
                 return 1
     finally:
         reader.close()
@@ -115,7 +116,7 @@ def _masked(identity: Identity, appended: str, photo_bytes: int) -> dict:
     return {
         "card_type": identity.card_type.value, "card_type_label": identity.card_type.label,
         "name": mask_name(identity.name), "id_number": mask_id_number(identity.id_number),
-        "valid_to": "长期" if identity.long_term else (identity.valid_to.isoformat() if identity.valid_to else None),
+        "valid_to": _("长期") if identity.long_term else (identity.valid_to.isoformat() if identity.valid_to else None),
         "has_appended_address": bool(appended), "photo_bytes": photo_bytes,
         "warnings": identity.warnings(date.today()),
     }
@@ -137,12 +138,12 @@ def decode(path: Path, masked: bool = True) -> int:
     try:
         data = _bytes_of(path)
     except OSError as e:
-        print(f"无法读取文件 {path}：{e.strerror}", file=sys.stderr)
+        print(_("无法读取文件 {path}：{strerror}").format(path=path, strerror=e.strerror), file=sys.stderr)
         return 2
     try:
         result = decode_bytes(data, masked)
     except sf.FrameError as e:
-        print(f"无法解码：数据不是有效的应答帧或文字信息（{e}）", file=sys.stderr)
+        print(_("无法解码：数据不是有效的应答帧或文字信息（{e}）").format(e=e), file=sys.stderr)
         return 1
     print(json.dumps(result, ensure_ascii=False, indent=2))
     return 0 if result.get("outcome") in (None, "success", "found", "no_content") else 1

@@ -8,6 +8,7 @@ from pathlib import Path
 from app.domain.accounts import Clerk, Role
 from app.domain.case import MaterialStatus
 from app.domain.passwords import generate_password
+from app.i18n import _
 from app.main import build_printing_desk
 from app.services.desk import Desk
 from app.services.intake import Application
@@ -25,7 +26,7 @@ def demo_clerk(desk: Desk) -> Clerk:
     found = desk.store.clerks.find("demo")
     if found:
         return found[0]
-    return desk.accounts.create("demo", "演示学员", Role.CLERK, generate_password())
+    return desk.accounts.create("demo", _("演示学员"), Role.CLERK, generate_password())
 
 
 def fill_like_a_citizen(desk: Desk, app: Application, clerk: Clerk) -> None:
@@ -76,7 +77,7 @@ def run_visits(desk: Desk, visits: int) -> DemoResult:
 
 def run_demo_command(out: Path, visits: int) -> int:
     out = out.resolve()
-    desk = build_printing_desk(out, "模拟打印机（演示输出）")
+    desk = build_printing_desk(out, _("模拟打印机（演示输出）"))
     try:
         result = run_visits(desk, max(1, visits))
         from app.ui.screenshot import save_main_window_screenshot
@@ -87,13 +88,13 @@ def run_demo_command(out: Path, visits: int) -> int:
     finally:
         desk.close()
     if result.one_time_password:
-        print(f"首次运行：已创建管理员账号 admin，一次性密码 {result.one_time_password}（首次登录须修改）")
-    print(f"演示完成：{len(result.applications)} 份申请，数据目录 {desk.paths.data}")
+        print(_("首次运行：已创建管理员账号 admin，一次性密码 {one_time_password}（首次登录须修改）").format(one_time_password=result.one_time_password))
+    print(_("演示完成：{n_applications} 份申请，数据目录 {data}").format(n_applications=len(result.applications), data=desk.paths.data))
     for app in result.applications:
         for case in app.cases:
             print(f"  {case.case_number}  {case.item_name}  {case.state.label}")
-    print("上报到培训区级平台：zongchuang --profile training sync now")
-    print("输出文件：")
+    print(_("上报到培训区级平台：zongchuang --profile training sync now"))
+    print(_("输出文件："))
     for f in result.files:
         print(f"  {f}")
     return 0

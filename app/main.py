@@ -17,6 +17,7 @@ from app.documents.layout import Letterhead
 from app.domain.calendar import WorkingDayCalendar
 from app.domain.errors import DomainError
 from app.domain.rating import KeyMap, rating_stages
+from app.i18n import _
 from app.logging_setup import configure_logging
 from app.memory import return_large_buffers
 from app.services.accounts import AccountService
@@ -154,8 +155,8 @@ def _settings_warnings(settings: Settings, profile: Profile) -> list[str]:
     defaults would print no centre (or a wrong one) on legal documents and pick no real device."""
     if settings.unreadable:
         if profile is Profile.PRODUCTION:
-            raise SettingsError(f"{settings.unreadable}请改正后重新启动综窗（文件未改动）。")
-        return [f"{settings.unreadable}本次使用默认设置（文件未改动）。", *settings.problems]
+            raise SettingsError(_("{unreadable}请改正后重新启动综窗（文件未改动）。").format(unreadable=settings.unreadable))
+        return [_("{unreadable}本次使用默认设置（文件未改动）。").format(unreadable=settings.unreadable), *settings.problems]
     return list(settings.problems)
 
 
@@ -166,12 +167,12 @@ def _rating_service(settings: Settings, store: Store, clock: Clock, workers: Wor
     try:
         stages = rating_stages(settings.rating_at)
     except DomainError as e:
-        warnings.append(f"{e}；按默认设置邀请评价。")
+        warnings.append(_("{e}；按默认设置邀请评价。").format(e=e))
         stages = rating_stages(defaults.rating_at)
     try:
         keys = KeyMap.parse(settings.rating_keys)
     except DomainError as e:
-        warnings.append(f"{e}；评价器按默认按键（1–5）使用。")
+        warnings.append(_("{e}；评价器按默认按键（1–5）使用。").format(e=e))
         keys = KeyMap.parse(defaults.rating_keys)
     screen = settings.rating_screen if settings.rating_screen in ("auto", "screen", "dialog") else "auto"
     return RatingService(store, clock, workers, stages=stages, keys=keys, screen=screen,
@@ -197,7 +198,7 @@ def build_printing_desk(out: Path, printer_label: str) -> Desk:
     out.mkdir(parents=True, exist_ok=True)
     desk = build_desk(Profile.TRAINING, printer=SimulatedPrinter(out, printer_label))
     for warning in desk.startup_warnings:
-        print(f"警告：{warning}", file=sys.stderr)
+        print(_("警告：{warning}").format(warning=warning), file=sys.stderr)
     return desk
 
 
@@ -210,7 +211,7 @@ class _TrainingDistrict:
         from district.server import ServerThread, open_district
         from district.service import ServerConfig
 
-        self.district = open_district(data, config=ServerConfig(name="培训区级平台（本机）", allow_training=True),
+        self.district = open_district(data, config=ServerConfig(name=_("培训区级平台（本机）"), allow_training=True),
                                       clock=lambda: clock().astimezone(UTC))
         self.thread = ServerThread(self.district.app()).start()
         self.url = self.thread.url
@@ -225,8 +226,8 @@ class _TrainingDistrict:
         service = self.district.service
         found = [c for c in service.cases() if c.case_number == number]
         if not found:
-            raise DomainError(f"培训区级平台没有收到 {number}，请先同步")
-        case_id, by = found[0].id, "培训后台"
+            raise DomainError(_("培训区级平台没有收到 {number}，请先同步").format(number=number))
+        case_id, by = found[0].id, _("培训后台")
         try:
             if action == "processing":
                 row = service.start_processing(case_id, by)
@@ -247,8 +248,7 @@ class _TrainingDistrict:
                     ratings.follow_up(case_id, int(values.get("level", 0)), values.get("comment", ""), by)
                 return action
             else:
-                raise DomainError(f"后台操作“{action}”无效：应为 processing / approve / deny / terminate / resolve / "
-                                  "callback / rectify / follow_up")
+                raise DomainError(_("后台操作“{action}”无效：应为 processing / approve / deny / terminate / resolve / callback / rectify / follow_up").format(action=action))
         except Refused as e:
             raise DomainError(e.reason) from e
         return row.decision

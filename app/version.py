@@ -8,7 +8,9 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-PRODUCT = "综窗"
+from app.i18n import N_
+
+PRODUCT = N_("综窗")
 PRODUCT_LATIN = "Zongchuang"
 PUBLISHER = "Zongchuang"
 

@@ -56,11 +56,26 @@ def clock() -> FixedClock:
 
 
 @pytest.fixture
-def desk(home, clock, tmp_path):
+def language() -> str:
+    """The interface language of the desk (tests parametrize it to look at the English interface too)."""
+    return "zh_CN"
+
+
+@pytest.fixture(autouse=True)
+def chinese_after_each_test():
+    """A test that switched the interface to another language leaves it Chinese for the next one."""
+    yield
+    from app import i18n
+
+    i18n.install("zh_CN", resources_dir())
+
+
+@pytest.fixture
+def desk(home, clock, tmp_path, language):
     from app.main import build_desk
 
     settings = Settings(idcard_poll=False, sscard_driver="simulator",   # tests that poll start it themselves
-                        capture_still_ms=300, capture_sound=False)
+                        capture_still_ms=300, capture_sound=False, language=language)
     d = build_desk(Profile.TRAINING, home, settings=settings, clock=clock, password_hasher=FAST_HASHER,
                    idcard=SimulatedIdCardReader(load_roster(resources_dir())), camera=SimulatedCamera(
                        still_size=(1600, 1200), preview_size=(480, 360), fps=15, seed=7, lay_seconds=0.25,

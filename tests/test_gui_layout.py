@@ -1,9 +1,11 @@
 """The desk on a 1366×768 hall PC: the main window, the capture window, the preview and every dialog fit,
-and no button is cut off or squeezed. Set ZONGCHUANG_SCREENSHOTS=DIR to keep a PNG of each."""
+and no button is cut off or squeezed, in Chinese and in English (where every button speaks English).
+Set ZONGCHUANG_SCREENSHOTS=DIR to keep a PNG of each."""
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 
 import pytest
@@ -15,9 +17,11 @@ from PySide6.QtWidgets import (
     QApplication,
     QComboBox,
     QLineEdit,
+    QPushButton,
     QWidget,
 )
 
+from app import i18n
 from app.domain.documents import DocumentKind
 from app.ui.case_view import HandoutDialog
 from app.ui.dialogs import (
@@ -35,8 +39,11 @@ from app.ui.login import LoginDialog
 from app.ui.sync_panel import SyncDialog
 
 pytestmark = pytest.mark.gui
+ROOT = Path(__file__).resolve().parents[1]
 
 SCREEN = QRect(0, 0, 1366, 768)
+CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")
+IN_BOTH_LANGUAGES = pytest.mark.parametrize("language", ["zh_CN", "en"])
 
 
 def _in_scroll_area(widget: QWidget, top: QWidget) -> bool:
@@ -69,6 +76,9 @@ def layout_problems(top: QWidget) -> list[str]:
             placed = QRect(w.mapTo(top, QPoint(0, 0)), w.size())
             if not area.contains(placed):
                 problems.append(f"{name} at {placed.getRect()} falls outside {area.getRect()}")
+    if i18n.language() == "en":
+        problems += [f"button {b.text()!r} is not in English" for b in top.findChildren(QPushButton)   # a
+                     if b.isVisibleTo(top) and CJK.search(b.text())]       # check box may name a material
     return problems
 
 
@@ -77,7 +87,7 @@ def look(widget: QWidget, name: str) -> None:
     folder = os.environ.get("ZONGCHUANG_SCREENSHOTS")
     if folder:
         Path(folder).mkdir(parents=True, exist_ok=True)
-        widget.grab().save(str(Path(folder) / f"{name}.png"))
+        widget.grab().save(str(Path(folder) / f"{name}-{i18n.language()}.png"))
     assert layout_problems(widget) == [], name
 
 
@@ -90,8 +100,6 @@ def opened(qtbot, window, dialog):
 
 
 def test_the_check_finds_a_cut_off_or_squeezed_button(qtbot):
-    from PySide6.QtWidgets import QPushButton
-
     top = QWidget()
     qtbot.addWidget(top)
     top.resize(200, 100)
@@ -102,9 +110,12 @@ def test_the_check_finds_a_cut_off_or_squeezed_button(qtbot):
     top.show()
     problems = layout_problems(top)
     assert any("squeezed" in p for p in problems) and any("falls outside" in p for p in problems)
+    i18n.install("en", ROOT / "resources")
+    assert any("not in English" in p for p in layout_problems(top))
 
 
-def test_the_main_window_fits_a_hall_pc_in_every_tab(qtbot, window, desk, clerk):
+@IN_BOTH_LANGUAGES
+def test_the_main_window_fits_a_hall_pc_in_every_tab(language, qtbot, window, desk, clerk):
     from test_gui_printing import accepted_bundle
 
     from app.domain.cannot_do import CannotDoReason, EscalationTarget
@@ -130,7 +141,8 @@ def test_the_main_window_fits_a_hall_pc_in_every_tab(qtbot, window, desk, clerk)
         look(window, name)
 
 
-def test_the_capture_window_and_the_preview_fit(qtbot, window, desk):
+@IN_BOTH_LANGUAGES
+def test_the_capture_window_and_the_preview_fit(language, qtbot, window, desk):
     panel = window.intake
     choose(qtbot, window, "shbzk", "社会保障卡申领")
     click(qtbot, window, panel.materials.buttons["photo"]["capture"])
@@ -147,7 +159,8 @@ def test_the_capture_window_and_the_preview_fit(qtbot, window, desk):
     panel.printing.preview.reject()
 
 
-def test_every_dialog_fits(qtbot, window, desk, clerk):
+@IN_BOTH_LANGUAGES
+def test_every_dialog_fits(language, qtbot, window, desk, clerk):
     panel = window.intake
     desk.devices.present_simulated_card(1)
     click(qtbot, window, panel.read_card_button)
@@ -169,7 +182,8 @@ def test_every_dialog_fits(qtbot, window, desk, clerk):
         dialog.close()
 
 
-def test_the_case_view_and_the_handout_dialog_fit(qtbot, window, desk, clerk):
+@IN_BOTH_LANGUAGES
+def test_the_case_view_and_the_handout_dialog_fit(language, qtbot, window, desk, clerk):
     from test_gui_printing import accepted_bundle, decide
 
     app = accepted_bundle(desk, clerk)

@@ -53,3 +53,23 @@ def test_only_an_administrator_sees_or_saves_settings(qtbot, desk, clerk, superv
         assert w.settings_panel is None and "设置" not in [w.tabs.tabText(i) for i in range(w.tabs.count())]
     with pytest.raises(DomainError, match="只有管理员可以修改设置"):
         desk.configuration.save(clerk, {"jpeg_quality": 70})
+
+
+@pytest.mark.parametrize("language", ["en"])
+def test_the_settings_screen_in_english(language, qtbot, desk, admin, tmp_path):
+    from PySide6.QtWidgets import QLabel
+
+    with main_window(qtbot, desk, admin) as w:
+        panel = w.settings_panel
+        w.tabs.setCurrentWidget(panel)
+        qtbot.waitUntil(lambda: "jpeg_quality" in panel.editors)
+        assert "Settings" in [w.tabs.tabText(i) for i in range(w.tabs.count())]
+        assert [panel.pages.tabText(i) for i in range(panel.pages.count())][:3] == ["Service centre", "Devices",
+                                                                                   "Printing"]
+        texts = [label.text() for label in panel.findChildren(QLabel)]
+        assert "JPEG quality of material pictures (1–100)" in texts
+        panel.findChild(QLineEdit, "rating_keys").setText("F1=9")
+        panel.save_button.click()
+        qtbot.waitUntil(lambda: "Settings not saved" in panel.message.text())
+        assert "The rating keypad setting is wrong: F1=9" in panel.editors["rating_keys"][2].text()
+        w.grab().save(str(tmp_path / "settings-en.png"))

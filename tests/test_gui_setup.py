@@ -139,3 +139,27 @@ def test_a_pc_with_accounts_but_no_centre_is_asked_only_for_what_is_missing(qtbo
         assert "已有账号" in wizard.admin.result.text()
     finally:
         desk.close()
+
+
+def test_the_wizard_speaks_english_and_fits_a_hall_pc(qtbot, tmp_path):
+    from PySide6.QtWidgets import QLabel
+    from test_gui_layout import layout_problems
+
+    from app.ui.setup_wizard import SetupWizard
+
+    production = tmp_path / "home" / "production"
+    production.mkdir(parents=True)
+    (production / "settings.json").write_text('{"settings_version": 2, "language": "en"}', encoding="utf-8")
+    desk = production_desk({"ZONGCHUANG_HOME": str(tmp_path / "home")})
+    try:
+        wizard = SetupWizard(desk)
+        qtbot.addWidget(wizard)
+        wizard.show()
+        qtbot.waitExposed(wizard)
+        assert wizard.windowTitle() == "Zongchuang — setup wizard"
+        assert wizard.button(wizard.WizardButton.NextButton).text().replace("&", "") == "Next >"
+        assert "Service centre name" in [label.text() for label in wizard.findChildren(QLabel)]
+        assert layout_problems(wizard) == []
+        wizard.grab().save(str(tmp_path / "wizard-en.png"))
+    finally:
+        desk.close()

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import platformdirs
 
+from app.i18n import _
+
 
 class Profile(StrEnum):
     PRODUCTION = "production"
@@ -22,7 +24,7 @@ class Profile(StrEnum):
 
     @property
     def label(self) -> str:
-        return "正式环境" if self is Profile.PRODUCTION else "培训模式"
+        return _("正式环境") if self is Profile.PRODUCTION else _("培训模式")
 
 
 def resources_dir() -> Path:

@@ -18,12 +18,14 @@ from dataclasses import MISSING, dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
+from app.i18n import N_, _
+
 log = logging.getLogger(__name__)
 
 SETTINGS_VERSION = 2
 VERSION_KEY = "settings_version"
 
-GROUPS = ("服务中心", "设备", "打印", "叫号与评价", "办件", "安全", "同步", "其他")
+GROUPS = (N_("服务中心"), N_("设备"), N_("打印"), N_("叫号与评价"), N_("办件"), N_("安全"), N_("同步"), N_("其他"))
 
 
 def setting(default: Any, description: str, *, group: str, choices: tuple[str, ...] = (), many: bool = False,
@@ -44,78 +46,78 @@ DRIVERS_PRINTER = ("", "spooler", "simulator")
 
 @dataclass
 class Settings:
-    centre_name: str = setting("", "服务中心名称（打印在所有单据上；首次运行时在设置向导中填写）", group="服务中心")
-    centre_address: str = setting("", "服务中心地址", group="服务中心")
-    centre_phone: str = setting("", "咨询电话", group="服务中心")
-    window_name: str = setting("1号综合窗口", "本窗口名称", group="服务中心")
-    workstation_prefix: str = setting("ZC01", "办件编号前缀（每台工作站唯一；注册到区级平台时由平台分配）", group="办件",
+    centre_name: str = setting("", N_("服务中心名称（打印在所有单据上；首次运行时在设置向导中填写）"), group=N_("服务中心"))
+    centre_address: str = setting("", N_("服务中心地址"), group=N_("服务中心"))
+    centre_phone: str = setting("", N_("咨询电话"), group=N_("服务中心"))
+    window_name: str = setting(N_("1号综合窗口"), N_("本窗口名称"), group=N_("服务中心"))
+    workstation_prefix: str = setting("ZC01", N_("办件编号前缀（每台工作站唯一；注册到区级平台时由平台分配）"), group=N_("办件"),
                                       pattern=r"[A-Z][A-Z0-9]{1,7}")
-    ticket_prefix: str = setting("A", "本窗口自己取号的前缀（没有叫号服务或它连接不上时）", group="叫号与评价",
+    ticket_prefix: str = setting("A", N_("本窗口自己取号的前缀（没有叫号服务或它连接不上时）"), group=N_("叫号与评价"),
                                  pattern=r"[A-Z]{1,2}")
-    hall_url: str = setting("", "大厅叫号服务地址（如 http://192.168.1.10:8700；空为只用本窗口排队）", group="叫号与评价",
+    hall_url: str = setting("", N_("大厅叫号服务地址（如 http://192.168.1.10:8700；空为只用本窗口排队）"), group=N_("叫号与评价"),
                             pattern=r"(https?://[^\s/]+(/\S*)?)?")
-    hall_key: str = setting("", "叫号服务的窗口接入密钥（与叫号服务 hall.json 的 key 相同；空为不校验）",
-                            group="叫号与评价", secret=True)
-    hall_categories: str = setting("", "本窗口叫哪些业务类别的号（逗号分隔，如 general,social；空为全部）",
-                                   group="叫号与评价", pattern=r"[\w,\s-]*")
-    defer_days: int = setting(5, "容缺材料补交期限（工作日，不超过事项承诺时限）", group="办件", minimum=1, maximum=60)
-    withdraw_after_days: int = setting(20, "一次性告知后多少个工作日未补正的办件可按逾期撤回", group="办件",
+    hall_key: str = setting("", N_("叫号服务的窗口接入密钥（与叫号服务 hall.json 的 key 相同；空为不校验）"),
+                            group=N_("叫号与评价"), secret=True)
+    hall_categories: str = setting("", N_("本窗口叫哪些业务类别的号（逗号分隔，如 general,social；空为全部）"),
+                                   group=N_("叫号与评价"), pattern=r"[\w,\s-]*")
+    defer_days: int = setting(5, N_("容缺材料补交期限（工作日，不超过事项承诺时限）"), group=N_("办件"), minimum=1, maximum=60)
+    withdraw_after_days: int = setting(20, N_("一次性告知后多少个工作日未补正的办件可按逾期撤回"), group=N_("办件"),
                                        minimum=1, maximum=365)
-    idle_lock_minutes: int = setting(10, "无操作多少分钟后锁屏（0 为不锁屏）", group="安全", minimum=0, maximum=240)
-    lockout_attempts: int = setting(5, "连续输错密码多少次后锁定账号", group="安全", minimum=1, maximum=20)
-    lockout_minutes: int = setting(15, "账号锁定多少分钟", group="安全", minimum=1, maximum=1440)
-    retention_days: int = setting(180, "已出件且已上报的办件保留个人信息的天数，期满清除（只留统计信息）", group="安全",
+    idle_lock_minutes: int = setting(10, N_("无操作多少分钟后锁屏（0 为不锁屏）"), group=N_("安全"), minimum=0, maximum=240)
+    lockout_attempts: int = setting(5, N_("连续输错密码多少次后锁定账号"), group=N_("安全"), minimum=1, maximum=20)
+    lockout_minutes: int = setting(15, N_("账号锁定多少分钟"), group=N_("安全"), minimum=1, maximum=1440)
+    retention_days: int = setting(180, N_("已出件且已上报的办件保留个人信息的天数，期满清除（只留统计信息）"), group=N_("安全"),
                                   minimum=30, maximum=3650)
-    key_store: str = setting("auto", "数据密钥保存方式：auto（Windows 用 DPAPI，Linux 用系统密钥环，都没有时用文件）"
-                                     " / dpapi / keyring / file", group="安全",
+    key_store: str = setting("auto", N_("数据密钥保存方式：auto（Windows 用 DPAPI，Linux 用系统密钥环，都没有时用文件）"
+                                     " / dpapi / keyring / file"), group=N_("安全"),
                              choices=("auto", "dpapi", "keyring", "file"))
-    idcard_driver: str = setting("", "身份证阅读器驱动：sam / sdtapi / termb / syn / none；空为自动（正式环境 sam，"
-                                     "培训环境 simulator 模拟）", group="设备", choices=DRIVERS_IDCARD)
-    idcard_port: str = setting("", "身份证阅读器端口：sam 为串口名（如 COM3），厂家动态库为端口号（如 1001）；空为自动检测",
-                               group="设备")
-    idcard_baud: int = setting(0, "sam 串口波特率（0 为自动检测 115200/57600/38400/19200/9600）", group="设备",
+    idcard_driver: str = setting("", N_("身份证阅读器驱动：sam / sdtapi / termb / syn / none；空为自动（正式环境 sam，"
+                                     "培训环境 simulator 模拟）"), group=N_("设备"), choices=DRIVERS_IDCARD)
+    idcard_port: str = setting("", N_("身份证阅读器端口：sam 为串口名（如 COM3），厂家动态库为端口号（如 1001）；空为自动检测"),
+                               group=N_("设备"))
+    idcard_baud: int = setting(0, N_("sam 串口波特率（0 为自动检测 115200/57600/38400/19200/9600）"), group=N_("设备"),
                                minimum=0, maximum=921600)
-    idcard_dll: str = setting("", "厂家动态库路径（sdtapi.dll / termb.dll / SynIDCardAPI.dll；空为按名称查找）", group="设备")
-    idcard_helper: str = setting("", "32位接口程序路径（空为程序目录下的 zongchuang-idcard32.exe）", group="设备")
-    idcard_photo_dll: str = setting("", "身份证照片解码库路径（厂家授权的 WltRS.dll；空为不解码，显示“照片不可用”）",
-                                    group="设备")
-    idcard_poll: bool = setting(True, "自动读卡：放卡即读（每0.7秒检测一次）", group="设备")
-    sscard_driver: str = setting("", "社保卡读卡器驱动：pcsc / none；空为自动（培训环境用模拟读卡器，正式环境不用）",
-                                 group="设备", choices=DRIVERS_SSCARD)
-    sscard_reader: str = setting("", "社保卡读卡器名称（空为第一个插有卡的读卡器）", group="设备")
-    camera_driver: str = setting("", "高拍仪驱动：qt（USB 高拍仪）/ video（培训：回放录像）；空为自动（正式环境 qt，"
-                                     "培训环境 simulator 模拟）", group="设备", choices=DRIVERS_CAMERA)
-    camera_name: str = setting("", "高拍仪名称（空为系统默认摄像头；在拍摄窗口中选择后记住）", group="设备")
-    camera_video: str = setting("", "回放录像路径（camera_driver = video：用 MJPEG .avi 录像代替高拍仪）", group="设备")
-    capture_auto: bool = setting(True, "自动拍摄：材料放稳后自动拍摄一次", group="设备")
-    capture_continuous: bool = setting(True, "连续拍摄：拍完一页后等待下一页（多页材料）", group="设备")
-    capture_still_ms: int = setting(800, "自动拍摄前画面须保持静止的时间（毫秒）", group="设备", minimum=100, maximum=10000)
-    capture_mode: str = setting("colour", "材料图片色彩：colour 彩色 / grey 灰度 / bw 黑白 / original 原图", group="设备",
+    idcard_dll: str = setting("", N_("厂家动态库路径（sdtapi.dll / termb.dll / SynIDCardAPI.dll；空为按名称查找）"), group=N_("设备"))
+    idcard_helper: str = setting("", N_("32位接口程序路径（空为程序目录下的 zongchuang-idcard32.exe）"), group=N_("设备"))
+    idcard_photo_dll: str = setting("", N_("身份证照片解码库路径（厂家授权的 WltRS.dll；空为不解码，显示“照片不可用”）"),
+                                    group=N_("设备"))
+    idcard_poll: bool = setting(True, N_("自动读卡：放卡即读（每0.7秒检测一次）"), group=N_("设备"))
+    sscard_driver: str = setting("", N_("社保卡读卡器驱动：pcsc / none；空为自动（培训环境用模拟读卡器，正式环境不用）"),
+                                 group=N_("设备"), choices=DRIVERS_SSCARD)
+    sscard_reader: str = setting("", N_("社保卡读卡器名称（空为第一个插有卡的读卡器）"), group=N_("设备"))
+    camera_driver: str = setting("", N_("高拍仪驱动：qt（USB 高拍仪）/ video（培训：回放录像）；空为自动（正式环境 qt，"
+                                     "培训环境 simulator 模拟）"), group=N_("设备"), choices=DRIVERS_CAMERA)
+    camera_name: str = setting("", N_("高拍仪名称（空为系统默认摄像头；在拍摄窗口中选择后记住）"), group=N_("设备"))
+    camera_video: str = setting("", N_("回放录像路径（camera_driver = video：用 MJPEG .avi 录像代替高拍仪）"), group=N_("设备"))
+    capture_auto: bool = setting(True, N_("自动拍摄：材料放稳后自动拍摄一次"), group=N_("设备"))
+    capture_continuous: bool = setting(True, N_("连续拍摄：拍完一页后等待下一页（多页材料）"), group=N_("设备"))
+    capture_still_ms: int = setting(800, N_("自动拍摄前画面须保持静止的时间（毫秒）"), group=N_("设备"), minimum=100, maximum=10000)
+    capture_mode: str = setting("colour", N_("材料图片色彩：colour 彩色 / grey 灰度 / bw 黑白 / original 原图"), group=N_("设备"),
                                 choices=("colour", "grey", "bw", "original"))
-    capture_sound: bool = setting(True, "拍摄时播放提示音", group="设备")
-    printer_driver: str = setting("", "打印机驱动：spooler（系统打印机）/ simulator（培训：输出PDF文件）；"
-                                      "空为自动（正式环境 spooler，培训环境 simulator）", group="打印",
+    capture_sound: bool = setting(True, N_("拍摄时播放提示音"), group=N_("设备"))
+    printer_driver: str = setting("", N_("打印机驱动：spooler（系统打印机）/ simulator（培训：输出PDF文件）；"
+                                      "空为自动（正式环境 spooler，培训环境 simulator）"), group=N_("打印"),
                                   choices=DRIVERS_PRINTER)
-    a4_printer: str = setting("", "A4打印机名称（告知书、承诺书、出件单、复印件、日报；空为系统默认打印机）", group="打印")
-    receipt_printer: str = setting("", "回执打印机：空为同A4打印机；系统打印机名称；或热敏打印机 tcp://IP:9100、"
-                                       "serial:COM3、usb:0416:5011、win32:打印机名", group="打印")
-    receipt_paper: str = setting("a4", "回执纸张：a4 / 80mm（热敏卷纸）", group="打印", choices=("a4", "80mm"))
-    receipt_preview: bool = setting(False, "打印回执前先预览", group="打印")
-    document_preview: bool = setting(True, "打印告知书等其他单据前先预览", group="打印")
-    rating_at: str = setting("accept,handout", "邀请群众评价（好差评）的环节：accept 受理后、handout 出件时（逗号分隔；"
-                                               "受理后已评价的办件出件时不再邀请；空为不邀请）", group="叫号与评价",
+    a4_printer: str = setting("", N_("A4打印机名称（告知书、承诺书、出件单、复印件、日报；空为系统默认打印机）"), group=N_("打印"))
+    receipt_printer: str = setting("", N_("回执打印机：空为同A4打印机；系统打印机名称；或热敏打印机 tcp://IP:9100、"
+                                       "serial:COM3、usb:0416:5011、win32:打印机名"), group=N_("打印"))
+    receipt_paper: str = setting("a4", N_("回执纸张：a4 / 80mm（热敏卷纸）"), group=N_("打印"), choices=("a4", "80mm"))
+    receipt_preview: bool = setting(False, N_("打印回执前先预览"), group=N_("打印"))
+    document_preview: bool = setting(True, N_("打印告知书等其他单据前先预览"), group=N_("打印"))
+    rating_at: str = setting("accept,handout", N_("邀请群众评价（好差评）的环节：accept 受理后、handout 出件时（逗号分隔；"
+                                               "受理后已评价的办件出件时不再邀请；空为不邀请）"), group=N_("叫号与评价"),
                              choices=("accept", "handout"), many=True)
-    rating_screen: str = setting("auto", "评价界面：auto（有第二块屏幕时全屏显示在其上，否则弹出对话框转向群众）/ "
-                                         "screen / dialog", group="叫号与评价", choices=("auto", "screen", "dialog"))
-    rating_keys: str = setting("5=5,4=4,3=3,2=2,1=1", "评价器按键与评价等级（5 非常满意 … 1 非常不满意），如厂家键盘"
-                                                      " F1=5,F2=4,F3=3,F4=2,F5=1", group="叫号与评价")
-    archive_full_id: bool = setting(True, "存档联和身份证件复印件上显示完整证件号码（否则一律遮挡）", group="打印")
-    sync_interval_s: int = setting(120, "自动上报间隔（秒）；网络故障时按指数退避延长，最长10分钟", group="同步",
+    rating_screen: str = setting("auto", N_("评价界面：auto（有第二块屏幕时全屏显示在其上，否则弹出对话框转向群众）/ "
+                                         "screen / dialog"), group=N_("叫号与评价"), choices=("auto", "screen", "dialog"))
+    rating_keys: str = setting("5=5,4=4,3=3,2=2,1=1", N_("评价器按键与评价等级（5 非常满意 … 1 非常不满意），如厂家键盘"
+                                                      " F1=5,F2=4,F3=3,F4=2,F5=1"), group=N_("叫号与评价"))
+    archive_full_id: bool = setting(True, N_("存档联和身份证件复印件上显示完整证件号码（否则一律遮挡）"), group=N_("打印"))
+    sync_interval_s: int = setting(120, N_("自动上报间隔（秒）；网络故障时按指数退避延长，最长10分钟"), group=N_("同步"),
                                    minimum=10, maximum=3600)
-    sync_timeout: float = setting(30.0, "与区级平台通信的超时（秒）", group="同步", minimum=1, maximum=600)
-    font_path: str = setting("", "中文字体文件路径（TrueType；空为自动查找）", group="其他")
-    jpeg_quality: int = setting(85, "材料图片 JPEG 质量 (1–100)", group="其他", minimum=1, maximum=100)
-    language: str = setting("zh_CN", "界面语言：zh_CN 中文 / en English", group="其他", choices=("zh_CN", "en"))
+    sync_timeout: float = setting(30.0, N_("与区级平台通信的超时（秒）"), group=N_("同步"), minimum=1, maximum=600)
+    font_path: str = setting("", N_("中文字体文件路径（TrueType；空为自动查找）"), group=N_("其他"))
+    jpeg_quality: int = setting(85, N_("材料图片 JPEG 质量 (1–100)"), group=N_("其他"), minimum=1, maximum=100)
+    language: str = setting("zh_CN", N_("界面语言：zh_CN 中文 / en English"), group=N_("其他"), choices=("zh_CN", "en"))
 
     # Not settings: what reading the file found, for the start-up dialog.
     problems: list[str] = field(default_factory=list, repr=False, compare=False, metadata={"internal": True})
@@ -161,12 +163,11 @@ class Settings:
                 continue
             d = known.get(key)
             if d is None:
-                problems.append(f"设置文件中的“{key}”不是综窗的设置项（拼写有误，或属于更新的版本），已忽略。")
+                problems.append(_("设置文件中的“{key}”不是综窗的设置项（拼写有误，或属于更新的版本），已忽略。").format(key=key))
                 continue
             accepted, reason = d.accept(value)
             if reason:
-                problems.append(f"设置“{key}”的值 {_shown(value, d)} 无效：{reason}。本次使用默认值 "
-                                f"{_shown(d.default, d)}（设置文件未改动，请改正）。")
+                problems.append(_("设置“{key}”的值 {shown} 无效：{reason}。本次使用默认值 {shown2}（设置文件未改动，请改正）。").format(key=key, shown=_shown(value, d), reason=reason, shown2=_shown(d.default, d)))
             else:
                 values[key] = accepted
         return cls(**values), problems
@@ -185,7 +186,7 @@ class Settings:
         return not self.centre_name.strip()
 
 
-TRAINING_CENTRE = {"centre_name": "示范街道社区事务受理服务中心", "centre_address": "示范市示范区人民路1号",
+TRAINING_CENTRE = {"centre_name": N_("示范街道社区事务受理服务中心"), "centre_address": N_("示范市示范区人民路1号"),
                    "centre_phone": "0571-12345678"}
 
 
@@ -220,31 +221,31 @@ class Declared:
         """(the value as this setting holds it, "") or (None, why it is refused, in Chinese)."""
         if self.kind is bool:
             if not isinstance(value, bool):
-                return None, "应为 true 或 false"
+                return None, _("应为 true 或 false")
             return value, ""
         if self.kind in (int, float):
             if isinstance(value, bool) or not isinstance(value, int | float):
-                return None, "应为数字"
+                return None, _("应为数字")
             if self.kind is int:
                 if isinstance(value, float) and not value.is_integer():
-                    return None, "应为整数"
+                    return None, _("应为整数")
                 value = int(value)
             else:
                 value = float(value)          # 60 where 60.0 is declared is the same number
             if self.minimum is not None and value < self.minimum or self.maximum is not None and value > self.maximum:
-                return None, f"应在 {_number(self.minimum)} 到 {_number(self.maximum)} 之间"
+                return None, _("应在 {number} 到 {number2} 之间").format(number=_number(self.minimum), number2=_number(self.maximum))
             return value, ""
         if not isinstance(value, str):
-            return None, "应为文字（用英文双引号括起来）"
+            return None, _("应为文字（用英文双引号括起来）")
         if self.choices:
             wanted = [v.strip() for v in value.split(",")] if self.many else [value]
             wrong = [v for v in wanted if v and v not in self.choices]
             if wrong:
-                allowed = " / ".join(c if c else "（空）" for c in self.choices)
-                return None, f"“{wrong[0]}”不是可选的值（可选：{allowed}）"
+                allowed = " / ".join(c if c else _("（空）") for c in self.choices)
+                return None, _("“{wrong}”不是可选的值（可选：{allowed}）").format(wrong=wrong[0], allowed=allowed)
             value = ",".join(v for v in wanted if v) if self.many else value
         if self.pattern and value and not re.fullmatch(self.pattern, value):
-            return None, f"格式不对（应如默认值 {_shown(self.default, self) if self.default else '的说明'}）"
+            return None, _("格式不对（应如默认值 {value}）").format(value=_shown(self.default, self) if self.default else _('的说明'))
         return value, ""
 
 
@@ -256,19 +257,19 @@ def _shown(value: Any, d: Declared) -> str:
     if d.secret and value:
         return "“******”"
     if isinstance(value, str):
-        return f"“{value}”" if value else "（空）"
+        return f"“{value}”" if value else _("（空）")
     return json.dumps(value, ensure_ascii=False)
 
 
 _JSON_ERRORS = (
-    ("Expecting property name", "这里应是用英文双引号括起来的设置项名（常见原因：最后一项后面多了逗号）"),
-    ("Expecting ',' delimiter", "两项之间缺少逗号"),
-    ("Expecting ':' delimiter", "设置项名后面缺少英文冒号"),
-    ("Expecting value", "缺少值（或用了中文引号）"),
-    ("Extra data", "文件结尾的 } 后面还有多余的内容"),
-    ("Unterminated string", "文字缺少结尾的英文双引号"),
-    ("Invalid control character", "文字中间不能换行"),
-    ("Invalid \\escape", "反斜杠 \\ 须写成两个（如 C:\\\\Windows）"),
+    ("Expecting property name", N_("这里应是用英文双引号括起来的设置项名（常见原因：最后一项后面多了逗号）")),
+    ("Expecting ',' delimiter", N_("两项之间缺少逗号")),
+    ("Expecting ':' delimiter", N_("设置项名后面缺少英文冒号")),
+    ("Expecting value", N_("缺少值（或用了中文引号）")),
+    ("Extra data", N_("文件结尾的 } 后面还有多余的内容")),
+    ("Unterminated string", N_("文字缺少结尾的英文双引号")),
+    ("Invalid control character", N_("文字中间不能换行")),
+    ("Invalid \\escape", N_("反斜杠 \\ 须写成两个（如 C:\\\\Windows）")),
 )
 
 
@@ -277,18 +278,18 @@ def read_file(path: Path) -> tuple[dict[str, Any], str]:
     try:
         text = path.read_text(encoding="utf-8-sig")        # Notepad's UTF-8 starts with a BOM
     except UnicodeDecodeError:
-        return {}, f"设置文件 {path} 不是 UTF-8 编码（请用记事本“另存为”UTF-8）。"
+        return {}, _("设置文件 {path} 不是 UTF-8 编码（请用记事本“另存为”UTF-8）。").format(path=path)
     except OSError as e:
-        return {}, f"设置文件 {path} 无法读取（{e.strerror or type(e).__name__}）。"
+        return {}, _("设置文件 {path} 无法读取（{value}）。").format(path=path, value=e.strerror or type(e).__name__)
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as e:
         log.info("settings file %s: %s", path, e)
-        why = next((said for start, said in _JSON_ERRORS if e.msg.startswith(start)), "不是正确的 JSON")
-        return {}, f"设置文件 {path} 第 {e.lineno} 行第 {e.colno} 列有误：{why}。"
+        why = next((_(said) for start, said in _JSON_ERRORS if e.msg.startswith(start)), _("不是正确的 JSON"))
+        return {}, _("设置文件 {path} 第 {lineno} 行第 {colno} 列有误：{why}。").format(path=path, lineno=e.lineno, colno=e.colno, why=why)
     if not isinstance(raw, dict):
-        kind = {list: "一个列表", str: "一段文字", bool: "true/false", type(None): "null"}.get(type(raw), "一个数字")
-        return {}, f"设置文件 {path} 应为一组“设置项: 值”（{{ … }}），而不是{kind}。"
+        kind = {list: _("一个列表"), str: _("一段文字"), bool: "true/false", type(None): "null"}.get(type(raw), "一个数字")
+        return {}, _("设置文件 {path} 应为一组“设置项: 值”（{{ … }}），而不是{kind}。").format(path=path, kind=kind)
     return raw, ""
 
 
@@ -325,8 +326,8 @@ def _write(path: Path, raw: Mapping[str, Any]) -> None:
 # Version 1 wrote every setting into the file, defaults included, and its defaults for the centre and the
 # devices were the training profile's (a sample centre, simulated devices).
 _V1_DEFAULTS = {
-    "centre_name": "示范街道社区事务受理服务中心", "centre_address": "示范市示范区人民路1号", "centre_phone": "0571-12345678",
-    "window_name": "1号综合窗口", "workstation_prefix": "ZC01", "ticket_prefix": "A", "hall_url": "", "hall_key": "",
+    "centre_name": N_("示范街道社区事务受理服务中心"), "centre_address": N_("示范市示范区人民路1号"), "centre_phone": "0571-12345678",
+    "window_name": N_("1号综合窗口"), "workstation_prefix": "ZC01", "ticket_prefix": "A", "hall_url": "", "hall_key": "",
     "hall_categories": "", "defer_days": 5, "withdraw_after_days": 20, "idle_lock_minutes": 10, "lockout_attempts": 5,
     "lockout_minutes": 15, "retention_days": 180, "key_store": "auto", "idcard_driver": "simulator", "idcard_port": "",
     "idcard_baud": 0, "idcard_dll": "", "idcard_helper": "", "idcard_photo_dll": "", "idcard_poll": True,

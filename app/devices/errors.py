@@ -1,5 +1,7 @@
 """Typed device failures; str(error) is a sentence the clerk can act on."""
 
+from app.i18n import N_, _
+
 
 class DeviceError(Exception):
     """A device failed; the message tells the clerk what to do."""
@@ -16,8 +18,8 @@ class CardReadError(DeviceError):
 class NoCard(CardReadError):
     """No card on the reader."""
 
-    def __init__(self, message: str = "请将身份证放在阅读器上"):
-        super().__init__(message)
+    def __init__(self, message: str = N_("请将身份证放在阅读器上")):
+        super().__init__(_(message))
 
 
 class CaptureError(DeviceError):

@@ -7,11 +7,12 @@ from pathlib import Path
 from app.config.paths import Profile
 from app.config.settings import Settings
 from app.devices.errors import DeviceUnavailable
+from app.i18n import _
 
 
 def _refuse_simulator_in_production(profile: Profile, kind: str) -> None:
     if profile is Profile.PRODUCTION:
-        raise DeviceUnavailable(f"正式环境不能使用模拟{kind}，请在设置中选择真实设备驱动")
+        raise DeviceUnavailable(_("正式环境不能使用模拟{kind}，请在设置中选择真实设备驱动").format(kind=kind))
 
 
 def _chosen(driver: str, profile: Profile, production: str) -> str:
@@ -25,7 +26,7 @@ def make_idcard_reader(settings: Settings, profile: Profile, resources: Path, ap
     if driver == "none":
         return None
     if driver == "simulator":
-        _refuse_simulator_in_production(profile, "身份证阅读器")
+        _refuse_simulator_in_production(profile, _("身份证阅读器"))
         from app.devices.idcard.simulator import SimulatedIdCardReader, load_roster
 
         return SimulatedIdCardReader(load_roster(resources))
@@ -37,7 +38,7 @@ def make_idcard_reader(settings: Settings, profile: Profile, resources: Path, ap
 
     if driver in vendor_dll.APIS:
         return _dll_reader(driver, settings, app_dir)
-    raise DeviceUnavailable(f"未知的身份证阅读器驱动“{driver}”，请在设置中选择 sam / sdtapi / termb / syn")
+    raise DeviceUnavailable(_("未知的身份证阅读器驱动“{driver}”，请在设置中选择 sam / sdtapi / termb / syn").format(driver=driver))
 
 
 def _dll_reader(api: str, settings: Settings, app_dir: Path | None):
@@ -48,7 +49,7 @@ def _dll_reader(api: str, settings: Settings, app_dir: Path | None):
     try:
         port = int(settings.idcard_port or 0)
     except ValueError:
-        raise DeviceUnavailable(f"身份证阅读器端口“{settings.idcard_port}”应为数字（如 1001）") from None
+        raise DeviceUnavailable(_("身份证阅读器端口“{idcard_port}”应为数字（如 1001）").format(idcard_port=settings.idcard_port)) from None
     if dll.is_absolute() and dll.exists() and vendor_dll.dll_machine(dll) != vendor_dll.process_machine():
         helper = Path(settings.idcard_helper) if settings.idcard_helper else None
         if helper is None and app_dir is not None and (app_dir / HELPER_EXE).exists():
@@ -75,7 +76,7 @@ def make_social_security_reader(settings: Settings, profile: Profile, resources:
     if driver == "none":
         return None
     if driver == "simulator":
-        _refuse_simulator_in_production(profile, "社保卡读卡器")
+        _refuse_simulator_in_production(profile, _("社保卡读卡器"))
         from app.devices.idcard.simulator import load_roster
         from app.devices.sscard.simulator import SimulatedSocialSecurityReader
 
@@ -84,13 +85,13 @@ def make_social_security_reader(settings: Settings, profile: Profile, resources:
         from app.devices.sscard.reader import PcscCardReader
 
         return PcscCardReader(settings.sscard_reader)
-    raise DeviceUnavailable(f"未知的社保卡读卡器驱动“{driver}”，请在设置中选择 pcsc")
+    raise DeviceUnavailable(_("未知的社保卡读卡器驱动“{driver}”，请在设置中选择 pcsc").format(driver=driver))
 
 
 def make_camera(settings: Settings, profile: Profile, font_path: str | None = None):
     driver = _chosen(settings.camera_driver, profile, "qt")
     if driver == "simulator":
-        _refuse_simulator_in_production(profile, "高拍仪")
+        _refuse_simulator_in_production(profile, _("高拍仪"))
         from app.devices.camera.simulator import SimulatedCamera
 
         return SimulatedCamera(font_path=font_path)
@@ -99,13 +100,13 @@ def make_camera(settings: Settings, profile: Profile, font_path: str | None = No
 
         return QtCamera(settings.camera_name)
     if driver == "video":
-        _refuse_simulator_in_production(profile, "高拍仪（录像回放）")
+        _refuse_simulator_in_production(profile, _("高拍仪（录像回放）"))
         if not settings.camera_video:
-            raise DeviceUnavailable("请在设置 camera_video 中填写回放录像的路径")
+            raise DeviceUnavailable(_("请在设置 camera_video 中填写回放录像的路径"))
         from app.devices.camera.qt_camera import QtCamera
 
         return QtCamera(video_file=Path(settings.camera_video))
-    raise DeviceUnavailable(f"未知的高拍仪驱动“{driver}”，请在设置中选择 qt（USB 高拍仪）")
+    raise DeviceUnavailable(_("未知的高拍仪驱动“{driver}”，请在设置中选择 qt（USB 高拍仪）").format(driver=driver))
 
 
 ESC_POS_TARGETS = ("tcp://", "serial:", "usb:", "win32:")
@@ -118,7 +119,7 @@ def make_printer(settings: Settings, profile: Profile, printouts: Path, seal=Non
     the workstation's file cipher, when given)."""
     driver = _chosen(settings.printer_driver, profile, "spooler")
     if driver == "simulator":
-        _refuse_simulator_in_production(profile, "打印机")
+        _refuse_simulator_in_production(profile, _("打印机"))
         from app.devices.printer.simulator import SimulatedPrinter
 
         return SimulatedPrinter(printouts, seal=seal)
@@ -126,7 +127,7 @@ def make_printer(settings: Settings, profile: Profile, printouts: Path, seal=Non
         from app.devices.printer.spooler import SpoolerPrinter
 
         return SpoolerPrinter(settings.a4_printer)
-    raise DeviceUnavailable(f"未知的打印机驱动“{driver}”，请在设置中选择 spooler（系统打印机）")
+    raise DeviceUnavailable(_("未知的打印机驱动“{driver}”，请在设置中选择 spooler（系统打印机）").format(driver=driver))
 
 
 def printer_by_name(name: str):

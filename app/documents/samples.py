@@ -30,6 +30,7 @@ from app.documents.supplement import SupplementReceipt, SuppliedMaterial, render
 from app.documents.test_page import TestPage, render_test_page
 from app.domain.documents import DocumentKind
 from app.domain.statistics import Refusal
+from app.i18n import printed
 
 CST = timezone(timedelta(hours=8))
 AT = datetime(2026, 11, 24, 9, 42, tzinfo=CST)
@@ -167,6 +168,7 @@ def test_page(roll: bool = False, extreme: bool = False, **kw) -> TestPage:
     return TestPage(sample_issue(extreme, **kw), "示例打印机", "ZC-TEST-20261124-0942", roll)
 
 
+@printed
 def render_samples(font: str, extreme: bool = False, **kw) -> dict[str, bytes]:
     d = deferred_case(extreme, **kw)
     return {

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from app.i18n import _
+
 
 class Role(StrEnum):
     CLERK = "clerk"
@@ -14,7 +16,7 @@ class Role(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"clerk": "窗口人员", "supervisor": "值班负责人", "trainer": "培训员", "admin": "管理员"}[self.value]
+        return {"clerk": _("窗口人员"), "supervisor": _("值班负责人"), "trainer": _("培训员"), "admin": _("管理员")}[self.value]
 
 
 @dataclass(frozen=True)

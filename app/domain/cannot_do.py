@@ -13,6 +13,7 @@ from typing import Any, ClassVar
 from app.domain.errors import DomainError, ValidationError
 from app.domain.events import CaseEvent, EventSourced
 from app.domain.identity import Identity
+from app.i18n import N_, _
 
 
 class CannotDoState(StrEnum):
@@ -22,7 +23,7 @@ class CannotDoState(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"registered": "已登记", "escalated": "已报值班领导", "resolved": "已办结"}[self.value]
+        return {"registered": _("已登记"), "escalated": _("已报值班领导"), "resolved": _("已办结")}[self.value]
 
 
 class CannotDoReason(StrEnum):
@@ -34,7 +35,7 @@ class CannotDoReason(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"no_item": "无对应事项", "rule_blocks": "政策规定限制", "complex": "疑难杂症"}[self.value]
+        return {"no_item": _("无对应事项"), "rule_blocks": _("政策规定限制"), "complex": _("疑难杂症")}[self.value]
 
 
 class EscalationTarget(StrEnum):
@@ -43,7 +44,7 @@ class EscalationTarget(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"supervisor": "中心值班领导", "district": "区级后台"}[self.value]
+        return {"supervisor": _("中心值班领导"), "district": _("区级后台")}[self.value]
 
 
 class CannotDoOutcome(StrEnum):
@@ -53,7 +54,7 @@ class CannotDoOutcome(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"coordinated": "协调办理", "assisted": "帮办代办", "impossible": "无法办理"}[self.value]
+        return {"coordinated": _("协调办理"), "assisted": _("帮办代办"), "impossible": _("无法办理")}[self.value]
 
 
 _REGISTERED = frozenset({CannotDoState.REGISTERED})
@@ -65,8 +66,8 @@ TRANSITIONS: dict[str, tuple[frozenset[CannotDoState], CannotDoState | None]] = 
     "cannot_do_linked": (frozenset({CannotDoState.RESOLVED}), None),
     "document_printed": (frozenset(CannotDoState), None),
 }
-_ACTION_LABELS = {"cannot_do_escalated": "上报值班领导", "cannot_do_resolved": "办结", "cannot_do_linked": "关联办件",
-                  "document_printed": "打印单据"}
+_ACTION_LABELS = {"cannot_do_escalated": N_("上报值班领导"), "cannot_do_resolved": N_("办结"), "cannot_do_linked": N_("关联办件"),
+                  "document_printed": N_("打印单据")}
 
 
 def format_registration_number(prefix: str, day, sequence: int) -> str:
@@ -107,7 +108,7 @@ class CannotDoRequest(EventSourced):
 
     @property
     def number(self) -> str:
-        return f"办不成事登记 {self.registration_number}"
+        return _("办不成事登记 {registration_number}").format(registration_number=self.registration_number)
 
     # --- creation and replay -------------------------------------------------------------------
 
@@ -117,9 +118,9 @@ class CannotDoRequest(EventSourced):
                  phone: str = "", item_code: str = "", channel: str = "window") -> CannotDoRequest:
         """Register what the citizen wanted and why the window could not do it."""
         if not what.strip():
-            raise ValidationError("请填写群众要办的事", "what")
+            raise ValidationError(_("请填写群众要办的事"), "what")
         if not why.strip():
-            raise ValidationError("请填写办不成的原因", "why")
+            raise ValidationError(_("请填写办不成的原因"), "why")
         if applicant is not None:
             applicant.validate()
         request = cls(id=request_id, registration_number=registration_number, clerk=clerk, created_at=at)
@@ -132,7 +133,7 @@ class CannotDoRequest(EventSourced):
     @classmethod
     def replay(cls, events: list[CaseEvent]) -> CannotDoRequest:
         if not events or events[0].type != cls.OPENING:
-            raise DomainError("办不成事登记的事件不完整：缺少登记事件")
+            raise DomainError(_("办不成事登记的事件不完整：缺少登记事件"))
         first = events[0]
         request = cls(id=first.case_id, registration_number=first.payload["registration_number"],
                       clerk=first.clerk, created_at=first.occurred_at)
@@ -154,7 +155,7 @@ class CannotDoRequest(EventSourced):
             self.linked_case_id, self.linked_case_number = p.get("case_id"), p.get("case_number", "")
         elif t == "cannot_do_linked":
             self.linked_case_id, self.linked_case_number = p["case_id"], p["case_number"]
-        _, target = TRANSITIONS.get(t, (None, None))
+        _unused, target = TRANSITIONS.get(t, (None, None))
         if target is not None:
             self.state = target
         self.version = e.seq
@@ -177,12 +178,12 @@ class CannotDoRequest(EventSourced):
                 guidance: str = "", case_id: str | None = None, case_number: str = "", result_id: str = "") -> None:
         """The duty leader's outcome; 协调办理 at the desk opens the linked case in the same step."""
         if outcome is CannotDoOutcome.ASSISTED and not assignee.strip():
-            raise ValidationError("帮办代办须写明负责帮办的人员", "assignee")
+            raise ValidationError(_("帮办代办须写明负责帮办的人员"), "assignee")
         if outcome is CannotDoOutcome.IMPOSSIBLE:
             if not note.strip():
-                raise ValidationError("无法办理须向群众说明原因", "note")
+                raise ValidationError(_("无法办理须向群众说明原因"), "note")
             if not guidance.strip():
-                raise ValidationError("无法办理须告诉群众可以到哪里办理", "guidance")
+                raise ValidationError(_("无法办理须告诉群众可以到哪里办理"), "guidance")
         self._record("cannot_do_resolved", {"outcome": outcome.value, "note": note.strip(),
                                             "assignee": assignee.strip(), "guidance": guidance.strip(),
                                             "case_id": case_id, "case_number": case_number,
@@ -191,9 +192,9 @@ class CannotDoRequest(EventSourced):
     def link_case(self, case_id: str, case_number: str, clerk: str, at: datetime) -> None:
         """The case opened as the district's 协调办理 asked."""
         if self.outcome is not CannotDoOutcome.COORDINATED:
-            raise DomainError("只有“协调办理”的登记才能关联办件")
+            raise DomainError(_("只有“协调办理”的登记才能关联办件"))
         if self.linked_case_id:
-            raise DomainError(f"已关联办件 {self.linked_case_number}")
+            raise DomainError(_("已关联办件 {linked_case_number}").format(linked_case_number=self.linked_case_number))
         self._record("cannot_do_linked", {"case_id": case_id, "case_number": case_number}, clerk, at)
 
     def note_printed(self, document: str, printer: str, clerk: str, at: datetime, *, reprint: bool = False) -> None:

@@ -18,6 +18,7 @@ from app.domain.events import CaseEvent, EventSourced
 from app.domain.forms import documents_of, validate_form
 from app.domain.identity import Agent, Identity
 from app.domain.rating import Rating, RecordedRating
+from app.i18n import N_, _
 
 __all__ = ["AFTER_DEFERRAL_STATES", "PRESENT", "TRANSITIONS", "Case", "CaseEvent", "CaseState", "Channel", "DeliveryMethod",
            "EvidenceGrade", "MaterialRecord", "MaterialStatus", "result_item"]
@@ -40,15 +41,15 @@ class CaseState(StrEnum):
 
     @property
     def label(self) -> str:
-        return _STATE_LABELS[self]
+        return _(_STATE_LABELS[self])
 
 
 _STATE_LABELS = {
-    CaseState.DRAFT: "草稿", CaseState.ACCEPTED: "已受理", CaseState.ACCEPTED_DEFERRED: "容缺受理",
-    CaseState.CORRECTION_NOTIFIED: "已一次性告知", CaseState.REFUSAL_REQUESTED: "不予受理待审批",
-    CaseState.REFUSED: "不予受理", CaseState.SUBMITTED: "已报送", CaseState.PROCESSING: "办理中",
-    CaseState.COMPLETED_APPROVED: "办结（准予）", CaseState.COMPLETED_DENIED: "办结（不予）",
-    CaseState.HANDED_OUT: "已出件", CaseState.WITHDRAWN: "已撤回", CaseState.TERMINATED: "终止办理",
+    CaseState.DRAFT: N_("草稿"), CaseState.ACCEPTED: N_("已受理"), CaseState.ACCEPTED_DEFERRED: N_("容缺受理"),
+    CaseState.CORRECTION_NOTIFIED: N_("已一次性告知"), CaseState.REFUSAL_REQUESTED: N_("不予受理待审批"),
+    CaseState.REFUSED: N_("不予受理"), CaseState.SUBMITTED: N_("已报送"), CaseState.PROCESSING: N_("办理中"),
+    CaseState.COMPLETED_APPROVED: N_("办结（准予）"), CaseState.COMPLETED_DENIED: N_("办结（不予）"),
+    CaseState.HANDED_OUT: N_("已出件"), CaseState.WITHDRAWN: N_("已撤回"), CaseState.TERMINATED: N_("终止办理"),
 }
 
 
@@ -62,20 +63,20 @@ class MaterialStatus(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"missing": "未收", "received": "已收", "captured": "已拍摄", "deferred": "容缺",
-                "e_certificate": "电子证照", "defective": "不合格"}[self.value]
+        return {"missing": _("未收"), "received": _("已收"), "captured": _("已拍摄"), "deferred": _("容缺"),
+                "e_certificate": _("电子证照"), "defective": _("不合格")}[self.value]
 
 
 # Why a material shown at the window is handed back instead of taken (the note of a DEFECTIVE material).
 DEFECTS: dict[str, str] = {
-    "expired": "已过期", "wrong_name": "姓名与申请人不符", "illegible": "字迹或印章不清",
-    "unsigned": "缺少签名", "copy_only": "只有复印件，无原件可核验",
+    "expired": N_("已过期"), "wrong_name": N_("姓名与申请人不符"), "illegible": N_("字迹或印章不清"),
+    "unsigned": N_("缺少签名"), "copy_only": N_("只有复印件，无原件可核验"),
 }
 
 
 def defect_text(reason: str) -> str:
     """The clerk's words for a defect reason (a free-text reason is kept as typed)."""
-    return DEFECTS.get(reason, reason)
+    return _(DEFECTS[reason]) if reason in DEFECTS else reason
 
 
 class EvidenceGrade(StrEnum):
@@ -88,7 +89,7 @@ class EvidenceGrade(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"A": "A 本部门核发", "B": "B 已核验原件", "C": "C 申请人提供", "D": "D 申请人承诺"}[self.value]
+        return {"A": _("A 本部门核发"), "B": _("B 已核验原件"), "C": _("C 申请人提供"), "D": _("D 申请人承诺")}[self.value]
 
 
 class Channel(StrEnum):
@@ -99,7 +100,7 @@ class Channel(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"window": "窗口受理", "home_visit": "上门办"}[self.value]
+        return {"window": _("窗口受理"), "home_visit": _("上门办")}[self.value]
 
 
 class DeliveryMethod(StrEnum):
@@ -111,7 +112,7 @@ class DeliveryMethod(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"window": "窗口领取", "post": "邮寄送达", "locker": "E邮柜自取"}[self.value]
+        return {"window": _("窗口领取"), "post": _("邮寄送达"), "locker": _("E邮柜自取")}[self.value]
 
 
 PRESENT = (MaterialStatus.RECEIVED, MaterialStatus.CAPTURED, MaterialStatus.E_CERTIFICATE)
@@ -151,13 +152,13 @@ TRANSITIONS: dict[str, tuple[frozenset[CaseState], CaseState | None]] = {
 }
 
 _ACTION_LABELS = {
-    "applicant_set": "修改申请人", "agent_set": "修改代办人", "fields_filled": "填写表单", "delivery_set": "登记领取方式",
-    "material_marked": "登记材料", "material_supplied": "补交材料", "accepted": "受理",
-    "accepted_with_deferred": "容缺受理", "correction_notice_issued": "一次性补正告知",
-    "correction_resumed": "补正后继续办理", "refusal_requested": "申请不予受理", "refusal_approved": "批准不予受理",
-    "refusal_rejected": "驳回不予受理申请", "submitted": "报送", "processing_started": "开始办理", "completed": "办结",
-    "completed_at_window": "当场办结", "terminated": "终止办理", "handed_out": "出件", "withdrawn": "撤回",
-    "document_printed": "打印单据", "receipt_printed": "打印回执", "rated": "评价",
+    "applicant_set": N_("修改申请人"), "agent_set": N_("修改代办人"), "fields_filled": N_("填写表单"), "delivery_set": N_("登记领取方式"),
+    "material_marked": N_("登记材料"), "material_supplied": N_("补交材料"), "accepted": N_("受理"),
+    "accepted_with_deferred": N_("容缺受理"), "correction_notice_issued": N_("一次性补正告知"),
+    "correction_resumed": N_("补正后继续办理"), "refusal_requested": N_("申请不予受理"), "refusal_approved": N_("批准不予受理"),
+    "refusal_rejected": N_("驳回不予受理申请"), "submitted": N_("报送"), "processing_started": N_("开始办理"), "completed": N_("办结"),
+    "completed_at_window": N_("当场办结"), "terminated": N_("终止办理"), "handed_out": N_("出件"), "withdrawn": N_("撤回"),
+    "document_printed": N_("打印单据"), "receipt_printed": N_("打印回执"), "rated": N_("评价"),
 }
 
 
@@ -167,7 +168,7 @@ def _moment(text: str | None) -> datetime | None:
 
 def result_item(item_name: str) -> str:
     """What is handed over for an item by default: 'X办理结果 1份' (an item called '…办理' is not doubled)."""
-    return f"{item_name}{'结果' if item_name.endswith('办理') else '办理结果'} 1份"
+    return f"{item_name}{'结果' if item_name.endswith('办理') else '办理结果'} 1份"  # i18n: data (printed on the handout slip)
 
 
 @dataclass
@@ -229,7 +230,7 @@ class Case(EventSourced):
 
     @property
     def number(self) -> str:
-        return f"办件 {self.case_number}"
+        return _("办件 {case_number}").format(case_number=self.case_number)
 
     # --- creation and replay -------------------------------------------------------------------
 
@@ -240,7 +241,7 @@ class Case(EventSourced):
              cannot_do_id: str | None = None, ticket_times: tuple[datetime, datetime | None] | None = None) -> Case:
         """A new draft case for one item; its first event is `case_opened`."""
         if channel is Channel.HOME_VISIT and not home_visit_address.strip():
-            raise ValidationError("上门办须登记上门地址", "home_visit_address")
+            raise ValidationError(_("上门办须登记上门地址"), "home_visit_address")
         case = cls(id=case_id, case_number=case_number, item_code=item.code, item_name=item.name,
                    catalog_version=catalog_version, instant=item.instant, clerk=clerk, created_at=at)
         case._record("case_opened", {
@@ -258,7 +259,7 @@ class Case(EventSourced):
     def replay(cls, events: list[CaseEvent]) -> Case:
         """Rebuild a case from its events (ordered by seq)."""
         if not events or events[0].type != "case_opened":
-            raise DomainError("办件事件不完整：缺少开立事件")
+            raise DomainError(_("办件事件不完整：缺少开立事件"))
         first = events[0]
         p = first.payload
         case = cls(id=first.case_id, case_number=p["case_number"], item_code=p["item_code"],
@@ -321,7 +322,7 @@ class Case(EventSourced):
             self.handout = dict(p)
         elif t == "rated":
             self.rating = RecordedRating(Rating.from_payload(p), e.occurred_at, e.clerk)
-        _, target = TRANSITIONS.get(t, (None, None))
+        _unused, target = TRANSITIONS.get(t, (None, None))
         if t == "completed":
             target = CaseState.COMPLETED_APPROVED if p["approved"] else CaseState.COMPLETED_DENIED
         if target is not None:
@@ -360,9 +361,9 @@ class Case(EventSourced):
         if agent is not None:
             agent.identity.validate()
             if not agent.relation.strip():
-                raise ValidationError("请填写代办人与申请人的关系", "relation")
+                raise ValidationError(_("请填写代办人与申请人的关系"), "relation")
             if self.applicant is not None and agent.identity.id_number == self.applicant.id_number:
-                raise ValidationError("代办人不能是申请人本人", "agent")
+                raise ValidationError(_("代办人不能是申请人本人"), "agent")
         self._record("agent_set", {"agent": agent.to_dict() if agent else None}, clerk, at)
 
     def fill_fields(self, values: dict[str, str], clerk: str, at: datetime) -> None:
@@ -374,7 +375,7 @@ class Case(EventSourced):
                      locker: str = "") -> None:
         """领取方式: at this window, by post to an address, or from an E邮柜 locker."""
         if method is DeliveryMethod.POST and not address.strip():
-            raise ValidationError("邮寄送达须填写收件地址", "address")
+            raise ValidationError(_("邮寄送达须填写收件地址"), "address")
         payload = {"method": method.value, "address": address.strip() if method is DeliveryMethod.POST else "",
                    "locker": locker.strip() if method is DeliveryMethod.LOCKER else ""}
         if payload != (self.delivery or {"method": "window", "address": "", "locker": ""}):
@@ -389,12 +390,12 @@ class Case(EventSourced):
                       grade: EvidenceGrade | None = None) -> None:
         """Record a material's status, its pages (SHA-256, in order) and, when given, its evidence grade."""
         if status is MaterialStatus.DEFERRED and (not material.deferrable or self.instant):
-            raise DomainError(f"材料“{material.name}”不可容缺" + ("（即办件）" if self.instant else ""))
+            raise DomainError(_("材料“{name}”不可容缺").format(name=material.name) + (_("（即办件）") if self.instant else ""))
         if status is MaterialStatus.E_CERTIFICATE:
-            raise DomainError("电子证照请用“电子证照”登记证照编号和发证机关")
+            raise DomainError(_("电子证照请用“电子证照”登记证照编号和发证机关"))
         if status is MaterialStatus.DEFECTIVE:
             if not note.strip():
-                raise ValidationError(f"请说明材料“{material.name}”哪里不合格", "reason")
+                raise ValidationError(_("请说明材料“{name}”哪里不合格").format(name=material.name), "reason")
             attachments = []          # nothing of it is kept: it goes back to the citizen
         self._record("material_marked", self._material_payload(material, status, attachments, source, note, grade),
                      clerk, at)
@@ -406,11 +407,11 @@ class Case(EventSourced):
 
     def _certificate_payload(self, material: Material, number: str, agency: str) -> dict[str, Any]:
         if not material.e_certificate:
-            raise DomainError(f"材料“{material.name}”不在电子证照目录中，不能以电子证照代替")
+            raise DomainError(_("材料“{name}”不在电子证照目录中，不能以电子证照代替").format(name=material.name))
         if not number.strip():
-            raise ValidationError("请填写电子证照编号", "number")
+            raise ValidationError(_("请填写电子证照编号"), "number")
         if not agency.strip():
-            raise ValidationError("请填写电子证照的发证机关", "agency")
+            raise ValidationError(_("请填写电子证照的发证机关"), "agency")
         payload = self._material_payload(material, MaterialStatus.E_CERTIFICATE, [], "e_certificate", "",
                                          EvidenceGrade.A)
         payload["certificate"] = {"number": number.strip(), "agency": agency.strip()}
@@ -432,20 +433,20 @@ class Case(EventSourced):
 
     def _check_complete(self, item: ServiceItem, materials_allowed: tuple[MaterialStatus, ...]) -> None:
         if self.applicant is None:
-            raise ValidationError("请先读取身份证或录入申请人", "applicant")
+            raise ValidationError(_("请先读取身份证或录入申请人"), "applicant")
         errors = validate_form(item.fields, self.fields,
                                documents_of(self.applicant, self.agent.identity if self.agent else None))
         if errors:
-            raise ValidationError("；".join(errors.values()), next(iter(errors)))
+            raise ValidationError(_("；").join(errors.values()), next(iter(errors)))
         missing = [m.name for m in item.materials
                    if self.required(m) and self.materials.get(m.code, MaterialRecord()).status not in materials_allowed]
         if missing:
-            raise ValidationError("以下材料尚未收取：" + "、".join(missing), "materials")
+            raise ValidationError(_("以下材料尚未收取：") + _("、").join(missing), "materials")
 
     def accept(self, item: ServiceItem, calendar: WorkingDayCalendar, clerk: str, at: datetime) -> None:
         """受理: every required material present, the form valid."""
         if self.materials_with(MaterialStatus.DEFERRED):
-            raise DomainError("有材料标记为容缺，请使用“容缺受理”，或先收取该材料")
+            raise DomainError(_("有材料标记为容缺，请使用“容缺受理”，或先收取该材料"))
         self._check_complete(item, PRESENT)
         due = calendar.add_working_days(at.date(), item.guide.promised_limit_days)
         self._record("accepted", {
@@ -457,9 +458,9 @@ class Case(EventSourced):
         """容缺受理: the deferred materials are due within `defer_days`, never after the promised date."""
         deferred = self.materials_with(MaterialStatus.DEFERRED)
         if not deferred:
-            raise DomainError("没有标记为容缺的材料，请使用“受理”")
+            raise DomainError(_("没有标记为容缺的材料，请使用“受理”"))
         if item.instant:
-            raise DomainError("即办件不能容缺受理")
+            raise DomainError(_("即办件不能容缺受理"))
         self._check_complete(item, (*PRESENT, MaterialStatus.DEFERRED))
         due = calendar.add_working_days(at.date(), item.guide.promised_limit_days)
         deadline = calendar.add_working_days(at.date(), min(defer_days, item.guide.promised_limit_days))
@@ -471,7 +472,7 @@ class Case(EventSourced):
     def issue_correction_notice(self, missing: list[dict[str, str]], clerk: str, at: datetime) -> None:
         """一次性补正告知: every missing or defective material with what it must be, told once."""
         if not missing:
-            raise ValidationError("一次性告知书至少应列出一项需补正的材料", "materials")
+            raise ValidationError(_("一次性告知书至少应列出一项需补正的材料"), "materials")
         self._record("correction_notice_issued", {"missing": missing}, clerk, at)
 
     def resume_after_correction(self, clerk: str, at: datetime) -> None:
@@ -489,25 +490,25 @@ class Case(EventSourced):
                                    at: datetime) -> None:
         """撤回: nobody came back within `after_days` working days of the correction notice."""
         if self.state is not CaseState.CORRECTION_NOTIFIED:
-            raise IllegalTransition(f"办件 {self.case_number} 不是待补正的办件，不能按逾期未补正撤回")
+            raise IllegalTransition(_("办件 {case_number} 不是待补正的办件，不能按逾期未补正撤回").format(case_number=self.case_number))
         waited = self.notice_unanswered_for(calendar, at.date())
         if waited < after_days:
-            raise DomainError(f"一次性告知后{after_days}个工作日内未补正的才能撤回（已过{waited}个工作日）")
-        self._record("withdrawn", {"reason": f"一次性告知后{waited}个工作日未补正", "unanswered_notice": True},
+            raise DomainError(_("一次性告知后{after_days}个工作日内未补正的才能撤回（已过{waited}个工作日）").format(after_days=after_days, waited=waited))
+        self._record("withdrawn", {"reason": f"一次性告知后{waited}个工作日未补正", "unanswered_notice": True},  # i18n: data
                      clerk, at)
 
     def request_refusal(self, reason: str, legal_basis: str, guidance: str, clerk: str, at: datetime) -> None:
         """否定报备: the clerk asks to refuse; a supervisor must approve before the citizen is told."""
         if not reason.strip():
-            raise ValidationError("请填写不予受理的理由", "reason")
+            raise ValidationError(_("请填写不予受理的理由"), "reason")
         if not guidance.strip():
-            raise ValidationError("请填写给申请人的办理指引", "guidance")
+            raise ValidationError(_("请填写给申请人的办理指引"), "guidance")
         self._record("refusal_requested", {"reason": reason.strip(), "legal_basis": legal_basis.strip(),
                                            "guidance": guidance.strip()}, clerk, at)
 
     def _check_approver(self, supervisor: str) -> None:
         if self.refusal and supervisor == self.refusal.get("requested_by"):
-            raise DomainError("不予受理须由提出申请以外的值班负责人审批，本人不能审批自己的申请")
+            raise DomainError(_("不予受理须由提出申请以外的值班负责人审批，本人不能审批自己的申请"))
 
     def approve_refusal(self, supervisor: str, at: datetime) -> None:
         self._check_approver(supervisor)
@@ -529,13 +530,13 @@ class Case(EventSourced):
                certificate: tuple[str, str] | None = None) -> None:
         """补交: a material deferred at acceptance handed in later (also after the case went to the district)."""
         if material.code not in self.outstanding_deferred:
-            raise DomainError(f"材料“{material.name}”不是本办件待补交的容缺材料")
+            raise DomainError(_("材料“{name}”不是本办件待补交的容缺材料").format(name=material.name))
         if certificate is not None:
             payload = self._certificate_payload(material, *certificate)
         elif status in (MaterialStatus.RECEIVED, MaterialStatus.CAPTURED):
             payload = self._material_payload(material, status, attachments, "supplied", "", grade)
         else:
-            raise DomainError("补交的材料须收取、拍摄或以电子证照提供")
+            raise DomainError(_("补交的材料须收取、拍摄或以电子证照提供"))
         self._record("material_supplied", payload, clerk, at)
 
     def submit(self, by: str, at: datetime, *, official_number: str | None = None, result_id: str = "") -> None:
@@ -558,7 +559,7 @@ class Case(EventSourced):
     def complete_at_window(self, clerk: str, at: datetime, note: str = "") -> None:
         """即办件: decided on the spot."""
         if not self.instant:
-            raise IllegalTransition(f"“{self.item_name}”是承诺件，不能当场办结")
+            raise IllegalTransition(_("“{item_name}”是承诺件，不能当场办结").format(item_name=self.item_name))
         self._record("completed_at_window", {"approved": True, "note": note}, clerk, at)
 
     def collector_role(self, collector: Identity) -> str:
@@ -577,29 +578,29 @@ class Case(EventSourced):
         payload: dict[str, Any] = {"method": method.value, "items": [i.strip() for i in (items or []) if i.strip()]}
         if method is DeliveryMethod.WINDOW:
             if collector is None:
-                raise ValidationError("请读取领取人的身份证件", "collector")
+                raise ValidationError(_("请读取领取人的身份证件"), "collector")
             collector.validate()
             role = self.collector_role(collector)
             if role == "other":
                 if not approved_by:
-                    raise DomainError(f"领取人 {collector.name} 不是申请人或登记的代办人，须经值班负责人批准")
+                    raise DomainError(_("领取人 {name} 不是申请人或登记的代办人，须经值班负责人批准").format(name=collector.name))
                 if approved_by == clerk:
-                    raise DomainError("代他人领取须由经办人以外的值班负责人批准")
+                    raise DomainError(_("代他人领取须由经办人以外的值班负责人批准"))
             payload.update(collector=collector.to_dict(), collector_role=role, to_agent=role != "applicant",
                            receiver_name=collector.name, receiver_id_number=collector.id_number,
                            approved_by=approved_by if role == "other" else "")
         elif method is DeliveryMethod.POST:
             if not tracking_number.strip():
-                raise ValidationError("请填写邮件单号", "tracking_number")
+                raise ValidationError(_("请填写邮件单号"), "tracking_number")
             address = (self.delivery or {}).get("address", "")
             payload.update(tracking_number=tracking_number.strip(), address=address, to_agent=False,
                            receiver_name=self.applicant.name if self.applicant else "",
                            receiver_id_number=self.applicant.id_number if self.applicant else "")
         else:
             if not locker.strip():
-                raise ValidationError("请填写E邮柜柜号", "locker")
+                raise ValidationError(_("请填写E邮柜柜号"), "locker")
             if not pickup_code.strip():
-                raise ValidationError("请填写取件码", "pickup_code")
+                raise ValidationError(_("请填写取件码"), "pickup_code")
             payload.update(locker=locker.strip(), pickup_code=pickup_code.strip(), to_agent=False,
                            receiver_name=self.applicant.name if self.applicant else "",
                            receiver_id_number=self.applicant.id_number if self.applicant else "")
@@ -608,12 +609,12 @@ class Case(EventSourced):
     def rate(self, rating: Rating, clerk: str, at: datetime) -> None:
         """好差评: the citizen's one rating of this case (一事一评); it is never changed or replaced."""
         if self.rating is not None:
-            raise DomainError(f"办件 {self.case_number} 已评价（{self.rating.rating.level.label}），一事一评，不能再次评价")
+            raise DomainError(_("办件 {case_number} 已评价（{label}），一事一评，不能再次评价").format(case_number=self.case_number, label=self.rating.rating.level.label))
         self._record("rated", rating.to_payload(), clerk, at)
 
     def withdraw(self, reason: str, clerk: str, at: datetime) -> None:
         if not reason.strip():
-            raise ValidationError("请填写撤回原因", "reason")
+            raise ValidationError(_("请填写撤回原因"), "reason")
         self._record("withdrawn", {"reason": reason.strip()}, clerk, at)
 
     def note_printed(self, document: str, printer: str, clerk: str, at: datetime, *, reprint: bool = False) -> None:

@@ -6,6 +6,7 @@ import re
 from datetime import date
 
 from app.domain.errors import DomainError
+from app.i18n import _
 
 _PREFIX = re.compile(r"^[A-Z0-9]{2,12}$")
 _NUMBER = re.compile(r"^(?P<prefix>[A-Z0-9]{2,12})-(?P<day>\d{8})-(?P<seq>\d{4,})$")
@@ -14,9 +15,9 @@ _NUMBER = re.compile(r"^(?P<prefix>[A-Z0-9]{2,12})-(?P<day>\d{8})-(?P<seq>\d{4,}
 def format_case_number(prefix: str, day: date, sequence: int) -> str:
     """A readable case number; uniqueness comes from the store's never-decreasing sequence."""
     if not _PREFIX.match(prefix):
-        raise DomainError(f"窗口编号前缀“{prefix}”无效：只能是2到12位大写字母或数字")
+        raise DomainError(_("窗口编号前缀“{prefix}”无效：只能是2到12位大写字母或数字").format(prefix=prefix))
     if sequence < 1:
-        raise DomainError("办件序号必须从1开始")
+        raise DomainError(_("办件序号必须从1开始"))
     return f"{prefix}-{day:%Y%m%d}-{sequence:04d}"
 
 

@@ -14,6 +14,7 @@ from enum import StrEnum
 from typing import Any
 
 from app.domain.errors import CatalogError
+from app.i18n import _
 
 
 class MaterialForm(StrEnum):
@@ -23,7 +24,7 @@ class MaterialForm(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"original": "原件", "copy": "复印件", "electronic": "电子件"}[self.value]
+        return {"original": _("原件"), "copy": _("复印件"), "electronic": _("电子件")}[self.value]
 
 
 class FieldType(StrEnum):
@@ -122,13 +123,13 @@ class Catalog:
         try:
             return self.items[code]
         except KeyError:
-            raise CatalogError(f"目录中没有编码为 {code} 的事项") from None
+            raise CatalogError(_("目录中没有编码为 {code} 的事项").format(code=code)) from None
 
     def bundle(self, code: str) -> Bundle:
         try:
             return self.bundles[code]
         except KeyError:
-            raise CatalogError(f"目录中没有编码为 {code} 的一件事") from None
+            raise CatalogError(_("目录中没有编码为 {code} 的一件事").format(code=code)) from None
 
     def bundle_items(self, code: str) -> list[ServiceItem]:
         return [self.item(c) for c in self.bundle(code).item_codes]
@@ -137,8 +138,8 @@ class Catalog:
 def time_limit_text(item: ServiceItem) -> str:
     g = item.guide
     if item.instant:
-        return "即办件（当场办结）"
-    return f"承诺件：承诺 {g.promised_limit_days} 个工作日办结（法定 {g.legal_limit_days} 个工作日）"
+        return _("即办件（当场办结）")
+    return _("承诺件：承诺 {promised_limit_days} 个工作日办结（法定 {legal_limit_days} 个工作日）").format(promised_limit_days=g.promised_limit_days, legal_limit_days=g.legal_limit_days)
 
 
 def guide_elements(item: ServiceItem, centre_phone: str = "", centre_place: str = "") -> list[tuple[str, str]]:
@@ -146,17 +147,17 @@ def guide_elements(item: ServiceItem, centre_phone: str = "", centre_place: str 
     适用范围、受理机构、决定机构、办结时限、收费依据及标准, the legal basis, conditions, visits and phones
     (the 申请材料目录, the sixth element, is listed material by material beside them)."""
     g = item.guide
-    rows = [("适用范围", "个人" if g.scope is Scope.INDIVIDUAL else "法人及其他组织"),
-            ("受理机构", g.accepting_agency), ("决定机构", g.deciding_agency), ("办结时限", time_limit_text(item)),
-            ("收费依据及标准", g.fee), ("设定依据", g.legal_basis)]
+    rows = [(_("适用范围"), _("个人") if g.scope is Scope.INDIVIDUAL else _("法人及其他组织")),
+            (_("受理机构"), g.accepting_agency), (_("决定机构"), g.deciding_agency), (_("办结时限"), time_limit_text(item)),
+            (_("收费依据及标准"), g.fee), (_("设定依据"), g.legal_basis)]
     if g.conditions:
-        rows.append(("受理条件", g.conditions))
-    rows.append(("到现场次数", f"最多 {g.visits} 次" if g.visits else "零跑腿（全程网办）"))
+        rows.append((_("受理条件"), g.conditions))
+    rows.append((_("到现场次数"), _("最多 {visits} 次").format(visits=g.visits) if g.visits else _("零跑腿（全程网办）")))
     if g.place or centre_place:
-        rows.append(("办理地点", g.place or centre_place))
-    rows.append(("咨询电话", g.consultation_phone or centre_phone or "—"))
+        rows.append((_("办理地点"), g.place or centre_place))
+    rows.append((_("咨询电话"), g.consultation_phone or centre_phone or "—"))
     if g.complaint_phone:
-        rows.append(("投诉电话", g.complaint_phone))
+        rows.append((_("投诉电话"), g.complaint_phone))
     return rows
 
 
@@ -164,16 +165,16 @@ def material_note(m: Material) -> str:
     """What the checklist says of a material beside its name: optional, 可容缺, 电子证照, requirements."""
     notes = []
     if m.when_agent:
-        notes.append("代办时提供")
+        notes.append(_("代办时提供"))
     elif not m.required:
-        notes.append("选交")
+        notes.append(_("选交"))
     if m.deferrable:
-        notes.append("可容缺")
+        notes.append(_("可容缺"))
     if m.e_certificate:
-        notes.append("可用电子证照")
+        notes.append(_("可用电子证照"))
     if m.requirements:
         notes.append(m.requirements)
-    return "；".join(notes)
+    return _("；").join(notes)
 
 
 def merge_fields(items: Iterable[ServiceItem]) -> list[FormField]:
@@ -218,34 +219,34 @@ class _Reader:
     def __init__(self, source: str, data: Any, path: str = ""):
         self.source, self.data, self.path = source, data, path
         if not isinstance(data, dict):
-            self.fail("应为一个对象 (JSON object)")
+            self.fail(_("应为一个对象 (JSON object)"))
 
     def fail(self, problem: str, key: str | None = None):
-        where = ".".join(p for p in (self.path, key) if p) or "(顶层)"
-        raise CatalogError(f"目录文件 {self.source} 的字段 {where} 有误：{problem}")
+        where = ".".join(p for p in (self.path, key) if p) or _("(顶层)")
+        raise CatalogError(_("目录文件 {source} 的字段 {where} 有误：{problem}").format(source=self.source, where=where, problem=problem))
 
     def _get(self, key: str, kinds: tuple[type, ...], default: Any, required: bool):
         if key not in self.data:
             if required:
-                self.fail("缺少此字段", key)
+                self.fail(_("缺少此字段"), key)
             return default
         value = self.data[key]
         if isinstance(value, bool) and bool not in kinds:
-            self.fail(f"类型应为 {'/'.join(k.__name__ for k in kinds)}", key)
+            self.fail(_("类型应为 {join}").format(join='/'.join(k.__name__ for k in kinds)), key)
         if not isinstance(value, kinds):
-            self.fail(f"类型应为 {'/'.join(k.__name__ for k in kinds)}", key)
+            self.fail(_("类型应为 {join}").format(join='/'.join(k.__name__ for k in kinds)), key)
         return value
 
     def str(self, key: str, default: str | None = None) -> str:
         value = self._get(key, (str,), default, default is None)
         if default is None and not value.strip():
-            self.fail("不能为空", key)
+            self.fail(_("不能为空"), key)
         return value
 
     def int(self, key: str, default: int | None = None, minimum: int = 0) -> int:
         value = self._get(key, (int,), default, default is None)
         if value < minimum:
-            self.fail(f"不能小于 {minimum}", key)
+            self.fail(_("不能小于 {minimum}").format(minimum=minimum), key)
         return value
 
     def bool(self, key: str, default: bool) -> bool:
@@ -256,7 +257,7 @@ class _Reader:
         try:
             return enum(value)
         except ValueError:
-            self.fail(f"应为 {' / '.join(e.value for e in enum)} 之一，而不是“{value}”", key)
+            self.fail(_("应为 {join} 之一，而不是“{value}”").format(join=' / '.join(e.value for e in enum), value=value), key)
 
     def list(self, key: str, required: bool = True) -> list:
         return self._get(key, (list,), [], required)
@@ -283,14 +284,14 @@ def _parse_field(r: _Reader) -> FormField:
         try:
             re.compile(pattern)
         except re.error as e:
-            r.fail(f"正则表达式无效（{e}）", "pattern")
+            r.fail(_("正则表达式无效（{e}）").format(e=e), "pattern")
     ftype = r.enum("type", FieldType, FieldType.TEXT)
     choices = tuple(r.list("choices", required=False))
     if ftype is FieldType.CHOICE and not choices:
-        r.fail("选择型字段必须提供 choices", "choices")
+        r.fail(_("选择型字段必须提供 choices"), "choices")
     prefill = r.str("prefill", "") or None
     if prefill and not prefill.startswith(("applicant.", "agent.")):
-        r.fail("预填来源应以 applicant. 或 agent. 开头", "prefill")
+        r.fail(_("预填来源应以 applicant. 或 agent. 开头"), "prefill")
     max_length = r.data.get("max_length")
     if max_length is not None:
         max_length = r.int("max_length", minimum=1)
@@ -303,12 +304,12 @@ def _parse_field(r: _Reader) -> FormField:
 def _parse_item(r: _Reader, agencies: Mapping[str, str]) -> ServiceItem:
     agency = r.str("agency")
     if agency not in agencies:
-        r.fail(f"未知的部门“{agency}”（应为 {', '.join(agencies)} 之一）", "agency")
+        r.fail(_("未知的部门“{agency}”（应为 {join} 之一）").format(agency=agency, join=', '.join(agencies)), "agency")
     g = r.child("guide")
     legal = g.int("legal_limit_days")
     promised = g.int("promised_limit_days")
     if promised > legal:
-        g.fail("承诺时限不能长于法定时限", "promised_limit_days")
+        g.fail(_("承诺时限不能长于法定时限"), "promised_limit_days")
     guide = Guide(
         scope=g.enum("scope", Scope), accepting_agency=g.str("accepting_agency"),
         deciding_agency=g.str("deciding_agency"), legal_basis=g.str("legal_basis"),
@@ -321,7 +322,7 @@ def _parse_item(r: _Reader, agencies: Mapping[str, str]) -> ServiceItem:
     for kind, seq in (("materials", [m.code for m in materials]), ("fields", [f.key for f in fields])):
         dupes = {c for c in seq if seq.count(c) > 1}
         if dupes:
-            r.fail(f"编码重复：{', '.join(sorted(dupes))}", kind)
+            r.fail(_("编码重复：{join}").format(join=', '.join(sorted(dupes))), kind)
     return ServiceItem(
         code=r.str("code"), name=r.str("name"), agency=agency, guide=guide,
         materials=materials, fields=fields, keywords=tuple(r.list("keywords", required=False)),
@@ -334,7 +335,7 @@ _VERSION = re.compile(r"^[0-9]{1,6}(\.[0-9]{1,6}){0,4}$")
 def version_key(version: str) -> tuple[int, ...]:
     """A catalogue version (numbers separated by dots, e.g. 2026.12.1) as something that orders correctly."""
     if not isinstance(version, str) or not _VERSION.match(version):
-        raise CatalogError(f"事项目录版本号“{str(version)[:40]}”格式无效：应为以点分隔的数字，如 2026.12.1")
+        raise CatalogError(_("事项目录版本号“{str}”格式无效：应为以点分隔的数字，如 2026.12.1").format(str=str(version)[:40]))
     return tuple(int(p) for p in version.split("."))
 
 
@@ -345,7 +346,7 @@ def parse_catalog(documents: Mapping[str, Any]) -> Catalog:
     every other document holds `items`.
     """
     if "catalog.json" not in documents:
-        raise CatalogError("目录缺少文件 catalog.json")
+        raise CatalogError(_("目录缺少文件 catalog.json"))
     head = _Reader("catalog.json", documents["catalog.json"])
     version = head.str("version")
     version_key(version)
@@ -357,10 +358,10 @@ def parse_catalog(documents: Mapping[str, Any]) -> Catalog:
         try:
             day = date.fromisoformat(key)
         except ValueError:
-            cal.fail("日期格式应为 YYYY-MM-DD", key)
+            cal.fail(_("日期格式应为 YYYY-MM-DD"), key)
         kind = cal.str(key)
         if kind not in ("workday", "holiday"):
-            cal.fail("应为 workday 或 holiday", key)
+            cal.fail(_("应为 workday 或 holiday"), key)
         overrides[day] = kind == "workday"
 
     items: dict[str, ServiceItem] = {}
@@ -372,7 +373,7 @@ def parse_catalog(documents: Mapping[str, Any]) -> Catalog:
             r = doc.child("items", i)
             item = _parse_item(r, agencies)
             if item.code in items:
-                r.fail(f"事项编码 {item.code} 重复", "code")
+                r.fail(_("事项编码 {code} 重复").format(code=item.code), "code")
             items[item.code] = item
 
     bundles: dict[str, Bundle] = {}
@@ -382,14 +383,14 @@ def parse_catalog(documents: Mapping[str, Any]) -> Catalog:
             r = doc.child("bundles", i)
             codes = tuple(r.list("items"))
             if len(codes) < 2:
-                r.fail("一件事至少包含两个事项", "items")
+                r.fail(_("一件事至少包含两个事项"), "items")
             for code in codes:
                 if code not in items:
-                    r.fail(f"引用了不存在的事项 {code}", "items")
+                    r.fail(_("引用了不存在的事项 {code}").format(code=code), "items")
             bundle = Bundle(code=r.str("code"), name=r.str("name"), item_codes=codes,
                             description=r.str("description", ""))
             bundles[bundle.code] = bundle
     if not items:
-        raise CatalogError("目录中没有任何事项")
+        raise CatalogError(_("目录中没有任何事项"))
     return Catalog(version=version, agencies=agencies, items=items, bundles=bundles,
                    calendar_overrides=overrides)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from enum import StrEnum
 
+from app.i18n import _
+
 
 class Paper(StrEnum):
     A4 = "a4"
@@ -27,18 +29,18 @@ class DocumentKind(StrEnum):
     @property
     def label(self) -> str:
         return {
-            DocumentKind.ACCEPTANCE_RECEIPT: "受理回执",
-            DocumentKind.CORRECTION_NOTICE: "一次性补正告知书",
-            DocumentKind.DEFERRED_COMMITMENT: "容缺受理承诺书",
-            DocumentKind.DEFERRED_NOTICE: "容缺受理通知书",
-            DocumentKind.REFUSAL_NOTICE: "不予受理告知书",
-            DocumentKind.HANDOUT_SLIP: "出件单",
-            DocumentKind.SUPPLEMENT_RECEIPT: "补交回执",
-            DocumentKind.CANNOT_DO_NOTICE: "办不成事告知单",
-            DocumentKind.GUIDE_NOTICE: "一次性告知单",
-            DocumentKind.ID_COPY: "身份证件复印件",
-            DocumentKind.DAILY_REPORT: "窗口日报",
-            DocumentKind.TEST_PAGE: "打印测试页",
+            DocumentKind.ACCEPTANCE_RECEIPT: _("受理回执"),
+            DocumentKind.CORRECTION_NOTICE: _("一次性补正告知书"),
+            DocumentKind.DEFERRED_COMMITMENT: _("容缺受理承诺书"),
+            DocumentKind.DEFERRED_NOTICE: _("容缺受理通知书"),
+            DocumentKind.REFUSAL_NOTICE: _("不予受理告知书"),
+            DocumentKind.HANDOUT_SLIP: _("出件单"),
+            DocumentKind.SUPPLEMENT_RECEIPT: _("补交回执"),
+            DocumentKind.CANNOT_DO_NOTICE: _("办不成事告知单"),
+            DocumentKind.GUIDE_NOTICE: _("一次性告知单"),
+            DocumentKind.ID_COPY: _("身份证件复印件"),
+            DocumentKind.DAILY_REPORT: _("窗口日报"),
+            DocumentKind.TEST_PAGE: _("打印测试页"),
         }[self]
 
     @property

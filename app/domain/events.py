@@ -10,6 +10,7 @@ from enum import StrEnum
 from typing import Any, ClassVar
 
 from app.domain.errors import DomainError, IllegalTransition
+from app.i18n import _
 
 
 @dataclass(frozen=True)
@@ -55,13 +56,13 @@ class EventSourced:
 
     def allows(self, type_: str) -> bool:
         """Whether an event of this type may happen now (what the window enables buttons from)."""
-        allowed, _ = self.TRANSITIONS[type_]
+        allowed, _unused = self.TRANSITIONS[type_]
         return self.state in allowed
 
     def _record(self, type_: str, payload: dict[str, Any], clerk: str, at: datetime) -> CaseEvent:
         if type_ != self.OPENING and not self.allows(type_):
             raise IllegalTransition(
-                f"{self.number} 当前状态为“{self.state.label}”，不能{self.ACTION_LABELS.get(type_, type_)}")
+                _("{number} 当前状态为“{label}”，不能{get}").format(number=self.number, label=self.state.label, get=_(self.ACTION_LABELS.get(type_, type_))))
         event = CaseEvent(str(uuid.uuid4()), self.id, self.version + 1, type_, payload, clerk, at)
         self._apply(event)
         self.pending.append(event)
@@ -78,7 +79,7 @@ class EventSourced:
     def _apply_all(self, events: list[CaseEvent]) -> None:
         for e in events:
             if e.seq != self.version + 1:
-                raise DomainError(f"{self.number} 的事件序号不连续（{self.version} 之后是 {e.seq}）")
+                raise DomainError(_("{number} 的事件序号不连续（{version} 之后是 {seq}）").format(number=self.number, version=self.version, seq=e.seq))
             self._apply(e)
 
     def row_fields(self) -> dict[str, Any]:

@@ -8,13 +8,14 @@ from datetime import date
 
 from app.domain.catalog import FieldType, FormField
 from app.domain.identity import Agent, CardType, Identity, check_document_number
+from app.i18n import _
 
 _PHONE = re.compile(r"^(1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
 
 
 def prefill_value(source: str, applicant: Identity | None, agent: Agent | None) -> str:
     """The value a field's pre-fill source (e.g. 'applicant.id_number') points at, or ''."""
-    who, _, attr = source.partition(".")
+    who, _unused, attr = source.partition(".")
     person = applicant if who == "applicant" else (agent.identity if agent else None)
     if person is None:
         return ""
@@ -48,29 +49,29 @@ def field_error(f: FormField, raw: str | None, documents: Mapping[str, CardType]
     """
     value = (raw or "").strip()
     if not value:
-        return f"请填写“{f.label}”" if f.required else None
+        return _("请填写“{label}”").format(label=f.label) if f.required else None
     if f.max_length and len(value) > f.max_length:
-        return f"“{f.label}”不能超过{f.max_length}个字"
+        return _("“{label}”不能超过{max_length}个字").format(label=f.label, max_length=f.max_length)
     if f.type is FieldType.DATE:
         try:
             date.fromisoformat(value)
         except ValueError:
-            return f"“{f.label}”应为日期，格式如 2026-01-31"
+            return _("“{label}”应为日期，格式如 2026-01-31").format(label=f.label)
     elif f.type is FieldType.PHONE and not _PHONE.match(value):
-        return f"“{f.label}”不是有效的电话号码"
+        return _("“{label}”不是有效的电话号码").format(label=f.label)
     elif f.type is FieldType.ID_NUMBER:
         check = check_document_number((documents or {}).get(value.upper(), CardType.RESIDENT), value)
         if check.error:
-            return f"“{f.label}”：{check.error}"
+            return _("“{label}”：{error}").format(label=f.label, error=check.error)
     elif f.type is FieldType.NUMBER:
         try:
             float(value)
         except ValueError:
-            return f"“{f.label}”应为数字"
+            return _("“{label}”应为数字").format(label=f.label)
     elif f.type is FieldType.CHOICE and value not in f.choices:
-        return f"“{f.label}”应为以下之一：{'、'.join(f.choices)}"
+        return _("“{label}”应为以下之一：{join}").format(label=f.label, join=_('、').join(f.choices))
     if f.pattern and not re.fullmatch(f.pattern, value):
-        return f"“{f.label}”格式不正确" + (f"（{f.hint}）" if f.hint else "")
+        return _("“{label}”格式不正确").format(label=f.label) + (_("（{hint}）").format(hint=f.hint) if f.hint else "")
     return None
 
 

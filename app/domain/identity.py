@@ -12,9 +12,10 @@ from stdnum.cn import ric
 from stdnum.exceptions import InvalidComponent
 
 from app.domain.errors import ValidationError
+from app.i18n import _
 from app.redaction import remember
 
-NATIONS: dict[str, str] = {
+NATIONS: dict[str, str] = {  # i18n: data (the ethnic groups as the ID card and forms name them)
     "01": "汉", "02": "蒙古", "03": "回", "04": "藏", "05": "维吾尔", "06": "苗", "07": "彝", "08": "壮",
     "09": "布依", "10": "朝鲜", "11": "满", "12": "侗", "13": "瑶", "14": "白", "15": "土家", "16": "哈尼",
     "17": "哈萨克", "18": "傣", "19": "黎", "20": "傈僳", "21": "佤", "22": "畲", "23": "高山", "24": "拉祜",
@@ -36,7 +37,7 @@ class Sex(StrEnum):
 
     @property
     def label(self) -> str:
-        return "男" if self is Sex.MALE else "女"
+        return _("男") if self is Sex.MALE else _("女")
 
 
 class CardType(StrEnum):
@@ -50,12 +51,12 @@ class CardType(StrEnum):
     @property
     def label(self) -> str:
         return {
-            CardType.RESIDENT: "居民身份证",
-            CardType.HMT_RESIDENCE: "港澳台居民居住证",
-            CardType.FOREIGNER_OLD: "外国人永久居留身份证",
-            CardType.FOREIGNER_2023: "外国人永久居留身份证",
-            CardType.SOCIAL_SECURITY: "社会保障卡",
-            CardType.MANUAL: "手工录入",
+            CardType.RESIDENT: _("居民身份证"),
+            CardType.HMT_RESIDENCE: _("港澳台居民居住证"),
+            CardType.FOREIGNER_OLD: _("外国人永久居留身份证"),
+            CardType.FOREIGNER_2023: _("外国人永久居留身份证"),
+            CardType.SOCIAL_SECURITY: _("社会保障卡"),
+            CardType.MANUAL: _("手工录入"),
         }[self]
 
     @property
@@ -95,31 +96,31 @@ class IdNumberCheck:
 def _region_known(code: str) -> bool:
     """Whether a GB/T 2260 county code ever existed. Numbers keep the code of where they were issued,
     which may postdate the birth, so the code's period is not compared with the birth year."""
-    return any("county" in props for _, props in numdb.get("cn/loc").info(code))
+    return any("county" in props for _unused, props in numdb.get("cn/loc").info(code))
 
 
 def check_id_number(raw: str) -> IdNumberCheck:
     """Check an 18-character resident ID number; an unknown region is a warning, not an error."""
     number = (raw or "").strip().upper()
     if len(number) != 18:
-        return IdNumberCheck(number, "身份证号码应为18位")
+        return IdNumberCheck(number, _("身份证号码应为18位"))
     if any("０" <= c <= "９" or c in "Ｘｘ" for c in number):
-        return IdNumberCheck(number, "身份证号码含全角字符，请切换为半角后输入")
+        return IdNumberCheck(number, _("身份证号码含全角字符，请切换为半角后输入"))
     if not _ASCII_ID.fullmatch(number):         # str.isdigit() would also take "²" and fullwidth digits
-        return IdNumberCheck(number, "身份证号码只能包含数字，最后一位可以是X")
+        return IdNumberCheck(number, _("身份证号码只能包含数字，最后一位可以是X"))
     try:
         ric.get_birth_date(number)
     except InvalidComponent:
-        return IdNumberCheck(number, "身份证号码中的出生日期无效")
+        return IdNumberCheck(number, _("身份证号码中的出生日期无效"))
     if check_digit(number[:17]) != number[17]:
-        return IdNumberCheck(number, "身份证号码校验位不正确，请核对")
+        return IdNumberCheck(number, _("身份证号码校验位不正确，请核对"))
     if not _region_known(number[:6]):
-        return IdNumberCheck(number, None, ("身份证号码的地区代码不在已知行政区划中，请核对",))
+        return IdNumberCheck(number, None, (_("身份证号码的地区代码不在已知行政区划中，请核对"),))
     return IdNumberCheck(number)
 
 
 # Region prefixes of residence permits for Hong Kong, Macao and Taiwan residents (not in GB/T 2260).
-HMT_REGIONS = {"810000": "香港", "820000": "澳门", "830000": "台湾"}
+HMT_REGIONS = {"810000": "香港", "820000": "澳门", "830000": "台湾"}  # i18n: data
 
 
 def check_document_number(card_type: CardType, raw: str) -> IdNumberCheck:
@@ -138,14 +139,14 @@ def check_document_number(card_type: CardType, raw: str) -> IdNumberCheck:
         if check.valid and number[:6] in HMT_REGIONS:
             return IdNumberCheck(number)
         if check.valid:
-            return IdNumberCheck(number, None, ("居住证号码的地区代码应为810000、820000或830000，请核对",))
+            return IdNumberCheck(number, None, (_("居住证号码的地区代码应为810000、820000或830000，请核对"),))
         return check
     if card_type is CardType.FOREIGNER_2023:
         ok = (len(number) == 18 and number.isascii() and number[0] == "9" and number[:17].isdigit()
               and check_digit(number[:17]) == number[17])
-        return IdNumberCheck(number, None, () if ok else ("永久居留身份证号码格式或校验位异常，请核对",))
+        return IdNumberCheck(number, None, () if ok else (_("永久居留身份证号码格式或校验位异常，请核对"),))
     ok = len(number) == 15 and number.isascii() and number[:3].isalpha() and number[3:].isdigit()
-    return IdNumberCheck(number, None, () if ok else ("永久居留身份证号码格式异常，请核对",))
+    return IdNumberCheck(number, None, () if ok else (_("永久居留身份证号码格式异常，请核对"),))
 
 
 def mask_id_number(number: str) -> str:
@@ -197,7 +198,7 @@ class Identity:
         """Everything the clerk should be told about this identity (none of it blocks intake)."""
         out: list[str] = []
         if self.is_expired(on):
-            out.append(f"证件已于{self.valid_to:%Y年%m月%d日}过期")
+            out.append(_("证件已于{valid_to:%Y年%m月%d日}过期").format(valid_to=self.valid_to))
         check = check_document_number(self.card_type, self.id_number)
         if check.error:
             out.append(check.error)
@@ -207,7 +208,7 @@ class Identity:
     def validate(self) -> None:
         """Reject what cannot be used for a case: no name, or an invalid resident ID number."""
         if not self.name.strip():
-            raise ValidationError("请填写姓名", "name")
+            raise ValidationError(_("请填写姓名"), "name")
         check = check_document_number(self.card_type, self.id_number)
         if check.error:
             raise ValidationError(check.error, "id_number")

@@ -7,6 +7,8 @@ username; not a run of one character, a sequence, or a keyboard row.
 
 from __future__ import annotations
 
+from app.i18n import _
+
 MIN_LENGTH = 10
 
 _COMMON = {
@@ -41,20 +43,20 @@ def _is_sequence(text: str) -> bool:
 def password_problem(password: str, username: str = "") -> str | None:
     """Why `password` is not acceptable, in a sentence for the clerk; None when it is."""
     if len(password) < MIN_LENGTH:
-        return f"密码至少{MIN_LENGTH}位"
+        return _("密码至少{MIN_LENGTH}位").format(MIN_LENGTH=MIN_LENGTH)
     kinds = sum((any(c.isalpha() for c in password), any(c.isdigit() for c in password),
                  any(not c.isalnum() for c in password)))
     if kinds < 2:
-        return "密码须包含字母、数字、符号中的至少两种"
+        return _("密码须包含字母、数字、符号中的至少两种")
     lowered = password.lower()
     if username and len(username) >= 3 and username.lower() in lowered:
-        return "密码不能包含用户名"
+        return _("密码不能包含用户名")
     # The word under the decorations counts when there is enough of it to be a word people pick.
     decorations = "abcdefghijklmnopqrstuvwxyz!@#$%^&*()-_=+.~`"
     cores = {_stripped(password), lowered.rstrip(decorations), lowered.lstrip(decorations),
              lowered.strip(decorations)}
     if any(c in _COMMON or _is_sequence(c) for c in {lowered, *(c for c in cores if len(c) >= 6)}):
-        return "密码过于常见或有规律（如 123456、qwerty、woaini1314），请换一个"
+        return _("密码过于常见或有规律（如 123456、qwerty、woaini1314），请换一个")
     return None
 
 
@@ -65,6 +67,6 @@ def generate_password(length: int = 14) -> str:
 
     alphabet = string.ascii_letters + string.digits + "-_.!"
     while True:
-        candidate = "".join(secrets.choice(alphabet) for _ in range(max(length, MIN_LENGTH)))
+        candidate = "".join(secrets.choice(alphabet) for _unused in range(max(length, MIN_LENGTH)))
         if password_problem(candidate) is None:
             return candidate

@@ -9,6 +9,7 @@ from enum import IntEnum, StrEnum
 from typing import Any
 
 from app.domain.errors import DomainError, ValidationError
+from app.i18n import N_, _
 
 
 class RatingLevel(IntEnum):
@@ -20,7 +21,7 @@ class RatingLevel(IntEnum):
 
     @property
     def label(self) -> str:
-        return LEVEL_LABELS[self]
+        return _(LEVEL_LABELS[self])
 
     @property
     def bad(self) -> bool:
@@ -33,12 +34,12 @@ class RatingLevel(IntEnum):
         return self >= RatingLevel.BASICALLY_SATISFIED
 
 
-LEVEL_LABELS = {RatingLevel.VERY_SATISFIED: "非常满意", RatingLevel.SATISFIED: "满意",
-                RatingLevel.BASICALLY_SATISFIED: "基本满意", RatingLevel.DISSATISFIED: "不满意",
-                RatingLevel.VERY_DISSATISFIED: "非常不满意"}
+LEVEL_LABELS = {RatingLevel.VERY_SATISFIED: N_("非常满意"), RatingLevel.SATISFIED: N_("满意"),
+                RatingLevel.BASICALLY_SATISFIED: N_("基本满意"), RatingLevel.DISSATISFIED: N_("不满意"),
+                RatingLevel.VERY_DISSATISFIED: N_("非常不满意")}
 
 # The offline (hall) second-level indicators a bad rating names (国办发〔2019〕51号).
-OFFLINE_INDICATORS: tuple[str, ...] = ("整体满意度", "服务效率", "服务水平", "服务态度")
+OFFLINE_INDICATORS: tuple[str, ...] = (N_("整体满意度"), N_("服务效率"), N_("服务水平"), N_("服务态度"))
 COMMENT_LIMIT = 200
 
 
@@ -50,7 +51,7 @@ class RatingStage(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"accept": "受理后", "handout": "出件时"}[self.value]
+        return {"accept": _("受理后"), "handout": _("出件时")}[self.value]
 
 
 @dataclass(frozen=True)
@@ -66,22 +67,22 @@ class Rating:
         """A checked rating: a level 1–5; tags only from the offline indicators and only for a 差评, which needs
         at least one tag or a comment."""
         if isinstance(level, bool) or not isinstance(level, int) or level not in set(RatingLevel):
-            raise ValidationError("评价等级应为 1（非常不满意）到 5（非常满意）", "level")
+            raise ValidationError(_("评价等级应为 1（非常不满意）到 5（非常满意）"), "level")
         chosen = RatingLevel(level)
         unknown = [t for t in tags if t not in OFFLINE_INDICATORS]
         if unknown:
-            raise ValidationError(f"评价标签应为 {'、'.join(OFFLINE_INDICATORS)} 之一（收到：{unknown[0]}）", "tags")
+            raise ValidationError(_("评价标签应为 {join} 之一（收到：{unknown}）").format(join=_('、').join(OFFLINE_INDICATORS), unknown=unknown[0]), "tags")
         text = " ".join(str(comment).split())
         if len(text) > COMMENT_LIMIT:
-            raise ValidationError(f"评价意见不超过 {COMMENT_LIMIT} 字", "comment")
+            raise ValidationError(_("评价意见不超过 {COMMENT_LIMIT} 字").format(COMMENT_LIMIT=COMMENT_LIMIT), "comment")
         if not chosen.bad and tags:
-            raise ValidationError("只有“不满意”“非常不满意”需要选择不满意的方面", "tags")
+            raise ValidationError(_("只有“不满意”“非常不满意”需要选择不满意的方面"), "tags")
         if chosen.bad and not tags and not text:
-            raise ValidationError("差评请选择不满意的方面或写下意见", "tags")
+            raise ValidationError(_("差评请选择不满意的方面或写下意见"), "tags")
         try:
             when = RatingStage(stage)
         except ValueError as e:
-            raise ValidationError("评价环节应为 accept（受理后）或 handout（出件时）", "stage") from e
+            raise ValidationError(_("评价环节应为 accept（受理后）或 handout（出件时）"), "stage") from e
         return cls(chosen, tuple(dict.fromkeys(tags)), text, when)
 
     def to_payload(self) -> dict[str, Any]:
@@ -112,7 +113,7 @@ def rating_stages(text: str) -> frozenset[RatingStage]:
         try:
             stages.add(RatingStage(part))
         except ValueError as e:
-            raise DomainError(f"评价环节设置有误：{part}（应为 accept / handout）") from e
+            raise DomainError(_("评价环节设置有误：{part}（应为 accept / handout）").format(part=part)) from e
     return frozenset(stages)
 
 
@@ -133,12 +134,12 @@ class KeyMap:
                 continue
             key, sep, level = part.rpartition("=")
             if not sep or not key.strip() or not level.strip().isdigit() or int(level) not in set(RatingLevel):
-                raise DomainError(f"评价器按键设置有误：{part}（应为 按键=等级，如 F1=5）")
+                raise DomainError(_("评价器按键设置有误：{part}（应为 按键=等级，如 F1=5）").format(part=part))
             if key.strip().upper() in keys:
-                raise DomainError(f"评价器按键 {key.strip()} 设置了两次")
+                raise DomainError(_("评价器按键 {strip} 设置了两次").format(strip=key.strip()))
             keys[key.strip().upper()] = RatingLevel(int(level))
         if not keys:
-            raise DomainError("评价器按键设置为空")
+            raise DomainError(_("评价器按键设置为空"))
         return cls(keys)
 
     def level_of(self, key: str) -> RatingLevel | None:

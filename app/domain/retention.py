@@ -16,7 +16,7 @@ from typing import Any
 from app.domain.case import CaseState
 from app.domain.events import CaseEvent
 
-PURGED = "（已清除）"
+PURGED = "（已清除）"  # i18n: data (what a purged case keeps as its name)
 CLOSED_STATES = frozenset({CaseState.HANDED_OUT, CaseState.REFUSED, CaseState.WITHDRAWN, CaseState.TERMINATED})
 
 # Keys whose values may identify or describe a person: always emptied (free text is never kept).

@@ -11,9 +11,10 @@ from datetime import date, datetime
 from typing import Any
 
 from app.domain.case import Case, CaseState, Channel
+from app.i18n import N_, _
 
-CHANNEL_LABELS = {"window": "窗口受理", "home_visit": "上门办", "assisted": "帮办代办"}
-GROUPINGS = {"day": "按日", "item": "按事项", "agency": "按部门", "clerk": "按窗口人员", "channel": "按渠道"}
+CHANNEL_LABELS = {"window": N_("窗口受理"), "home_visit": N_("上门办"), "assisted": N_("帮办代办")}
+GROUPINGS = {"day": N_("按日"), "item": N_("按事项"), "agency": N_("按部门"), "clerk": N_("按窗口人员"), "channel": N_("按渠道")}
 
 # outcome of a case at the window
 ACCEPTED, DEFERRED, CORRECTION, REFUSED, WITHDRAWN, OPEN = (
@@ -187,13 +188,13 @@ class Figures:
 
 # Every figure with its Chinese label, in the order reports show them (the JSON keys of `zongchuang stats`).
 FIGURE_LABELS: dict[str, str] = {
-    "cases": "办件量", "accepted": "受理", "instant": "即办件", "instant_rate": "即办率", "deferred": "容缺受理",
-    "deferred_on_time": "容缺按期补齐", "deferred_on_time_rate": "容缺按期补齐率", "corrections": "一次性告知",
-    "refusals": "不予受理", "withdrawn": "撤回", "terminated": "终止办理", "overdue": "超期办件",
-    "wait_avg_min": "平均等候（分钟）", "wait_p90_min": "90%等候不超过（分钟）", "handling_avg_min": "平均办理（分钟）",
-    "handling_p90_min": "90%办理不超过（分钟）", "ratings": "评价数", "satisfied": "满意评价",
-    "bad_ratings": "差评", "satisfaction_rate": "满意率", "cannot_do_registered": "办不成事登记",
-    "cannot_do_resolved": "办不成事办结",
+    "cases": N_("办件量"), "accepted": N_("受理"), "instant": N_("即办件"), "instant_rate": N_("即办率"), "deferred": N_("容缺受理"),
+    "deferred_on_time": N_("容缺按期补齐"), "deferred_on_time_rate": N_("容缺按期补齐率"), "corrections": N_("一次性告知"),
+    "refusals": N_("不予受理"), "withdrawn": N_("撤回"), "terminated": N_("终止办理"), "overdue": N_("超期办件"),
+    "wait_avg_min": N_("平均等候（分钟）"), "wait_p90_min": N_("90%等候不超过（分钟）"), "handling_avg_min": N_("平均办理（分钟）"),
+    "handling_p90_min": N_("90%办理不超过（分钟）"), "ratings": N_("评价数"), "satisfied": N_("满意评价"),
+    "bad_ratings": N_("差评"), "satisfaction_rate": N_("满意率"), "cannot_do_registered": N_("办不成事登记"),
+    "cannot_do_resolved": N_("办不成事办结"),
 }
 RATES = ("instant_rate", "deferred_on_time_rate", "satisfaction_rate")
 
@@ -309,7 +310,7 @@ def group_key(name: str, r: CaseFacts, agency_of: Callable[[str], str], clerk_na
         return agency_of(r.item_code)
     if name == "clerk":
         return clerk_name(r.clerk)
-    return CHANNEL_LABELS.get(r.channel, r.channel)
+    return _(CHANNEL_LABELS.get(r.channel, r.channel))
 
 
 def report_of(rows: list[CaseFacts], start: date, end: date, today: date, *, by: Iterable[str],

@@ -8,6 +8,7 @@ from enum import StrEnum
 import cv2
 import numpy as np
 
+from app.i18n import _
 from app.imaging.scale import halve_keeping
 
 
@@ -19,7 +20,7 @@ class ColourMode(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"colour": "彩色", "grey": "灰度", "bw": "黑白", "original": "原图"}[self.value]
+        return {"colour": _("彩色"), "grey": _("灰度"), "bw": _("黑白"), "original": _("原图")}[self.value]
 
 
 PAPER_SIDE = 300          # the page is reduced to at least this for the thumbnail and the shading fit
@@ -40,10 +41,10 @@ def _paper(small: np.ndarray) -> np.ndarray:
     basis = np.stack([np.ones_like(x), x, y, x * x, x * y, y * y], axis=1).astype(np.float32)
     light = values.mean(axis=1)
     paper = light >= np.percentile(light, 50)
-    for _ in range(2):                                   # refit without what lies well below the surface
+    for _unused in range(2):                                   # refit without what lies well below the surface
         # cv2.solve, not numpy's lstsq: a multi-threaded BLAS would leave threads spinning on the
         # cores the warp and the encoder are about to use.
-        _, coef = cv2.solve(basis[paper], values[paper], flags=cv2.DECOMP_QR)
+        _unused, coef = cv2.solve(basis[paper], values[paper], flags=cv2.DECOMP_QR)
         fitted = basis @ coef
         paper &= light >= fitted.mean(axis=1) - 12
     surface = np.clip(fitted, 40, 255).reshape(gh, gw, -1)

@@ -13,6 +13,8 @@ from enum import StrEnum
 import cv2
 import numpy as np
 
+from app.i18n import _
+
 SIGNATURE_SIZE = (64, 48)
 
 
@@ -27,9 +29,9 @@ class CaptureState(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"no_page": "请将材料放在高拍仪下", "settling": "请保持材料平稳…", "steady": "即将拍摄…",
-                "capture": "正在拍摄…", "done": "已拍摄，请放下一页", "paused": "自动拍摄已暂停",
-                "waiting": "桌上已有材料：请放上本材料（或按 F3 拍摄当前画面）"}[self.value]
+        return {"no_page": _("请将材料放在高拍仪下"), "settling": _("请保持材料平稳…"), "steady": _("即将拍摄…"),
+                "capture": _("正在拍摄…"), "done": _("已拍摄，请放下一页"), "paused": _("自动拍摄已暂停"),
+                "waiting": _("桌上已有材料：请放上本材料（或按 F3 拍摄当前画面）")}[self.value]
 
 
 def signature(frame: np.ndarray) -> np.ndarray:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import cv2
 import numpy as np
 
+from app.i18n import _
 from app.imaging.barcodes import Barcode, read_barcodes
 from app.imaging.correct import deskew, warp_page
 from app.imaging.detect import Detection, find_outline, refine_outline
@@ -63,7 +64,7 @@ def process_still(image: np.ndarray, options: PageOptions = PageOptions(),
     """One captured frame as a stored page; `outline` is where the page was seen already (e.g. in
     the preview, scaled to this frame), which spares the search. The same input gives the same page."""
     if image is None or image.ndim not in (2, 3) or image.size == 0:
-        raise ImageError("图像为空")
+        raise ImageError(_("图像为空"))
     if outline is None and options.corners is None:
         outline = find_outline(image, min_area_fraction=options.min_area_fraction)
     return _finish(image, options, outline)
@@ -85,7 +86,7 @@ def _finish(image: np.ndarray, options: PageOptions, outline: Detection | None) 
         corners, detected = detection.corners, True
         page = warp_page(image, corners)
     elif options.require_page:
-        raise NoPageFound("画面中没有找到纸张边缘")
+        raise NoPageFound(_("画面中没有找到纸张边缘"))
     else:
         corners = None
         page, skew = deskew(image) if options.straighten else (image, 0.0)

@@ -11,6 +11,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from app.domain.accounts import Clerk, Role
 from app.domain.errors import DomainError
 from app.domain.passwords import generate_password, password_problem
+from app.i18n import _
 from app.services.clock import Clock
 from app.services.workers import Workers, runs_on
 from app.store.audit import AuditLog
@@ -41,18 +42,17 @@ class AccountService:
         found = self._clerks.find(username)
         if found is None:
             self._hasher.hash(password)   # same cost whether or not the account exists
-            raise AuthError("用户名或密码错误")
+            raise AuthError(_("用户名或密码错误"))
         clerk, stored = found
-        _, locked_until = self._clerks.lockout(username)
+        _unused, locked_until = self._clerks.lockout(username)
         now = self._clock()
         if locked_until is not None and locked_until > now:
-            raise AuthError(f"密码连续输错{self.lockout_attempts}次，账号已锁定至 {locked_until:%H:%M}；"
-                            "请稍后再试，或请管理员解锁")
+            raise AuthError(_("密码连续输错{lockout_attempts}次，账号已锁定至 {locked_until:%H:%M}；请稍后再试，或请管理员解锁").format(lockout_attempts=self.lockout_attempts, locked_until=locked_until))
         try:
             self._hasher.verify(stored, password)
         except (VerificationError, InvalidHashError):
             self._failed(username)
-            raise AuthError("用户名或密码错误") from None
+            raise AuthError(_("用户名或密码错误")) from None
         self._succeeded(username)
         return clerk
 
@@ -93,7 +93,7 @@ class AccountService:
     def unlock(self, username: str, by: str = "admin") -> None:
         """An administrator lifts a lockout (`zongchuang clerk unlock`)."""
         if self._clerks.find(username) is None:
-            raise DomainError(f"没有账号 {username}")
+            raise DomainError(_("没有账号 {username}").format(username=username))
         self._clerks.record_success(username)
         if self._audit:
             self._audit.record(by, "account_unlocked", username, self._clock())
@@ -103,7 +103,7 @@ class AccountService:
         """A supervisor's own login at this desk (approvals: refusals, handouts to someone else)."""
         clerk = self.login(username, password)
         if not clerk.can_approve_refusal:
-            raise AuthError(f"{clerk.display_name}（{clerk.role.label}）无权审批不予受理，请值班负责人登录")
+            raise AuthError(_("{display_name}（{label}）无权审批不予受理，请值班负责人登录").format(display_name=clerk.display_name, label=clerk.role.label))
         return clerk
 
     @runs_on("db")
@@ -113,7 +113,7 @@ class AccountService:
         if problem:
             raise DomainError(problem)
         if self._clerks.find(username) is not None:
-            raise DomainError(f"用户名 {username} 已存在")
+            raise DomainError(_("用户名 {username} 已存在").format(username=username))
         clerk = Clerk(username, display_name, role, must_change)
         self._clerks.add(clerk, self._hasher.hash(password), self._clock())
         return clerk
@@ -131,9 +131,9 @@ class AccountService:
         self.login(clerk.username, old)
         problem = password_problem(new, clerk.username)
         if problem:
-            raise DomainError("新" + problem)
+            raise DomainError(_("新") + problem)
         if new == old:
-            raise DomainError("新密码不能与旧密码相同")
+            raise DomainError(_("新密码不能与旧密码相同"))
         self._store_hash(clerk.username, self._hasher.hash(new))
         return Clerk(clerk.username, clerk.display_name, clerk.role, False)
 
@@ -151,5 +151,5 @@ class AccountService:
         if self._clerks.count():
             return None
         password = generate_password(12)
-        self.create("admin", "管理员", Role.ADMIN, password, must_change=True)
+        self.create("admin", "管理员", Role.ADMIN, password, must_change=True)  # i18n: data (printed as 经办人)
         return password

@@ -19,6 +19,7 @@ from app.domain.case import Case
 from app.domain.documents import DocumentKind
 from app.domain.errors import DomainError
 from app.domain.identity import Identity
+from app.i18n import _
 from app.services.clock import Clock
 from app.services.intake import IntakeService
 from app.services.workers import Workers, runs_on
@@ -56,15 +57,15 @@ class CannotDoService:
             request.escalate(escalate_to, clerk.username, now)
         self.store.cases.save(request)
         log.info("cannot-do request %s registered (%s)", request.registration_number, reason.value)
-        to = f"，已报{escalate_to.label}" if escalate_to else ""
-        return Registration(request, f"已登记办不成事 {request.registration_number}{to}。")
+        to = _("，已报{label}").format(label=escalate_to.label) if escalate_to else ""
+        return Registration(request, _("已登记办不成事 {registration_number}{to}。").format(registration_number=request.registration_number, to=to))
 
     @runs_on("db")
     def escalate(self, request_id: str, to: EscalationTarget, clerk: Clerk) -> Registration:
         now = self.clock()
-        (request,), _ = self.store.cases.change([request_id], lambda rs: rs[0].escalate(to, clerk.username, now))
-        note = "，将随同步上报，区级后台的处理结果会自动回传" if to is EscalationTarget.DISTRICT else "，请值班领导处理"
-        return Registration(request, f"{request.registration_number} 已报{to.label}{note}。")
+        (request,), _unused = self.store.cases.change([request_id], lambda rs: rs[0].escalate(to, clerk.username, now))
+        note = _("，将随同步上报，区级后台的处理结果会自动回传") if to is EscalationTarget.DISTRICT else _("，请值班领导处理")
+        return Registration(request, _("{registration_number} 已报{label}{note}。").format(registration_number=request.registration_number, label=to.label, note=note))
 
     @runs_on("db")
     def resolve(self, request_id: str, outcome: CannotDoOutcome, leader: Clerk, *, note: str = "",
@@ -72,10 +73,10 @@ class CannotDoService:
         """The duty leader closes the request; 协调办理 opens the linked case (for `item_code`) in the same
         transaction, with the citizen as its applicant."""
         if not leader.can_approve_refusal:
-            raise DomainError(f"{leader.display_name}（{leader.role.label}）不是值班领导，不能处理办不成事")
+            raise DomainError(_("{display_name}（{label}）不是值班领导，不能处理办不成事").format(display_name=leader.display_name, label=leader.role.label))
         request = self.store.cases.get_registration(request_id)
         if request.escalated_to is EscalationTarget.DISTRICT:
-            raise DomainError("该登记已报区级后台，处理结果将随同步回传")
+            raise DomainError(_("该登记已报区级后台，处理结果将随同步回传"))
         now = self.clock()
         new: list[Case] = []
         if outcome is CannotDoOutcome.COORDINATED:
@@ -86,13 +87,13 @@ class CannotDoService:
             records[0].resolve(outcome, leader.username, now, note=note, assignee=assignee, guidance=guidance,
                                case_id=case.id if case else None, case_number=case.case_number if case else "")
 
-        (request,), _ = self.store.cases.change([request_id], command, new=new)
+        (request,), _unused = self.store.cases.change([request_id], command, new=new)
         log.info("cannot-do request %s resolved: %s", request.registration_number, outcome.value)
         documents = (DocumentKind.CANNOT_DO_NOTICE,) if outcome is CannotDoOutcome.IMPOSSIBLE else ()
-        message = f"{request.registration_number} 已办结：{outcome.label}"
+        message = _("{registration_number} 已办结：{label}").format(registration_number=request.registration_number, label=outcome.label)
         if new:
-            message += f"，已开办件 {new[0].case_number}，请在受理页继续办理"
-        return Registration(request, message + "。", documents, new[0] if new else None)
+            message += _("，已开办件 {case_number}，请在受理页继续办理").format(case_number=new[0].case_number)
+        return Registration(request, message + _("。"), documents, new[0] if new else None)
 
     @runs_on("db")
     def open_coordinated_case(self, request_id: str, item_code: str, clerk: Clerk) -> Registration:
@@ -100,14 +101,14 @@ class CannotDoService:
         request = self.store.cases.get_registration(request_id)
         new = self._linked_case(request, item_code or request.item_code, clerk)
         now = self.clock()
-        (request,), _ = self.store.cases.change(
+        (request,), _unused = self.store.cases.change(
             [request_id], lambda rs: rs[0].link_case(new[0].id, new[0].case_number, clerk.username, now), new=new)
-        return Registration(request, f"已按协调意见开办件 {new[0].case_number}。", (), new[0])
+        return Registration(request, _("已按协调意见开办件 {case_number}。").format(case_number=new[0].case_number), (), new[0])
 
     def _linked_case(self, request: CannotDoRequest, item_code: str, clerk: Clerk) -> list[Case]:
         if not item_code:
-            raise DomainError("协调办理须选择要开办件的事项")
-        items, _ = self.intake.items_for("item", item_code)
+            raise DomainError(_("协调办理须选择要开办件的事项"))
+        items, _unused = self.intake.items_for("item", item_code)
         cases = self.intake.new_cases(items, clerk, cannot_do_id=request.id)
         if request.applicant is not None:
             now = self.clock()

@@ -20,6 +20,7 @@ import numpy as np
 
 from app.devices.errors import DeviceError, DeviceUnavailable
 from app.domain.accounts import Clerk
+from app.i18n import _
 from app.imaging.barcodes import Barcode, barcodes_in_jpeg
 from app.imaging.detect import Detection, find_outline
 from app.imaging.encode import decode_image, encode_jpeg
@@ -140,7 +141,7 @@ class CaptureSession:
             self._set_connected(False, str(e))
             self._schedule_reconnect()
             return
-        self._set_connected(True, "已连接")
+        self._set_connected(True, _("已连接"))
 
     def _schedule_reconnect(self) -> None:
         if self._running:
@@ -150,7 +151,7 @@ class CaptureSession:
 
     def _on_lost(self, error: Exception) -> None:
         log.warning("camera lost: %s", error)
-        self._set_connected(False, str(error) if isinstance(error, DeviceError) else "高拍仪已断开")
+        self._set_connected(False, str(error) if isinstance(error, DeviceError) else _("高拍仪已断开"))
         self._schedule_reconnect()
 
     def _set_connected(self, connected: bool, text: str) -> None:
@@ -162,7 +163,7 @@ class CaptureSession:
 
     def _on_frame(self, frame: np.ndarray) -> None:
         if not self._connected:                  # frames are flowing again (a still failed, the preview did not)
-            self._set_connected(True, "已连接")
+            self._set_connected(True, _("已连接"))
         outline = find_outline(frame, min_area_fraction=0.02 if self.id_copy else self.options.min_area_fraction)
         self._last_outline = outline
         self.last_preview_size = (frame.shape[1], frame.shape[0])
@@ -176,7 +177,7 @@ class CaptureSession:
     def capture(self, outline: Detection | None = None) -> bool:
         """Take a still now (auto-capture, F3 or the button); False when one is already under way."""
         if self.app is None or self.code is None:
-            self.listeners.on_error("请先在材料清单中选中要拍摄的材料。")
+            self.listeners.on_error(_("请先在材料清单中选中要拍摄的材料。"))
             return False
         if not self._busy.acquire(blocking=False):
             return False
@@ -261,7 +262,7 @@ class CaptureSession:
         """Reprocess the last still with corners the clerk placed, replacing page `index` (blocking)."""
         still = self.last_still()
         if still is None or self.app is None or self.code is None:
-            raise DeviceUnavailable("没有可调整的拍摄画面")
+            raise DeviceUnavailable(_("没有可调整的拍摄画面"))
         options = PageOptions(mode=self.options.mode, quality=self.options.quality,
                               corners=tuple(map(tuple, corners)), find_barcodes=self.options.find_barcodes)
         page = process_still(still, options)
@@ -273,7 +274,7 @@ class CaptureSession:
         from app.imaging.pipeline import process_image_file
 
         if self.app is None or self.code is None:
-            raise DeviceUnavailable("请先在材料清单中选中要拍摄的材料。")
+            raise DeviceUnavailable(_("请先在材料清单中选中要拍摄的材料。"))
         page = process_image_file(data, self.options)
         return CapturedPage(self.code, self.pages.add(self.app, self.code, [page.jpeg], self.clerk), page)
 

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from app.domain.catalog import Catalog, ServiceItem, merge_fields, merge_materials
 from app.domain.pinyin import PinyinInitials
+from app.i18n import _
 
 
 @dataclass(frozen=True)
@@ -27,11 +28,11 @@ class CatalogService:
 
         self.choices: list[CatalogChoice] = []
         for b in catalog.bundles.values():
-            names = "、".join(catalog.item(c).name for c in b.item_codes)
-            self.choices.append(CatalogChoice("bundle", b.code, b.name, "一件事", names,
+            names = _("、").join(catalog.item(c).name for c in b.item_codes)
+            self.choices.append(CatalogChoice("bundle", b.code, b.name, _("一件事"), names,
                                               f"{b.code} {b.name} {initials(b.name)} {names}".lower()))
         for it in catalog.items.values():
-            detail = "即办件" if it.instant else f"承诺{it.guide.promised_limit_days}个工作日"
+            detail = _("即办件") if it.instant else _("承诺{promised_limit_days}个工作日").format(promised_limit_days=it.guide.promised_limit_days)
             self.choices.append(CatalogChoice(
                 "item", it.code, it.name, catalog.agencies[it.agency], detail,
                 f"{it.code} {it.name} {initials(it.name)} {' '.join(it.keywords)} "

@@ -12,6 +12,7 @@ from app.config.settings import GROUPS, Declared, Settings, save_changes
 from app.domain.accounts import Clerk, Role
 from app.domain.errors import DomainError
 from app.domain.rating import KeyMap, rating_stages
+from app.i18n import _
 from app.services.workers import Workers, runs_on
 
 log = logging.getLogger(__name__)
@@ -48,13 +49,13 @@ class ConfigurationService:
     @runs_on("db")
     def save(self, clerk: Clerk, changes: dict[str, Any]) -> SaveOutcome:
         if clerk.role is not Role.ADMIN:
-            raise DomainError("只有管理员可以修改设置。")
+            raise DomainError(_("只有管理员可以修改设置。"))
         declared = {d.name: d for d in Settings.declared()}
         problems, accepted = {}, {}
         for key, value in changes.items():
             d = declared.get(key)
             if d is None:
-                problems[key] = "不是综窗的设置项"
+                problems[key] = _("不是综窗的设置项")
                 continue
             value, why = d.accept(value)
             if not why and key in CHECKS:
@@ -67,16 +68,16 @@ class ConfigurationService:
             else:
                 accepted[key] = value
         if problems:
-            return SaveOutcome(f"设置未保存：{len(problems)} 项的值不能使用（见红字）。", problems)
+            return SaveOutcome(_("设置未保存：{n_problems} 项的值不能使用（见红字）。").format(n_problems=len(problems)), problems)
         changed = {k: v for k, v in accepted.items() if getattr(self.saved, k) != v}
         if not changed:
-            return SaveOutcome("设置没有改动。", {})
+            return SaveOutcome(_("设置没有改动。"), {})
         try:
             save_changes(self.path, changed)
         except ValueError as e:
-            raise DomainError(f"设置未保存：{e}") from e
+            raise DomainError(_("设置未保存：{e}").format(e=e)) from e
         except OSError as e:
-            raise DomainError(f"设置文件无法写入（{e.strerror}），设置未保存。") from e
+            raise DomainError(_("设置文件无法写入（{strerror}），设置未保存。").format(strerror=e.strerror)) from e
         log.info("settings changed by %s: %s", clerk.username, ", ".join(sorted(changed)))
         self.saved = Settings.load(self.path)
-        return SaveOutcome(f"已保存 {len(changed)} 项设置（{'、'.join(sorted(changed))}），重新启动综窗后生效。", {})
+        return SaveOutcome(_("已保存 {n_changed} 项设置（{join}），重新启动综窗后生效。").format(n_changed=len(changed), join=_('、').join(sorted(changed))), {})

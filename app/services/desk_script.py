@@ -15,6 +15,7 @@ from app.domain.case import DEFECTS, DeliveryMethod, MaterialStatus
 from app.domain.documents import DocumentKind
 from app.domain.errors import DomainError
 from app.domain.identity import Agent, Identity
+from app.i18n import _
 from app.services.desk import Desk
 from app.services.errors import clerk_message
 from app.services.intake import Application, Outcome
@@ -28,7 +29,7 @@ class StepFailed(Exception):
     """A step that is not allowed: the run stops, naming the step."""
 
     def __init__(self, index: int, name: str, reason: str):
-        super().__init__(f"第 {index} 步（{name}）未能执行：{reason}")
+        super().__init__(_("第 {index} 步（{name}）未能执行：{reason}").format(index=index, name=name, reason=reason))
         self.index, self.name, self.reason = index, name, reason
 
 
@@ -49,7 +50,7 @@ class DeskScript:
 
     def __init__(self, desk: Desk):
         if not desk.training:
-            raise DomainError("脚本只能在培训环境中运行（zongchuang --profile training desk script …）")
+            raise DomainError(_("脚本只能在培训环境中运行（zongchuang --profile training desk script …）"))
         self.desk = desk
         self.visit = _Visit()
         self.steps: dict[str, Callable[..., None]] = {
@@ -58,17 +59,17 @@ class DeskScript:
     def run(self, steps: list[dict[str, Any]]) -> dict[str, Any]:
         """Every step in order; a step that is not allowed raises StepFailed (nothing after it runs)."""
         if not isinstance(steps, list):
-            raise StepFailed(0, "script", "脚本应为步骤列表（JSON 数组）")
+            raise StepFailed(0, "script", _("脚本应为步骤列表（JSON 数组）"))
         for index, step in enumerate(steps, 1):
             name = step.get("step") if isinstance(step, dict) else None
             if name not in self.steps:
-                raise StepFailed(index, str(name), f"没有这一步；可用的步骤：{'、'.join(sorted(self.steps))}")
+                raise StepFailed(index, str(name), _("没有这一步；可用的步骤：{join}").format(join=_('、').join(sorted(self.steps))))
             args = {k: v for k, v in step.items() if k != "step"}
             try:
                 self.steps[name](**args)
             except TypeError as e:
                 log.info("step %d (%s) has wrong arguments", index, name)
-                raise StepFailed(index, name, f"参数有误（{e}）") from e
+                raise StepFailed(index, name, _("参数有误（{e}）").format(e=e)) from e
             except (DomainError, DeviceError, StoreError, KeyError, ValueError, IndexError) as e:
                 log.info("step %d (%s) refused (%s)", index, name, type(e).__name__)   # the sentence may name people
                 raise StepFailed(index, name, clerk_message(e)) from e
@@ -86,13 +87,13 @@ class DeskScript:
     @property
     def clerk(self) -> Clerk:
         if self.visit.clerk is None:
-            raise DomainError("请先登录（login）")
+            raise DomainError(_("请先登录（login）"))
         return self.visit.clerk
 
     @property
     def app(self) -> Application:
         if self.visit.app is None:
-            raise DomainError("还没有正在办理的申请（先 choose 或 find）")
+            raise DomainError(_("还没有正在办理的申请（先 choose 或 find）"))
         return self.visit.app
 
     def step_take_ticket(self, priority: bool = False) -> None:
@@ -114,7 +115,7 @@ class DeskScript:
         """Let `days` working days pass (the training profile's clock)."""
         advance = getattr(self.desk.clock, "advance", None)
         if advance is None:
-            raise DomainError("本环境的时间不能调整")
+            raise DomainError(_("本环境的时间不能调整"))
         advance(int(days), self.desk.intake.calendar)
 
     # --- cards ----------------------------------------------------------------------------------
@@ -127,7 +128,7 @@ class DeskScript:
         elif roster is not None:
             devices.present_simulated_card(int(roster))
         else:
-            raise DomainError("请给出 roster（花名册序号）或 identity（证件内容）")
+            raise DomainError(_("请给出 roster（花名册序号）或 identity（证件内容）"))
         try:
             return devices.read_card().holder
         finally:
@@ -152,7 +153,7 @@ class DeskScript:
         elif roster is not None:
             devices.present_simulated_social_security_card(int(roster))
         else:
-            raise DomainError("请给出 roster（花名册序号）或 identity（证件内容）")
+            raise DomainError(_("请给出 roster（花名册序号）或 identity（证件内容）"))
         try:
             holder = devices.read_social_security_card().holder
         finally:
@@ -204,7 +205,7 @@ class DeskScript:
     def step_reject(self, material: str, reason: str) -> None:
         """不合格: the paper goes back to the citizen (reason: expired, wrong_name, illegible, unsigned, copy_only)."""
         if reason not in DEFECTS:
-            raise DomainError(f"不合格原因应为 {'/'.join(DEFECTS)}")
+            raise DomainError(_("不合格原因应为 {join}").format(join='/'.join(DEFECTS)))
         self.desk.intake.reject_material(self.app, material, reason, self.clerk)
 
     def step_e_certificate(self, material: str, number: str, agency: str) -> None:
@@ -237,7 +238,8 @@ class DeskScript:
         app = self.app
         listed = None
         if missing is not None:
-            listed = [{"code": c, "name": app.material(c).name, "requirement": requirement or "未提供"} for c in missing]
+            listed = [{"code": c, "name": app.material(c).name, "requirement": requirement or "未提供"}  # i18n: data (printed)
+                      for c in missing]
         self._decided(self.desk.intake.issue_correction_notice(app, self.clerk, listed))
 
     def step_request_refusal(self, reason: str, guidance: str, basis: str = "") -> None:
@@ -254,7 +256,7 @@ class DeskScript:
         (the newest case a visit can continue)."""
         if case_number == "last":
             if not self.visit.cases:
-                raise DomainError("脚本还没有办过任何办件")
+                raise DomainError(_("脚本还没有办过任何办件"))
             found_id = list(self.visit.cases)[-1]
         else:
             found = self.desk.returns.find(self.clerk, case_number or id_number or "")
@@ -278,7 +280,7 @@ class DeskScript:
         elif how == "e_certificate":
             self.step_e_certificate(material, number, agency)
         else:
-            raise DomainError("补交方式应为 capture / receive / e_certificate")
+            raise DomainError(_("补交方式应为 capture / receive / e_certificate"))
         self.visit.app = self.desk.intake.load(self.app.primary.id)
         self._decided(self.desk.returns.supply_receipt(self.app))
 
@@ -326,7 +328,7 @@ class DeskScript:
     @property
     def registration(self) -> str:
         if self.visit.last_registration is None:
-            raise DomainError("还没有登记办不成事（cannot_do）")
+            raise DomainError(_("还没有登记办不成事（cannot_do）"))
         return self.visit.last_registration
 
     def step_escalate(self, to: str = "supervisor") -> None:
@@ -346,7 +348,7 @@ class DeskScript:
     def step_sync(self, rounds: int = 8) -> None:
         report = self.desk.sync.sync_blocking(int(rounds))
         if report.error is not None and not report.error.retryable:
-            raise DomainError(f"同步未完成：{report.error.message}")
+            raise DomainError(_("同步未完成：{message}").format(message=report.error.message))
         if self.visit.app is not None:
             self.visit.app = self.desk.intake.load(self.visit.app.primary.id)
 

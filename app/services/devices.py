@@ -20,6 +20,7 @@ from app.devices.idcard.base import PHOTO_UNAVAILABLE, CardRead, PhotoDecoder, p
 from app.devices.idcard.text_block import nationality_label
 from app.devices.idcard.watch import CardWatch, ReaderState, WatchEvent
 from app.devices.printer.base import PrintJob, PrintResult
+from app.i18n import N_, _
 from app.imaging.pipeline import PageOptions, ProcessedPage, process_still
 from app.services.workers import Workers, runs_on
 
@@ -27,8 +28,8 @@ log = logging.getLogger(__name__)
 
 __all__ = ["CardArrival", "DeviceService", "DeviceStatus", "nationality_label"]
 
-LABELS = {"idcard": "身份证阅读器", "sscard": "社保卡读卡器", "camera": "高拍仪", "printer": "打印机",
-          "receipt_printer": "回执打印机"}
+LABELS = {"idcard": N_("身份证阅读器"), "sscard": N_("社保卡读卡器"), "camera": N_("高拍仪"), "printer": N_("打印机"),
+          "receipt_printer": N_("回执打印机")}
 _WATCH_STATES = {ReaderState.CONNECTED: "ok", ReaderState.NO_READER: "absent", ReaderState.READING: "busy",
                  ReaderState.ERROR: "error"}
 
@@ -46,8 +47,8 @@ class DeviceStatus:
         if self.text:
             return self.text
         if self.state == "busy":
-            return self.message.rstrip("…") or "工作中"
-        return {"ok": "已连接", "absent": "未连接", "error": "故障"}[self.state]
+            return self.message.rstrip("…") or _("工作中")
+        return {"ok": _("已连接"), "absent": _("未连接"), "error": _("故障")}[self.state]
 
 
 @dataclass(frozen=True)
@@ -78,7 +79,7 @@ class DeviceService:
             if (kind == "sscard" and dev is None) or (kind == "receipt_printer" and dev is printer):
                 continue          # optional devices: not shown unless configured
             self._set(kind, "ok" if dev is not None else "absent",
-                      getattr(dev, "name", "") if dev is not None else "未配置")
+                      getattr(dev, "name", "") if dev is not None else _("未配置"))
             if kind in ("idcard", "sscard") and dev is not None:
                 self.watches[kind] = CardWatch(dev, lambda event, k=kind: self._watch_event(k, event),
                                                executor=workers.idcard)
@@ -86,7 +87,7 @@ class DeviceService:
     # --- status --------------------------------------------------------------------------------
 
     def _set(self, kind: str, state: str, message: str, text: str = "") -> None:
-        status = DeviceStatus(kind, LABELS[kind], state, message, text)
+        status = DeviceStatus(kind, _(LABELS[kind]), state, message, text)
         with self._lock:
             changed = self._status.get(kind) != status
             self._status[kind] = status
@@ -107,7 +108,7 @@ class DeviceService:
     def _operate(self, kind: str, device, busy: str, action):
         """Run one device action, keeping the status the status bar shows in step with it."""
         if device is None:
-            raise DeviceError(f"{LABELS[kind]}未配置，请在设置中选择驱动")
+            raise DeviceError(_("{LABELS}未配置，请在设置中选择驱动").format(LABELS=_(LABELS[kind])))
         self._set(kind, "busy", busy)
         try:
             result = action(device)
@@ -161,14 +162,16 @@ class DeviceService:
     def _read(self, kind: str) -> CardRead:
         watch = self.watches.get(kind)
         if watch is None:
-            raise DeviceError(f"{LABELS[kind]}未配置，请在设置中选择驱动")
+            raise DeviceError(_("{LABELS}未配置，请在设置中选择驱动").format(LABELS=_(LABELS[kind])))
         return watch.read_now()
 
     def photo(self, card: CardRead) -> bytes | None:
         """The holder's photo as an image file, or None: the UI then says 照片不可用."""
         return photo_of(card, self.photo_decoder)
 
-    photo_unavailable = PHOTO_UNAVAILABLE
+    @property
+    def photo_unavailable(self) -> str:
+        return _(PHOTO_UNAVAILABLE)
 
     # --- camera and printer --------------------------------------------------------------------
 
@@ -179,7 +182,7 @@ class DeviceService:
             camera.open()
             return camera.capture_still()
 
-        still = self._operate("camera", self.camera, "正在拍摄…", capture)
+        still = self._operate("camera", self.camera, _("正在拍摄…"), capture)
         return process_still(still, options or PageOptions(quality=self.jpeg_quality))
 
     @runs_on("camera")
@@ -192,7 +195,7 @@ class DeviceService:
     def print_job(self, job: PrintJob, receipt: bool = False) -> PrintResult:
         """Print on the receipt printer or the A4 printer (blocking: use the printer worker)."""
         kind, device = self._printer(receipt)
-        return self._operate(kind, device, "正在打印…", lambda printer: printer.print_pdf(job))
+        return self._operate(kind, device, _("正在打印…"), lambda printer: printer.print_pdf(job))
 
     def _printer(self, receipt: bool):
         if receipt and self.receipt_printer is not self.printer:
@@ -245,7 +248,7 @@ class DeviceService:
     def simulated_cards(self) -> list[str]:
         """Names on the simulated reader's roster (empty with a real reader)."""
         roster = getattr(self.idcard, "roster", None)
-        return [f"{p['name']}（{p.get('note', '')}）" for p in roster] if roster else []
+        return [_("{p}（{get}）").format(p=p['name'], get=p.get('note', '')) for p in roster] if roster else []
 
     def present_simulated_card(self, index: int) -> None:
         self.idcard.present(index)
@@ -254,7 +257,7 @@ class DeviceService:
         """Lay a card of anybody on the simulated reader (roster keys; training scenarios' inline citizens)."""
         present = getattr(self.idcard, "present_card", None)
         if present is None:
-            raise DeviceError("只有模拟身份证阅读器可以放置脚本中的证件")
+            raise DeviceError(_("只有模拟身份证阅读器可以放置脚本中的证件"))
         present(person)
 
     def lift_simulated_card(self) -> None:
@@ -269,7 +272,7 @@ class DeviceService:
         """Insert the social security card of anybody into the simulated reader (training scenarios)."""
         present = getattr(self.sscard, "present_card", None)
         if present is None:
-            raise DeviceError("只有模拟社保卡读卡器可以放置脚本中的社保卡")
+            raise DeviceError(_("只有模拟社保卡读卡器可以放置脚本中的社保卡"))
         present(person)
 
     def lift_simulated_social_security_card(self) -> None:
@@ -288,7 +291,7 @@ class DeviceService:
         """Lay a given paper under the simulated camera, already lying still (a training citizen's document)."""
         place = getattr(self.camera, "place", None)
         if place is None:
-            raise DeviceError("只有模拟高拍仪可以放置情景中的材料")
+            raise DeviceError(_("只有模拟高拍仪可以放置情景中的材料"))
         place(document, settled=True)
 
     def place_simulated_notice(self, title: str, case_number: str) -> None:
@@ -301,7 +304,7 @@ class DeviceService:
         """Lay the front or back of a sample ID card under the simulated camera."""
         place = getattr(self.camera, "place", None)
         if place:
-            front, back = id_card_sides("张三", "男", "汉", "1990年1月1日", "浙江省杭州市西湖区文三路100号",
+            front, back = id_card_sides("张三", "男", "汉", "1990年1月1日", "浙江省杭州市西湖区文三路100号",  # i18n: data
                                         "330106199001011234")
             place(front if side == "front" else back)
 

@@ -40,12 +40,13 @@ from app.domain.documents import DocumentKind
 from app.domain.errors import DomainError
 from app.domain.identity import Identity
 from app.domain.statistics import Refusal, Report
+from app.i18n import N_, _, printed
 from app.services.clock import Clock
 from app.store.database import Store
 
 log = logging.getLogger(__name__)
 
-NO_FONT = "找不到可嵌入的中文字体，无法生成单据。请安装文泉驿微米黑或在设置中指定字体文件（font_path）。"
+NO_FONT = N_("找不到可嵌入的中文字体，无法生成单据。请安装文泉驿微米黑或在设置中指定字体文件（font_path）。")
 
 
 class DocumentService:
@@ -58,7 +59,7 @@ class DocumentService:
 
     def _font(self) -> str:
         if self.font is None:
-            raise DomainError(NO_FONT)
+            raise DomainError(_(NO_FONT))
         return self.font
 
     def _issue(self, clerk: Clerk, reprint_at: datetime | None = None, clerk_name: str | None = None) -> Issue:
@@ -94,7 +95,7 @@ class DocumentService:
     @staticmethod
     def _person(identity: Identity | None) -> Person:
         if identity is None:
-            raise DomainError("办件没有申请人，无法生成单据")
+            raise DomainError(_("办件没有申请人，无法生成单据"))
         return Person(identity.name, identity.id_number)
 
     def case_group(self, case: Case) -> list[Case]:
@@ -126,6 +127,7 @@ class DocumentService:
             out.append(DocumentKind.ID_COPY)
         return out
 
+    @printed
     def render(self, kind: DocumentKind, cases: list[Case], clerk: Clerk, *, roll: bool = False,
                reprint_at: datetime | None = None) -> bytes:
         builders = {
@@ -142,14 +144,15 @@ class DocumentService:
                                                        cases[0].case_number, reprint_at=reprint_at),
         }
         if kind not in builders:
-            raise DomainError(f"“{kind.label}”不是办件的单据")
+            raise DomainError(_("“{label}”不是办件的单据").format(label=kind.label))
         return builders[kind]()
 
+    @printed
     def acceptance_receipt(self, cases: list[Case], clerk: Clerk, *, roll: bool = False,
                            reprint_at: datetime | None = None) -> bytes:
         case = cases[0]
         if case.accepted_at is None:
-            raise DomainError("只有已受理的申请才能打印受理回执")
+            raise DomainError(_("只有已受理的申请才能打印受理回执"))
         materials = self._materials(cases)
         order = {code: k for k, code in enumerate(materials)}
         received = sorted({c for k in cases for c, r in k.materials.items() if r.status in PRESENT},
@@ -169,20 +172,22 @@ class DocumentService:
         render = render_acceptance_receipt_roll if roll else render_acceptance_receipt
         return render(data, self._font())
 
+    @printed
     def correction_notice(self, cases: list[Case], clerk: Clerk, reprint_at: datetime | None = None) -> bytes:
         case = cases[0]
         if not case.correction:
-            raise DomainError("该办件没有出具一次性补正告知")
+            raise DomainError(_("该办件没有出具一次性补正告知"))
         data = CorrectionNotice(self._issue(clerk, reprint_at), case.case_number, self.title_of(cases),
                                 self._person(case.applicant), case.created_at,
                                 [Correction(m.get("name", m.get("code", "")), m.get("requirement", ""))
                                  for m in case.correction])
         return render_correction_notice(data, self._font())
 
+    @printed
     def _deferred(self, cases: list[Case], clerk: Clerk, reprint_at: datetime | None) -> DeferredCase:
         deferred_cases = [k for k in cases if k.deferred_deadline is not None]
         if not deferred_cases:
-            raise DomainError("该办件不是容缺受理")
+            raise DomainError(_("该办件不是容缺受理"))
         case = deferred_cases[0]
         materials = self._materials(cases)
         deferred = list(dict.fromkeys(c for k in deferred_cases for c in k.deferred))
@@ -209,6 +214,7 @@ class DocumentService:
             return f"{method.label}（{d['locker']}）"
         return method.label
 
+    @printed
     def supplement_receipt(self, cases: list[Case], clerk: Clerk, reprint_at: datetime | None = None) -> bytes:
         """补交回执: the deferred materials handed in so far, and those still outstanding."""
         materials = self._materials(cases)
@@ -219,7 +225,7 @@ class DocumentService:
                     supplied[e.payload["code"]] = SuppliedMaterial(
                         self._name(materials, e.payload["code"]), _how_supplied(e.payload), e.occurred_at)
         if not supplied:
-            raise DomainError("该办件还没有补交材料")
+            raise DomainError(_("该办件还没有补交材料"))
         case = next((k for k in cases if k.deferred), cases[0])
         outstanding = list(dict.fromkeys(self._name(materials, c) for k in cases for c in k.outstanding_deferred))
         data = SupplementReceipt(self._issue(clerk, reprint_at), cases[0].case_number, self.title_of(cases),
@@ -227,10 +233,11 @@ class DocumentService:
                                  list(supplied.values()), outstanding, case.deferred_deadline)
         return render_supplement_receipt(data, self._font())
 
+    @printed
     def cannot_do_notice(self, request: CannotDoRequest, clerk: Clerk, reprint_at: datetime | None = None) -> bytes:
         """The outcome of a 办不成事 registration, for the citizen."""
         if request.outcome is None:
-            raise DomainError("该登记尚未办结，值班领导处理后才能打印告知单")
+            raise DomainError(_("该登记尚未办结，值班领导处理后才能打印告知单"))
         citizen = ""
         if request.applicant is not None:
             citizen = Person(request.applicant.name, request.applicant.id_number).with_number()
@@ -243,6 +250,7 @@ class DocumentService:
                               request.guidance, leader)
         return render_cannot_do_notice(data, self._font())
 
+    @printed
     def score_sheet(self, sheet: dict, trainee: Clerk) -> bytes:
         """培训成绩单 of one scenario run (a score sheet as ScoreSheet.to_dict gives it)."""
         elapsed = int(round(sheet["elapsed_s"]))
@@ -252,6 +260,7 @@ class DocumentService:
             [ScoreLine(f["points"] == 0, f["message"], f["points"], f.get("guide", "")) for f in sheet["findings"]])
         return render_score_sheet(data, self._font())
 
+    @printed
     def guide_notice(self, item: ServiceItem, clerk: Clerk) -> bytes:
         """一次性告知单 for a citizen who only asks: the item's guide and every material."""
         lh = self.letterhead
@@ -261,27 +270,31 @@ class DocumentService:
                             for m in item.materials])
         return render_guide_notice(data, self._font())
 
+    @printed
     def deferred_commitment(self, cases: list[Case], clerk: Clerk, reprint_at: datetime | None = None) -> bytes:
         return render_deferred_commitment(self._deferred(cases, clerk, reprint_at), self._font())
 
+    @printed
     def deferred_notice(self, cases: list[Case], clerk: Clerk, reprint_at: datetime | None = None) -> bytes:
         return render_deferred_notice(self._deferred(cases, clerk, reprint_at), self._font())
 
+    @printed
     def refusal_notice(self, cases: list[Case], clerk: Clerk, reprint_at: datetime | None = None) -> bytes:
         case = cases[0]
         refusal = case.refusal or {}
         if case.state is not CaseState.REFUSED or "approved_by" not in refusal:
-            raise DomainError("不予受理须经值班负责人批准后才能出具告知书")
+            raise DomainError(_("不予受理须经值班负责人批准后才能出具告知书"))
         data = RefusalNotice(self._issue(clerk, reprint_at), case.case_number, self.title_of(cases),
                              self._person(case.applicant), case.created_at, refusal.get("reason", ""),
                              refusal.get("legal_basis", ""), refusal.get("guidance", ""),
                              self._clerk_name(refusal["approved_by"]))
         return render_refusal_notice(data, self._font())
 
+    @printed
     def handout_slip(self, cases: list[Case], clerk: Clerk, reprint_at: datetime | None = None) -> bytes:
         handed = [c for c in cases if c.handout]
         if not handed:
-            raise DomainError("该办件尚未出件")
+            raise DomainError(_("该办件尚未出件"))
         first = handed[0]
         h = first.handout
         receiver = Person(h["receiver_name"], h.get("receiver_id_number", ""))
@@ -311,10 +324,11 @@ class DocumentService:
                 return e.occurred_at
         return self.clock()
 
+    @printed
     def id_copy(self, identity: Identity | None, clerk: Clerk, purpose: str, case_number: str | None = None,
                 photo: bytes | None = None, reprint_at: datetime | None = None) -> bytes:
         if identity is None:
-            raise DomainError("没有可复印的身份证件信息，请先读卡")
+            raise DomainError(_("没有可复印的身份证件信息，请先读卡"))
         faces = CardFaces(identity.card_type.label if identity.card_type.is_identity_document else "居民身份证",
                           identity.name, identity.sex.label if identity.sex else "", identity.nation,
                           identity.birth_date, identity.address, identity.id_number, identity.issuing_authority,
@@ -323,9 +337,11 @@ class DocumentService:
 
     # --- reports and test pages -----------------------------------------------------------------
 
+    @printed
     def daily_report(self, day: date, clerk: Clerk, window: str) -> bytes:
         return render_daily_report(self.daily_figures(day, clerk, window), self._font())
 
+    @printed
     def daily_figures(self, day: date, clerk: Clerk, window: str) -> DailyReport:
         """The day's figures of this workstation's cases (drafts never handled are left out)."""
         by_item: dict[str, dict[str, int]] = {}
@@ -354,9 +370,11 @@ class DocumentService:
                            average_wait_minutes=sum(waits) / len(waits) if waits else None, tickets_served=len(waits),
                            deferred_open=deferred_open, home_visits=home_visits, refusals=refusals)
 
+    @printed
     def statistics_pdf(self, report: Report, clerk: Clerk) -> bytes:
         return render_statistics(report, self._issue(clerk), self._font())
 
+    @printed
     def test_page(self, printer_name: str, clerk_name: str, roll: bool = False) -> bytes:
         now = self.clock()
         issue = Issue(self.letterhead, now, clerk_name, self.training)

@@ -9,6 +9,7 @@ from app.domain.accounts import Clerk
 from app.domain.case import Case, CaseState, DeliveryMethod, result_item
 from app.domain.errors import DomainError
 from app.domain.identity import Identity, mask_id_number
+from app.i18n import N_, _
 from app.services.clock import Clock
 from app.services.workers import Workers, runs_on
 from app.store.database import Store
@@ -16,7 +17,7 @@ from app.store.database import Store
 log = logging.getLogger(__name__)
 
 READY = (CaseState.COMPLETED_APPROVED, CaseState.COMPLETED_DENIED)
-ROLE_LABELS = {"applicant": "申请人本人", "agent": "登记的代办人", "other": "非申请人或代办人"}
+ROLE_LABELS = {"applicant": N_("申请人本人"), "agent": N_("登记的代办人"), "other": N_("非申请人或代办人")}
 
 
 class HandoutService:
@@ -43,19 +44,19 @@ class HandoutService:
 
         `approver` is a supervisor who logged in to let someone other than the applicant or agent collect."""
         if approver is not None and not approver.can_approve_refusal:
-            raise DomainError(f"{approver.display_name}（{approver.role.label}）无权批准代领，请值班负责人登录")
+            raise DomainError(_("{display_name}（{label}）无权批准代领，请值班负责人登录").format(display_name=approver.display_name, label=approver.role.label))
         now = self.clock()
 
         def command(cases: list[Case]) -> None:
             case = cases[0]
             if case.state not in READY:
-                raise DomainError(f"办件 {case.case_number} 尚未办结，不能出件")
+                raise DomainError(_("办件 {case_number} 尚未办结，不能出件").format(case_number=case.case_number))
             chosen = method or case.delivery_method
             case.hand_out(chosen, clerk.username, now, collector=collector,
                           approved_by=approver.username if approver else "", tracking_number=tracking_number,
                           locker=locker, pickup_code=pickup_code, items=items or self.default_items(case))
 
-        (case,), _ = self.store.cases.change([case_id], command)
+        (case,), _unused = self.store.cases.change([case_id], command)
         h = case.handout or {}
         log.info("case %s handed out (%s, %s)%s", case.case_number, h.get("method"), h.get("collector_role", "-"),
                  f" to {mask_id_number(collector.id_number)}" if collector else "")

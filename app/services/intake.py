@@ -32,6 +32,7 @@ from app.domain.documents import DocumentKind
 from app.domain.errors import DomainError, ValidationError
 from app.domain.forms import documents_of, prefill, validate_form
 from app.domain.identity import Agent, Identity, mask_id_number, mask_name
+from app.i18n import _, printed
 from app.services.clock import Clock
 from app.services.workers import Workers, runs_on
 from app.store.database import Store
@@ -69,7 +70,7 @@ class Application:
         for m in self.materials:
             if m.code == code:
                 return m
-        raise DomainError(f"本次申请不需要材料 {code}")
+        raise DomainError(_("本次申请不需要材料 {code}").format(code=code))
 
     def _record(self, code: str):
         for c in self.cases:
@@ -112,7 +113,7 @@ class Application:
 
     @property
     def case_numbers(self) -> str:
-        return "、".join(c.case_number for c in self.cases)
+        return _("、").join(c.case_number for c in self.cases)
 
 
 @dataclass(frozen=True)
@@ -167,7 +168,7 @@ class IntakeService:
     def begin_home_visit(self, address: str, clerk: Clerk) -> HomeVisit:
         """Start a home visit: every case opened until it ends is a 上门办 case at this address."""
         if not address.strip():
-            raise ValidationError("请填写上门服务的地址", "address")
+            raise ValidationError(_("请填写上门服务的地址"), "address")
         self.home_visit = HomeVisit(address.strip(), self.clock(), clerk.username)
         log.info("home visit started by %s", clerk.username)
         return self.home_visit
@@ -183,9 +184,9 @@ class IntakeService:
             return self.catalog.bundle_items(code), self.catalog.bundle(code).name
         codes = [code] if isinstance(code, str) else list(code)
         if not codes:
-            raise DomainError("请选择要办理的事项")
+            raise DomainError(_("请选择要办理的事项"))
         items = [self.catalog.item(c) for c in dict.fromkeys(codes)]
-        return items, "、".join(it.name for it in items)
+        return items, _("、").join(it.name for it in items)
 
     @runs_on("db")
     def start(self, kind: str, code: str | Sequence[str], clerk: Clerk, ticket: str | None = None, *,
@@ -227,8 +228,7 @@ class IntakeService:
             try:
                 items.append(self.catalog.item(c.item_code))
             except DomainError:
-                raise DomainError(f"办件 {c.case_number} 的事项“{c.item_name}”已不在事项目录中，"
-                                  "请在办件查询中处理") from None
+                raise DomainError(_("办件 {case_number} 的事项“{item_name}”已不在事项目录中，请在办件查询中处理").format(case_number=c.case_number, item_name=c.item_name)) from None
         first = cases[0]
         if first.bundle_code:
             kind, code = "bundle", first.bundle_code
@@ -236,7 +236,7 @@ class IntakeService:
         else:
             kind = kind or ("items" if len(cases) > 1 else "item")
             code = ",".join(c.item_code for c in cases)
-            title = "、".join(c.item_name for c in cases)
+            title = _("、").join(c.item_name for c in cases)
         return Application(title, kind, code, items, list(cases), merge_fields(items), merge_materials(items),
                            first.bundle_id)
 
@@ -258,7 +258,7 @@ class IntakeService:
                 if only(case):
                     change(case, now)
 
-        cases, _ = self.store.cases.change([c.id for c in app.cases], command, known=app.cases)
+        cases, _unused = self.store.cases.change([c.id for c in app.cases], command, known=app.cases)
         app.cases = cases
 
     def _item(self, case: Case) -> ServiceItem:
@@ -335,7 +335,7 @@ class IntakeService:
             log.info("deferred material %s supplied on %s", code, app.case_numbers)
             return
         if status is MaterialStatus.DEFERRED and not self.deferrable(app, code):
-            raise DomainError(f"材料“{m.name}”不可容缺")
+            raise DomainError(_("材料“{name}”不可容缺").format(name=m.name))
         self.change(app, lambda case, now: case.mark_material(self._material_of(case, code), status, clerk.username,
                                                               now, attachments=attachments, grade=grade),
                     only=self._needs(code))
@@ -401,20 +401,20 @@ class IntakeService:
         """受理: every required material present, the form valid; all cases or none. Prints the receipt."""
         problems = self._with_form(app, values, clerk)
         if problems:
-            return Outcome(app, "申请表尚有问题：" + "；".join(problems.values()), problems=problems)
+            return Outcome(app, _("申请表尚有问题：") + _("；").join(problems.values()), problems=problems)
         self.change(app, lambda case, now: case.accept(self._item(case), self.calendar, clerk.username, now))
         log.info("accepted %s", app.case_numbers)
-        return Outcome(app, f"已受理：{app.case_numbers}，正在打印回执…", (DocumentKind.ACCEPTANCE_RECEIPT,))
+        return Outcome(app, _("已受理：{case_numbers}，正在打印回执…").format(case_numbers=app.case_numbers), (DocumentKind.ACCEPTANCE_RECEIPT,))
 
     @runs_on("db")
     def accept_with_deferred(self, app: Application, clerk: Clerk, values: dict[str, str] | None = None) -> Outcome:
         """容缺受理 for the cases with deferred materials (the others of a bundle are accepted as usual);
         prints the receipt, the commitment letter and the two-copy notice."""
         if not any(c.materials_with(MaterialStatus.DEFERRED) for c in app.cases):
-            raise DomainError("没有标记为容缺的材料，请使用“受理”")
+            raise DomainError(_("没有标记为容缺的材料，请使用“受理”"))
         problems = self._with_form(app, values, clerk)
         if problems:
-            return Outcome(app, "申请表尚有问题：" + "；".join(problems.values()), problems=problems)
+            return Outcome(app, _("申请表尚有问题：") + _("；").join(problems.values()), problems=problems)
 
         def change(case: Case, now) -> None:
             item = self._item(case)
@@ -425,9 +425,10 @@ class IntakeService:
 
         self.change(app, change)
         log.info("accepted with deferred materials %s", app.case_numbers)
-        return Outcome(app, f"已容缺受理：{app.case_numbers}，正在打印回执、承诺书和通知书…",
+        return Outcome(app, _("已容缺受理：{case_numbers}，正在打印回执、承诺书和通知书…").format(case_numbers=app.case_numbers),
                        (DocumentKind.ACCEPTANCE_RECEIPT, DocumentKind.DEFERRED_COMMITMENT, DocumentKind.DEFERRED_NOTICE))
 
+    @printed
     def correction_candidates(self, app: Application) -> list[dict[str, str]]:
         """What a correction notice lists unless the clerk says otherwise: the required materials missing and
         every material found not fit (with what was wrong)."""
@@ -436,10 +437,10 @@ class IntakeService:
             status = app.status_of(m.code)
             if status is MaterialStatus.DEFECTIVE:
                 note = app.note_of(m.code)
-                out.append({"code": m.code, "name": m.name, "requirement": f"不符合要求（{defect_text(note)}），"
-                            f"请提供符合要求的{m.form.label}{m.count}份"})
+                out.append({"code": m.code, "name": m.name, "requirement":  # i18n: data (printed)
+                            f"不符合要求（{defect_text(note)}），请提供符合要求的{m.form.label}{m.count}份"})
             elif app.required(m.code) and status is MaterialStatus.MISSING:
-                out.append({"code": m.code, "name": m.name, "requirement": "未提供（" + m.form.label + f"{m.count}份）"})
+                out.append({"code": m.code, "name": m.name, "requirement": f"未提供（{m.form.label}{m.count}份）"})  # i18n: data (printed)
         return out
 
     @runs_on("db")
@@ -449,7 +450,7 @@ class IntakeService:
         self._with_form(app, values, clerk)
         missing = self.correction_candidates(app) if missing is None else missing
         self.change(app, lambda case, now: case.issue_correction_notice(missing, clerk.username, now))
-        return Outcome(app, f"已一次性告知需补正的{len(missing)}项材料，正在打印告知书…",
+        return Outcome(app, _("已一次性告知需补正的{n_missing}项材料，正在打印告知书…").format(n_missing=len(missing)),
                        (DocumentKind.CORRECTION_NOTICE,))
 
     @runs_on("db")
@@ -457,14 +458,14 @@ class IntakeService:
                         clerk: Clerk, values: dict[str, str] | None = None) -> Outcome:
         self._with_form(app, values, clerk)
         self.change(app, lambda case, now: case.request_refusal(reason, legal_basis, guidance, clerk.username, now))
-        return Outcome(app, "不予受理申请已提交，请另一位值班负责人审批。")
+        return Outcome(app, _("不予受理申请已提交，请另一位值班负责人审批。"))
 
     @runs_on("db")
     def decide_refusal(self, app: Application, supervisor: Clerk, approve: bool, note: str = "") -> Outcome:
         """The supervisor's decision on a requested refusal (their own login, checked by AccountService);
         the one who asked can never approve."""
         if not supervisor.can_approve_refusal:
-            raise DomainError("只有值班负责人可以审批不予受理")
+            raise DomainError(_("只有值班负责人可以审批不予受理"))
 
         def change(case: Case, now) -> None:
             if approve:
@@ -474,8 +475,8 @@ class IntakeService:
 
         self.change(app, change)
         if approve:
-            return Outcome(app, f"{supervisor.display_name}已批准不予受理，正在打印告知书…", (DocumentKind.REFUSAL_NOTICE,))
-        return Outcome(app, f"{supervisor.display_name}已驳回不予受理申请，请继续办理。")
+            return Outcome(app, _("{display_name}已批准不予受理，正在打印告知书…").format(display_name=supervisor.display_name), (DocumentKind.REFUSAL_NOTICE,))
+        return Outcome(app, _("{display_name}已驳回不予受理申请，请继续办理。").format(display_name=supervisor.display_name))
 
     def deferred_deadline(self, app: Application) -> date | None:
         days = [c.deferred_deadline for c in app.cases if c.deferred_deadline]

@@ -17,6 +17,7 @@ from app.documents.scanned_pages import scanned_pages_pdf
 from app.domain.accounts import Clerk
 from app.domain.case import EvidenceGrade, MaterialStatus
 from app.domain.errors import DomainError
+from app.i18n import _
 from app.imaging.correct import turn
 from app.imaging.encode import decode_image, encode_jpeg, thumbnail
 from app.imaging.id_copy import compose_id_copy
@@ -55,7 +56,7 @@ class MaterialPagesService:
     def _index(self, app: Application, code: str, index: int) -> list[str]:
         hashes = self.pages(app, code)
         if not 0 <= index < len(hashes):
-            raise DomainError(f"材料“{app.material(code).name}”没有第{index + 1}页")
+            raise DomainError(_("材料“{name}”没有第{value}页").format(name=app.material(code).name, value=index + 1))
         return hashes
 
     @runs_on("db")
@@ -69,7 +70,7 @@ class MaterialPagesService:
     def reorder(self, app: Application, code: str, order: list[str], clerk: Clerk) -> list[str]:
         """Put the pages in the order the clerk dragged them to (the same pages, nothing added or lost)."""
         if sorted(order) != sorted(self.pages(app, code)):
-            raise DomainError("页面已变化，请重新拖动排序")
+            raise DomainError(_("页面已变化，请重新拖动排序"))
         return self._set(app, code, list(order), clerk)
 
     @runs_on("db")
@@ -96,10 +97,10 @@ class MaterialPagesService:
     @runs_on("db")
     def set_grade(self, app: Application, code: str, grade: EvidenceGrade, clerk: Clerk) -> None:
         if grade is EvidenceGrade.B:
-            raise DomainError("B 级须由“核验原件”加盖核对标记后获得")
+            raise DomainError(_("B 级须由“核验原件”加盖核对标记后获得"))
         status = app.status_of(code)
         if status is MaterialStatus.MISSING:
-            raise DomainError(f"材料“{app.material(code).name}”尚未收取，不能定级")
+            raise DomainError(_("材料“{name}”尚未收取，不能定级").format(name=app.material(code).name))
         self.intake.mark_material(app, code, status, clerk, grade=grade)
 
     @runs_on("cpu")
@@ -107,9 +108,9 @@ class MaterialPagesService:
         """核验原件: every page gets the mark 此件经与原件核对无误 with the clerk and date; grade B."""
         hashes = self.pages(app, code)
         if not hashes:
-            raise DomainError(f"材料“{app.material(code).name}”还没有拍摄页面，无法核验原件")
+            raise DomainError(_("材料“{name}”还没有拍摄页面，无法核验原件").format(name=app.material(code).name))
         if not self.font_path:
-            raise DomainError("找不到中文字体，无法加盖核验标记")
+            raise DomainError(_("找不到中文字体，无法加盖核验标记"))
         stamped = []
         for h in hashes:
             image = stamp_verified(decode_image(self.store.attachments.get(h)), clerk.display_name, on, self.font_path)
@@ -128,7 +129,7 @@ class MaterialPagesService:
         """The material's pages as one PDF (the stored JPEGs embedded as they are)."""
         hashes = self.pages(app, code)
         if not hashes:
-            raise DomainError(f"材料“{app.material(code).name}”还没有拍摄页面")
+            raise DomainError(_("材料“{name}”还没有拍摄页面").format(name=app.material(code).name))
         return scanned_pages_pdf(f"{app.primary.case_number} {app.material(code).name}",
                                  [self.store.attachments.get(h) for h in hashes])
 

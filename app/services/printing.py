@@ -15,6 +15,7 @@ from app.devices.printer.base import PrintJob, PrintResult
 from app.domain.accounts import Clerk
 from app.domain.documents import DocumentKind, Paper
 from app.domain.events import EventSourced
+from app.i18n import _
 from app.services.clock import Clock
 from app.services.devices import DeviceService
 from app.services.documents import DocumentService
@@ -92,7 +93,7 @@ class PrintService:
 
     @staticmethod
     def title(kind: DocumentKind, case_number: str = "", reprint: bool = False) -> str:
-        return f"{kind.label}{'（补打）' if reprint else ''}{' ' + case_number if case_number else ''}"
+        return f"{kind.label}{_('（补打）') if reprint else ''}{' ' + case_number if case_number else ''}"
 
     # --- printing ------------------------------------------------------------------------------
 
@@ -136,14 +137,14 @@ class PrintService:
         """今日窗口日报 of this workstation, on the A4 printer."""
         day = self.clock().date()
         pdf = self.documents.daily_report(day, clerk, window)
-        return self.print_other(DocumentKind.DAILY_REPORT, f"窗口日报 {day:%Y-%m-%d}", pdf, clerk)
+        return self.print_other(DocumentKind.DAILY_REPORT, _("窗口日报 {day:%Y-%m-%d}").format(day=day), pdf, clerk)
 
     @runs_on("printer")
     def print_guide_notice(self, item_code: str, clerk: Clerk) -> PrintResult:
         """一次性告知单 of an item, for a citizen who only asks."""
         item = self.documents.catalog.item(item_code)
         pdf = self.documents.guide_notice(item, clerk)
-        return self.print_other(DocumentKind.GUIDE_NOTICE, f"一次性告知单 {item.name}", pdf, clerk)
+        return self.print_other(DocumentKind.GUIDE_NOTICE, _("一次性告知单 {name}").format(name=item.name), pdf, clerk)
 
     def _send(self, kind: DocumentKind, job: PrintJob, case_ids: list[str], clerk: Clerk,
               reprint: bool) -> PrintResult:
@@ -195,7 +196,7 @@ class PrintService:
         with self._held.lock:
             held = self._held.jobs.get(job_id)
         if held is None:
-            raise DeviceError("该打印任务已完成或已取消")
+            raise DeviceError(_("该打印任务已完成或已取消"))
         try:
             result = self.devices.print_job(held.job, receipt=held.kind.is_receipt)
         except DeviceError as e:
@@ -218,7 +219,7 @@ class PrintService:
                 self.retry(job.id)
                 printed += 1
             except DeviceError as e:
-                errors.append(f"{job.job.title}：{e}")
+                errors.append(_("{title}：{e}").format(title=job.job.title, e=e))
         return printed, errors
 
     def discard(self, job_id: int) -> None:

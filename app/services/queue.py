@@ -12,6 +12,7 @@ from typing import TypeVar
 
 from app.domain.errors import DomainError
 from app.domain.queue import Ticket, TicketState
+from app.i18n import N_, _
 from app.services.clock import Clock
 from app.services.workers import Workers, runs_on
 from app.store.tickets import TicketRepository
@@ -21,7 +22,7 @@ log = logging.getLogger(__name__)
 T = TypeVar("T")
 
 RETRY_AFTER = timedelta(seconds=30)      # after the hall failed to answer, the local queue for this long
-OFFLINE = "叫号服务连接不上，已改用本窗口的本地排队（恢复后自动接回）。"
+OFFLINE = N_("叫号服务连接不上，已改用本窗口的本地排队（恢复后自动接回）。")
 
 
 class QueueService:
@@ -33,7 +34,7 @@ class QueueService:
         self.current_local = False            # the current ticket came from this window's own queue
         self.paused = False
         self._down_until: datetime | None = None
-        self.status = "本窗口排队" if hall is None else "叫号服务"
+        self.status = _("本窗口排队") if hall is None else _("叫号服务")
 
     # --- where the queue is ---------------------------------------------------------------------------
 
@@ -56,11 +57,11 @@ class QueueService:
         except HallUnavailable as e:
             if self._down_until is None:
                 log.warning("hall service unreachable (%s); using the local queue", e)
-            self._down_until, self.status = now + RETRY_AFTER, OFFLINE
+            self._down_until, self.status = now + RETRY_AFTER, _(OFFLINE)
             return False, None
         if self._down_until is not None:
             log.info("hall service answers again")
-        self._down_until, self.status = None, "叫号服务已连接"
+        self._down_until, self.status = None, _("叫号服务已连接")
         self._catch_up()
         return True, result
 
@@ -97,7 +98,7 @@ class QueueService:
         """Finish the current ticket (if any) and call the next one: tickets this window numbered itself first
         (their holders are in the hall), then the hall's queue."""
         if self.paused:
-            raise DomainError("本窗口已暂停叫号，请先点“恢复叫号”")
+            raise DomainError(_("本窗口已暂停叫号，请先点“恢复叫号”"))
         now = self._clock()
         if self.current is not None and self.current_local:
             self._tickets.finish(self.current.id, TicketState.DONE)
@@ -113,7 +114,7 @@ class QueueService:
 
     def _current(self) -> Ticket:
         if self.current is None:
-            raise DomainError("当前没有正在叫的号")
+            raise DomainError(_("当前没有正在叫的号"))
         return self.current
 
     @runs_on("db")
@@ -142,7 +143,7 @@ class QueueService:
         """A 过号 ticket's holder turned up: back in line (in the hall's queue)."""
         answered, ticket = self._via_hall(lambda h: h.restore(number.strip().upper()))
         if not answered:
-            raise DomainError("叫号服务连接不上，不能恢复过号票；请为群众重新取号")
+            raise DomainError(_("叫号服务连接不上，不能恢复过号票；请为群众重新取号"))
         return ticket
 
     @runs_on("db")
@@ -157,10 +158,10 @@ class QueueService:
         """转移 the current ticket to another category or window (it keeps its place in line)."""
         ticket = self._current()
         if self.current_local:
-            raise DomainError("本窗口自己的号不能转移，请群众到对应窗口重新取号")
+            raise DomainError(_("本窗口自己的号不能转移，请群众到对应窗口重新取号"))
         answered, moved = self._via_hall(lambda h: h.transfer(category, window))
         if not answered:
-            raise DomainError("叫号服务连接不上，不能转移")
+            raise DomainError(_("叫号服务连接不上，不能转移"))
         self.current = None
         return moved or ticket
 

@@ -11,13 +11,14 @@ from app.domain.accounts import Clerk
 from app.domain.case import Case
 from app.domain.errors import DomainError
 from app.domain.rating import LEVEL_LABELS, OFFLINE_INDICATORS, KeyMap, Rating, RatingLevel, RatingStage
+from app.i18n import N_, _
 from app.services.clock import Clock
 from app.services.workers import Workers, runs_on
 from app.store.database import Store
 
 log = logging.getLogger(__name__)
 
-PROMPT = "请您对本次服务进行评价"
+PROMPT = N_("请您对本次服务进行评价")
 
 
 @dataclass(frozen=True)
@@ -32,7 +33,7 @@ class EvaluatorCard:
     @property
     def initial(self) -> str:
         """The clerk's surname on the picture when no photo is kept."""
-        return self.name[:1] or "窗"
+        return self.name[:1] or _("窗")
 
 
 class RatingService:
@@ -60,7 +61,7 @@ class RatingService:
         service); refused when every case was rated already (一事一评)."""
         rating = Rating.of(level, list(tags), comment, stage)
         if not case_ids:
-            raise DomainError("没有可评价的办件")
+            raise DomainError(_("没有可评价的办件"))
         now = self.clock()
 
         def command(cases: list[Case]) -> None:
@@ -70,7 +71,7 @@ class RatingService:
             for case in open_:
                 case.rate(rating, clerk.username, now)
 
-        cases, _ = self.store.cases.change(list(case_ids), command)
+        cases, _unused = self.store.cases.change(list(case_ids), command)
         log.info("rating %d (%s) recorded on %d case(s) at %s", rating.level, rating.stage.value, len(cases),
                  rating.stage.label)
         return cases

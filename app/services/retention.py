@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 
+from app.i18n import _
 from app.services.clock import Clock
 from app.services.workers import Workers, runs_on
 from app.store.database import Store
@@ -27,9 +28,8 @@ class PurgeReport:
     @property
     def message(self) -> str:
         if not (self.cases or self.scans or self.printouts or self.backups):
-            return "没有到期的个人信息需要清除。"
-        return (f"已按保存期限清除 {self.cases} 件办件的个人信息（删除材料文件 {self.scans} 个、"
-                f"打印留底 {self.printouts} 个、旧备份 {self.backups} 个）；办件编号、事项和日期保留用于统计。")
+            return _("没有到期的个人信息需要清除。")
+        return (_("已按保存期限清除 {cases} 件办件的个人信息（删除材料文件 {scans} 个、打印留底 {printouts} 个、旧备份 {backups} 个）；办件编号、事项和日期保留用于统计。").format(cases=self.cases, scans=self.scans, printouts=self.printouts, backups=self.backups))
 
 
 class RetentionService:

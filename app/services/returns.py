@@ -10,6 +10,7 @@ from app.domain.calendar import WorkingDayCalendar
 from app.domain.documents import DocumentKind
 from app.domain.errors import DomainError
 from app.domain.identity import Identity, mask_id_number
+from app.i18n import _
 from app.services.clock import Clock
 from app.services.intake import Application, IntakeService, Outcome, case_number_in
 from app.services.workers import Workers, runs_on
@@ -34,18 +35,18 @@ class ReturnService:
         ID number (that applicant's cases a visit can continue). The search is audited."""
         text = text.strip()
         if not text:
-            raise DomainError("请输入办件编号、身份证号码，或将告知书上的二维码对准高拍仪")
+            raise DomainError(_("请输入办件编号、身份证号码，或将告知书上的二维码对准高拍仪"))
         self.store.audit.record(clerk.username, "find_case", text, self.clock())
         number = case_number_in(text)
         if number is not None:
             found = self.store.cases.search(number, limit=5)
             exact = [s for s in found if s.case_number == number]
             if not exact:
-                raise DomainError(f"本工作站没有办件 {number}")
+                raise DomainError(_("本工作站没有办件 {number}").format(number=number))
             return exact
         found = self.store.cases.returnable(text)
         if not found:
-            raise DomainError(f"证件号码 {mask_id_number(text.upper())} 名下没有待继续办理的办件")
+            raise DomainError(_("证件号码 {mask_id_number} 名下没有待继续办理的办件").format(mask_id_number=mask_id_number(text.upper())))
         return found
 
     @runs_on("read")
@@ -69,7 +70,7 @@ class ReturnService:
         self.intake.change(app, lambda case, now: case.resume_after_correction(clerk.username, now))
         missing = [m.get("name", m.get("code", "")) for m in app.primary.correction]
         log.info("case %s resumed after its correction notice", app.case_numbers)
-        return Outcome(app, "已继续办理，请收取一次性告知的材料：" + "、".join(missing) + "，然后重新决定。")
+        return Outcome(app, _("已继续办理，请收取一次性告知的材料：") + _("、").join(missing) + _("，然后重新决定。"))
 
     @runs_on("db")
     def withdraw_unanswered(self, app: Application, clerk: Clerk) -> Outcome:
@@ -77,7 +78,7 @@ class ReturnService:
         days = self.withdraw_after_days
         self.intake.change(app, lambda case, now: case.withdraw_unanswered_notice(self.calendar, days,
                                                                                   clerk.username, now))
-        return Outcome(app, f"已撤回：{app.case_numbers}（一次性告知后逾期未补正）。")
+        return Outcome(app, _("已撤回：{case_numbers}（一次性告知后逾期未补正）。").format(case_numbers=app.case_numbers))
 
     @runs_on("read")
     def correction_notices(self, clerk: Clerk) -> list[tuple[CaseSummary, int]]:
@@ -116,7 +117,7 @@ class ReturnService:
         supplied = any(c.materials[code].status.value != "deferred" for c in app.cases for code in c.deferred
                        if code in c.materials)
         if not supplied:
-            raise DomainError("还没有补交任何容缺材料")
+            raise DomainError(_("还没有补交任何容缺材料"))
         left = app.outstanding_deferred
-        text = "容缺材料已全部补齐" if not left else f"尚有{len(left)}项容缺材料待补交"
-        return Outcome(app, f"{text}，正在打印补交回执…", (DocumentKind.SUPPLEMENT_RECEIPT,))
+        text = _("容缺材料已全部补齐") if not left else _("尚有{n_left}项容缺材料待补交").format(n_left=len(left))
+        return Outcome(app, _("{text}，正在打印补交回执…").format(text=text), (DocumentKind.SUPPLEMENT_RECEIPT,))

@@ -22,6 +22,7 @@ from app.domain.accounts import Role
 from app.domain.documents import Paper
 from app.domain.errors import DomainError
 from app.domain.identity import mask_id_number, mask_name
+from app.i18n import _
 from app.services.accounts import AccountService
 from app.services.devices import DeviceService
 from app.services.sync import SyncService
@@ -64,13 +65,13 @@ class SetupService:
     def save_centre(self, centre: Centre) -> None:
         name, address, phone, window = (v.strip() for v in (centre.name, centre.address, centre.phone, centre.window))
         if not 4 <= len(name) <= 60:
-            raise SetupRefused("请填写服务中心的全称（4 到 60 个字），它打印在所有单据上。")
+            raise SetupRefused(_("请填写服务中心的全称（4 到 60 个字），它打印在所有单据上。"))
         if not address:
-            raise SetupRefused("请填写服务中心地址。")
+            raise SetupRefused(_("请填写服务中心地址。"))
         if not PHONE.fullmatch(phone):
-            raise SetupRefused(f"咨询电话“{phone}”不像电话号码（如 0571-12345678）。")
+            raise SetupRefused(_("咨询电话“{phone}”不像电话号码（如 0571-12345678）。").format(phone=phone))
         if not 2 <= len(window) <= 30:
-            raise SetupRefused("请填写本窗口名称（如 1号综合窗口）。")
+            raise SetupRefused(_("请填写本窗口名称（如 1号综合窗口）。"))
         self._save(centre_name=name, centre_address=address, centre_phone=phone, window_name=window)
         self.sync.window_name, self.sync.centre = window, name
 
@@ -78,7 +79,7 @@ class SetupService:
         try:
             save_changes(self.settings_path, changes)
         except ValueError as e:
-            raise SetupRefused(f"设置未保存：{e}") from e
+            raise SetupRefused(_("设置未保存：{e}").format(e=e)) from e
         for key, value in changes.items():
             setattr(self.settings, key, value)
 
@@ -88,25 +89,24 @@ class SetupService:
     def enrol(self, server_url: str, code: str) -> str:
         """Enrol at the district; the sentence names the prefix it assigned."""
         if not re.fullmatch(r"https?://\S+", server_url.strip()):
-            raise SetupRefused("区级平台地址应以 http:// 或 https:// 开头，如 http://10.1.2.3:8600")
+            raise SetupRefused(_("区级平台地址应以 http:// 或 https:// 开头，如 http://10.1.2.3:8600"))
         if not code.strip():
-            raise SetupRefused("请填写区级平台管理员提供的注册码。")
+            raise SetupRefused(_("请填写区级平台管理员提供的注册码。"))
         try:
             enrolment = asyncio.run(self.sync.enrol(server_url.strip(), code.strip()))
         except SyncError as e:
-            raise SetupRefused(f"注册未完成：{e.message}") from e
-        return (f"已注册到 {enrolment.server_name or enrolment.server_url}；本工作站的办件编号前缀为 "
-                f"{self.sync.prefix}。")
+            raise SetupRefused(_("注册未完成：{message}").format(message=e.message)) from e
+        return (_("已注册到 {value}；本工作站的办件编号前缀为 {prefix}。").format(value=enrolment.server_name or enrolment.server_url, prefix=self.sync.prefix))
 
     @runs_on("db")
     def use_prefix(self, prefix: str) -> str:
         """Not enrolled yet (no network at the centre): the prefix the district assigned on paper."""
         prefix = prefix.strip().upper()
         if not re.fullmatch(r"[A-Z][A-Z0-9]{1,7}", prefix):
-            raise SetupRefused(f"办件编号前缀“{prefix}”应为 2 到 8 位大写字母或数字，以字母开头（如 ZC07）。")
+            raise SetupRefused(_("办件编号前缀“{prefix}”应为 2 到 8 位大写字母或数字，以字母开头（如 ZC07）。").format(prefix=prefix))
         self._save(workstation_prefix=prefix)
         self.sync.prefix = prefix
-        return f"办件编号前缀为 {prefix}；联网后请用注册码注册到区级平台。"
+        return _("办件编号前缀为 {prefix}；联网后请用注册码注册到区级平台。").format(prefix=prefix)
 
     # --- the devices ---------------------------------------------------------------------------------
 
@@ -120,21 +120,21 @@ class SetupService:
             raise SetupRefused(str(e)) from e
         if reader is None:
             self._save(idcard_driver=driver, idcard_port=port.strip())
-            return "不使用身份证阅读器。"
+            return _("不使用身份证阅读器。")
         try:
             reader.open()
             try:
                 card = reader.read_card()
             except DeviceError as e:
                 self._save(idcard_driver=driver, idcard_port=port.strip())
-                return f"阅读器已连接（{reader.name}），但没有读到证件：{e}"
+                return _("阅读器已连接（{name}），但没有读到证件：{e}").format(name=reader.name, e=e)
             finally:
                 reader.close()
         except DeviceError as e:
-            raise SetupRefused(f"阅读器不可用：{e}") from e
+            raise SetupRefused(_("阅读器不可用：{e}").format(e=e)) from e
         self._save(idcard_driver=driver, idcard_port=port.strip())
         h = card.holder
-        return f"读卡成功（{reader.name}）：{mask_name(h.name)}，{mask_id_number(h.id_number)}。"
+        return _("读卡成功（{name}）：{mask_name}，{mask_id_number}。").format(name=reader.name, mask_name=mask_name(h.name), mask_id_number=mask_id_number(h.id_number))
 
     @runs_on("cpu")
     def cameras(self) -> list[str]:
@@ -148,7 +148,7 @@ class SetupService:
         page = self.devices.capture_page()
         self._save(camera_name=name)
         width, height = page.size
-        return f"拍摄成功：{width}×{height} 像素" + ("，已找到纸张边缘。" if page.detected else "。")
+        return _("拍摄成功：{width}×{height} 像素").format(width=width, height=height) + (_("，已找到纸张边缘。") if page.detected else _("。"))
 
     @runs_on("cpu")
     def printers(self) -> list[str]:
@@ -167,15 +167,15 @@ class SetupService:
         """A test page (Chinese text, a QR code, a frame inside the paper edge) on the chosen printer, which is
         kept as this PC's A4 (or receipt) printer once the page went out."""
         if self.font is None:
-            raise SetupRefused("没有可用的中文字体，无法打印测试页。")
+            raise SetupRefused(_("没有可用的中文字体，无法打印测试页。"))
         try:
             printer = registry.printer_by_name(name)          # "" is the system's default printer
             roll = name.startswith(registry.ESC_POS_TARGETS)
             now = datetime.now().astimezone()
             s = self.settings
             page = TestPage(Issue(Letterhead(s.centre_name, s.centre_address, s.centre_phone, s.window_name), now,
-                                  "打印测试", False), printer.name, f"ZC-TEST-{now:%Y%m%d-%H%M%S}", roll)
-            result = printer.print_pdf(PrintJob("打印测试页", render_test_page(page, self.font),
+                                  _("打印测试"), False), printer.name, f"ZC-TEST-{now:%Y%m%d-%H%M%S}", roll)
+            result = printer.print_pdf(PrintJob(_("打印测试页"), render_test_page(page, self.font),
                                                 Paper.ROLL_80 if roll else Paper.A4))
         except DeviceError as e:
             raise SetupRefused(str(e)) from e
@@ -183,13 +183,13 @@ class SetupService:
             self._save(receipt_printer=name, receipt_paper="80mm" if roll else self.settings.receipt_paper)
         else:
             self._save(a4_printer=name)
-        return f"测试页已发送到 {result.printer}，请检查打印效果。"
+        return _("测试页已发送到 {printer}，请检查打印效果。").format(printer=result.printer)
 
     # --- the first administrator --------------------------------------------------------------------
 
     @runs_on("db")
     def create_admin(self, username: str, display_name: str, password: str, again: str) -> str:
         if password != again:
-            raise SetupRefused("两次输入的密码不一致。")
-        clerk = self.accounts.create(username.strip(), display_name.strip() or "管理员", Role.ADMIN, password)
-        return f"已创建管理员账号 {clerk.username}（{clerk.display_name}）。"
+            raise SetupRefused(_("两次输入的密码不一致。"))
+        clerk = self.accounts.create(username.strip(), display_name.strip() or _("管理员"), Role.ADMIN, password)
+        return _("已创建管理员账号 {username}（{display_name}）。").format(username=clerk.username, display_name=clerk.display_name)

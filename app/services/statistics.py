@@ -14,6 +14,7 @@ from app.domain.accounts import Clerk
 from app.domain.catalog import Catalog
 from app.domain.errors import DomainError
 from app.domain.statistics import CHANNEL_LABELS, FIGURE_LABELS, GROUPINGS, Figures, Report, Tally, report
+from app.i18n import _
 from app.services.clock import Clock
 from app.services.documents import DocumentService
 from app.services.workers import Workers, runs_on
@@ -23,7 +24,7 @@ log = logging.getLogger(__name__)
 
 
 def _figures_json(f: Figures) -> dict[str, Any]:
-    return {k: {"value": getattr(f, k), "label": label} for k, label in FIGURE_LABELS.items()}
+    return {k: {"value": getattr(f, k), "label": _(label)} for k, label in FIGURE_LABELS.items()}
 
 
 class StatisticsService:
@@ -32,16 +33,16 @@ class StatisticsService:
 
     def _agency(self, item_code: str) -> str:
         item = self.catalog.items.get(item_code)
-        return self.catalog.agencies.get(item.agency, item.agency) if item else "（目录外事项）"
+        return self.catalog.agencies.get(item.agency, item.agency) if item else _("（目录外事项）")
 
     @runs_on("read")
     def report(self, start: date, end: date, by: Sequence[str] = ("item",)) -> Report:
         """The figures of the cases opened from `start` to `end` (inclusive), in total and by each grouping named
         (day, item, agency, clerk, channel): one pass over the period's rows per grouping."""
         if end < start:
-            raise DomainError(f"统计期间有误：结束日期 {end} 早于开始日期 {start}")
+            raise DomainError(_("统计期间有误：结束日期 {end} 早于开始日期 {start}").format(end=end, start=start))
         if not by or any(name not in GROUPINGS for name in by):
-            raise DomainError(f"统计分组应为 {'、'.join(GROUPINGS)} 之一")
+            raise DomainError(_("统计分组应为 {join} 之一").format(join=_('、').join(GROUPINGS)))
         names = self.store.clerks.names()
         figures, today = self.store.figures, self.clock().date()
         tallies: dict[str, dict[str, Tally]] = {}
@@ -60,7 +61,7 @@ class StatisticsService:
         if grouping == "clerk":
             return names.get(value, value)
         if grouping == "channel":
-            return CHANNEL_LABELS.get(value, value)
+            return _(CHANNEL_LABELS.get(value, value))
         return value
 
     @staticmethod
@@ -88,7 +89,7 @@ class StatisticsService:
         elif suffix == ".pdf":
             data = self.documents.statistics_pdf(r, clerk)
         else:
-            raise DomainError("导出文件应为 .xlsx（Excel）或 .pdf")
+            raise DomainError(_("导出文件应为 .xlsx（Excel）或 .pdf"))
         tmp = path.with_name(path.name + ".part")
         try:
             tmp.write_bytes(data)
@@ -96,6 +97,6 @@ class StatisticsService:
         except OSError as e:
             log.warning("statistics export to %s failed: %s", path, e)
             tmp.unlink(missing_ok=True)
-            raise DomainError(f"无法写入 {path.name}：{e.strerror or e}") from e
+            raise DomainError(_("无法写入 {name}：{value}").format(name=path.name, value=e.strerror or e)) from e
         log.info("statistics %s–%s exported as %s", r.start, r.end, suffix)
         return path

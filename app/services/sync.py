@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Protocol
 
 from app.domain.errors import DomainError
+from app.i18n import N_, _
 from app.services.clock import Clock
 from app.services.workers import Workers, runs_on
 from app.store.sync import QuarantinedCase, SyncRepository
@@ -46,7 +47,7 @@ class SyncStatus:
         return self.counts["pending"] + self.counts["uploading"]
 
 
-NOT_ENROLLED = "本工作站尚未注册到区级平台（zongchuang enrol --server 地址 --code 注册码）"
+NOT_ENROLLED = N_("本工作站尚未注册到区级平台（zongchuang enrol --server 地址 --code 注册码）")
 
 
 class SyncService:
@@ -69,7 +70,7 @@ class SyncService:
     def status(self) -> SyncStatus:
         meta = self.repo.meta()
         enrolled = "token" in meta or self._uses_local(meta)
-        server = "本机培训平台" if self._uses_local(meta) else meta.get("server_name") or meta.get("server_url") or ""
+        server = _("本机培训平台") if self._uses_local(meta) else meta.get("server_name") or meta.get("server_url") or ""
         last = meta.get("last_success")
         return SyncStatus(enrolled, server, self.repo.counts(), datetime.fromisoformat(last) if last else None,
                           meta.get("last_error"))
@@ -101,11 +102,10 @@ class SyncService:
         async with DistrictClient(server_url, timeout=self.timeout) as client:
             info = await client.info()
             if self.training and not info.get("allow_training"):
-                raise SyncError(f"“{info.get('name', server_url)}”是正式服务器，培训模式不能接入。",
+                raise SyncError(_("“{get}”是正式服务器，培训模式不能接入。").format(get=info.get('name', server_url)),
                                 retryable=False, code="training_device_refused", status=403)
             if not self.training and info.get("allow_training") and not accept_training_server:
-                raise SyncError(f"“{info.get('name', server_url)}”是培训服务器：正式环境的办件上报到这里不会被区级办理。"
-                                "确需接入请加 --training-server-ok。", retryable=False, code="training_server")
+                raise SyncError(_("“{get}”是培训服务器：正式环境的办件上报到这里不会被区级办理。确需接入请加 --training-server-ok。").format(get=info.get('name', server_url)), retryable=False, code="training_server")
             enrolment = await client.enrol(code, self.window_name, self.prefix, self.training, self.centre)
         await self._db(self.repo.set_meta, server_url=enrolment.server_url, device_id=enrolment.device_id,
                        token=enrolment.token, server_name=enrolment.server_name, server_kind="external",
@@ -137,7 +137,7 @@ class SyncService:
                 meta = await self._db(self.repo.meta)
             return DistrictClient(self._local.url, meta["token"], timeout=self.timeout)
         if "token" not in meta:
-            raise SyncError(NOT_ENROLLED, retryable=False, code="not_enrolled")
+            raise SyncError(_(NOT_ENROLLED), retryable=False, code="not_enrolled")
         return DistrictClient(meta["server_url"], meta["token"], timeout=self.timeout)
 
     # --- syncing ------------------------------------------------------------------------------------
@@ -197,7 +197,7 @@ class SyncService:
         """The back office of the training profile's in-process district (training scenarios act as it)."""
         meta = self.repo.meta()
         if not self._uses_local(meta):
-            raise DomainError("只有使用本机培训平台的培训环境才能模拟区级后台")
+            raise DomainError(_("只有使用本机培训平台的培训环境才能模拟区级后台"))
         return self._ensure_local()
 
     def _ensure_local(self) -> LocalDistrict:

@@ -27,6 +27,7 @@ from app.domain.catalog import Catalog, Material
 from app.domain.errors import DomainError
 from app.domain.identity import card_date
 from app.domain.passwords import generate_password
+from app.i18n import _
 from app.services.clock import Clock
 from app.services.desk_script import DeskScript, StepFailed
 from app.services.workers import Workers, runs_on
@@ -124,11 +125,11 @@ class TrainingService:
         path = Path(id_or_file)
         if path.suffix == ".json" and path.exists():
             return load_scenario_file(path, self.catalog, len(self.roster))
-        raise ScenarioError(f"没有编号为“{id_or_file}”的情景（zongchuang --profile training training list 查看全部）")
+        raise ScenarioError(_("没有编号为“{id_or_file}”的情景（zongchuang --profile training training list 查看全部）").format(id_or_file=id_or_file))
 
     def _refuse_production(self) -> None:
         if not self.desk.training:
-            raise DomainError("情景演练只能在培训环境中进行（zongchuang --profile training）")
+            raise DomainError(_("情景演练只能在培训环境中进行（zongchuang --profile training）"))
 
     # --- working a scenario ---------------------------------------------------------------------
 
@@ -143,13 +144,13 @@ class TrainingService:
             try:
                 colleague.run([dict(s) for s in scenario.setup])
             except StepFailed as e:
-                raise ScenarioError(f"情景 {scenario.id} 的准备步骤未能完成：{e}") from e
+                raise ScenarioError(_("情景 {id} 的准备步骤未能完成：{e}").format(id=scenario.id, e=e)) from e
             setup_cases = list(colleague.visit.cases)
         today = self.clock().date()
         citizen = self._card(scenario.citizen.card(self.roster), scenario, today)
         agent = scenario.agent.card(self.roster) if scenario.agent else None
         collector = scenario.collector.card(self.roster) if scenario.collector else citizen
-        supervisors = [f"{s.get('name') or s['user']}（账号 {s['user']}，密码 {s['password']}）" for s in scenario.setup
+        supervisors = [_("{value}（账号 {s}，密码 {s2}）").format(value=s.get('name') or s['user'], s=s['user'], s2=s['password']) for s in scenario.setup
                        if s.get("step") == "login" and s.get("role") == "supervisor"]
         run = ScenarioRun(scenario, trainee, self.store.cases.event_mark(), time.monotonic(), citizen, agent,
                           collector, setup_cases, supervisors)
@@ -175,7 +176,7 @@ class TrainingService:
             return
         card = {"citizen": run.citizen, "agent": run.agent, "collector": run.collector}.get(who)
         if card is None:
-            raise DomainError("本情景没有代办人" if who == "agent" else f"没有这个人：{who}")
+            raise DomainError(_("本情景没有代办人") if who == "agent" else _("没有这个人：{who}").format(who=who))
         self.desk.devices.present_simulated_person(card)
 
     def brought_document(self, run: ScenarioRun, code: str) -> SampleDocument:
@@ -184,18 +185,18 @@ class TrainingService:
         material = self._material(scenario, code)
         brought = scenario.brought(material)
         if brought.how == "missing":
-            raise DomainError(f"群众没有带来“{material.name}”")
+            raise DomainError(_("群众没有带来“{name}”").format(name=material.name))
         person = run.agent if code == "agent_id" and run.agent else run.citizen
         name = str(person.get("name", ""))
         if code in ("id_card", "agent_id"):
-            front, _ = id_card_sides(name, "男" if person.get("sex") == "1" else "女", "", str(person.get("birth", "")),
+            front, _unused = id_card_sides(name, _("男") if person.get("sex") == "1" else _("女"), "", str(person.get("birth", "")),
                                      str(person.get("address", "")), str(person.get("id", "")))
             return front
         reason = brought.reason if brought.how == "defective" else brought.how
         today = self.clock().date()
         return SampleDocument(
             material.name, name=_other_name(name) if reason == "wrong_name" else name,
-            valid_to=f"{today - timedelta(days=150):%Y年%m月%d日}" if reason == "expired" else "",
+            valid_to=f"{today - timedelta(days=150):%Y年%m月%d日}" if reason == "expired" else "",  # i18n: data
             flaw=reason if reason in ("unsigned", "illegible", "copy_only") else "")
 
     @runs_on("camera")
@@ -203,34 +204,34 @@ class TrainingService:
         """Lay what the citizen brought for a material under the simulated camera; what is said of it."""
         doc = self.brought_document(run, code)
         self.desk.devices.place_simulated_sample(doc)
-        return f"群众递上“{doc.title}”"
+        return _("群众递上“{title}”").format(title=doc.title)
 
     def _material(self, scenario: Scenario, code: str) -> Material:
         for m in scenario.materials(self.catalog):
             if m.code == code:
                 return m
-        raise DomainError(f"本次申请不需要材料 {code}")
+        raise DomainError(_("本次申请不需要材料 {code}").format(code=code))
 
     def answer(self, run: ScenarioRun, key: str) -> str:
         """What the citizen says when asked for a form field."""
         said = run.scenario.answer(key)
-        return said if said is not None else "这个我不清楚，你们看着办吧。"
+        return said if said is not None else "这个我不清楚，你们看着办吧。"  # i18n: data (the citizen speaks Chinese)
 
     def hint(self, run: ScenarioRun) -> str:
         """The next hint (each costs points); the last one is repeated once all are used."""
         hints = list(run.scenario.hints) or self._hints(run.scenario)
         text = hints[min(run.hints_used, len(hints) - 1)]
         run.hints_used += 1
-        return f"提示（扣 {HINT_COST} 分）：{text}"
+        return _("提示（扣 {HINT_COST} 分）：{text}").format(HINT_COST=HINT_COST, text=text)
 
     def _hints(self, scenario: Scenario) -> list[str]:
         out = []
         names = {m.code: m.name for m in scenario.materials(self.catalog)}
-        odd = [f"{names[c]}（{'没有带' if b.how == 'missing' else '只有复印件' if b.how == 'copy_only' else '要仔细看'}）"
+        odd = [_("{names}（{value}）").format(names=names[c], value=_('没有带') if b.how == 'missing' else _('只有复印件') if b.how == 'copy_only' else _('要仔细看'))
                for c, b in scenario.brings.items() if b.how != "present"]
         if odd:
-            out.append("逐份核对材料：" + "、".join(odd))
-        out.append(f"本题的正确处理是：{DECISION_LABELS[scenario.expected.decision]}")
+            out.append(_("逐份核对材料：") + _("、").join(odd))
+        out.append(_("本题的正确处理是：{DECISION_LABELS}").format(DECISION_LABELS=DECISION_LABELS[scenario.expected.decision]))
         return out
 
     @runs_on("script")
@@ -239,22 +240,22 @@ class TrainingService:
         moves on, the result comes back."""
         district = run.scenario.district
         if district is None:
-            raise DomainError("本情景没有区级办理结果")
+            raise DomainError(_("本情景没有区级办理结果"))
         cases = [c for c in self._records(run)[0] if c.state.value in ("accepted", "accepted_deferred", "submitted",
                                                                       "processing")]
         if not cases:
-            raise DomainError("还没有已受理的办件可报送区级平台")
+            raise DomainError(_("还没有已受理的办件可报送区级平台"))
         sync = self.desk.sync
         sync.sync_blocking(8)
         office = sync.training_back_office()
         for case in cases:
             office.back_office("approve" if district.decision == "approve" else "deny", case.case_number,
-                               note=district.note or ("准予办理" if district.decision == "approve" else "不予批准"),
-                               reason=district.note or "不符合条件")
+                               note=district.note or (_("准予办理") if district.decision == "approve" else _("不予批准")),
+                               reason=district.note or _("不符合条件"))
         if district.after_days:
             self.desk.clock.advance(district.after_days, self.desk.intake.calendar)
         sync.sync_blocking(8)
-        return f"{district.after_days} 个工作日后，区级平台已{'办结' if district.decision == 'approve' else '作出不予批准决定'}，结果已回传窗口"
+        return _("{after_days} 个工作日后，区级平台已{value}，结果已回传窗口").format(after_days=district.after_days, value=_('办结') if district.decision == 'approve' else _('作出不予批准决定'))
 
     def _records(self, run: ScenarioRun) -> tuple[list[Case], list[CannotDoRequest]]:
         touched = self.store.cases.touched_by(run.trainee.username, run.mark)
@@ -290,8 +291,8 @@ class TrainingService:
     @runs_on("printer")
     def print_score_sheet(self, pdf: bytes, title: str, copies: int = 1) -> str:
         """Print a score sheet (in training, the printer simulator's PDF unless the trainer set a real printer)."""
-        result = self.desk.devices.print_job(PrintJob(f"培训成绩单 {title}", pdf, copies=copies))
-        return f"成绩单已打印（{result.printer}）"
+        result = self.desk.devices.print_job(PrintJob(_("培训成绩单 {title}").format(title=title), pdf, copies=copies))
+        return _("成绩单已打印（{printer}）").format(printer=result.printer)
 
     @runs_on("script")
     def run_actions(self, scenario: Scenario, actions: list[dict[str, Any]]) -> ScoreSheet:
@@ -300,7 +301,7 @@ class TrainingService:
         self._refuse_production()
         if not isinstance(actions, list) or not actions or not isinstance(actions[0], dict) \
                 or actions[0].get("step") != "login":
-            raise StepFailed(1, "login", "操作列表应以学员登录（login）开始")
+            raise StepFailed(1, "login", _("操作列表应以学员登录（login）开始"))
         first = actions[0]
         login = DeskScript(self.desk)
         login.run([first])
@@ -331,7 +332,7 @@ class TrainingService:
     @staticmethod
     def _trainer(clerk: Clerk) -> None:
         if clerk.role not in TRAINERS:
-            raise DomainError("只有培训员可以查看学员成绩、布置课程")
+            raise DomainError(_("只有培训员可以查看学员成绩、布置课程"))
 
     @runs_on("read")
     def results(self, trainer: Clerk) -> tuple[list[ResultRow], list[QuizRow]]:
@@ -346,7 +347,7 @@ class TrainingService:
         runs, quizzes = self.results(trainer)
         data = results_workbook(
             [(r.trainee, r.scenario_id, r.title, r.attempts, r.best, r.last, round(r.last_elapsed_s),
-              "是" if r.passed else "否", f"{r.last_at:%Y-%m-%d %H:%M}") for r in runs],
+              _("是") if r.passed else _("否"), f"{r.last_at:%Y-%m-%d %H:%M}") for r in runs],
             [(q.trainee, q.quizzes, q.best, q.last, f"{q.last_at:%Y-%m-%d %H:%M}") for q in quizzes])
         path.write_bytes(data)
         return path
@@ -355,10 +356,10 @@ class TrainingService:
     def save_course(self, trainer: Clerk, name: str, scenario_ids: list[str]) -> Course:
         self._trainer(trainer)
         if not name.strip():
-            raise DomainError("请填写课程名称")
+            raise DomainError(_("请填写课程名称"))
         unknown = [i for i in scenario_ids if i not in self._scenarios]
         if unknown or not scenario_ids:
-            raise DomainError("课程应由已有的情景组成" + (f"（没有 {'、'.join(unknown)}）" if unknown else ""))
+            raise DomainError(_("课程应由已有的情景组成") + (_("（没有 {join}）").format(join=_('、').join(unknown)) if unknown else ""))
         return self.store.training.save_course(name.strip(), scenario_ids, trainer.username, self.clock())
 
     @runs_on("db")
@@ -366,7 +367,7 @@ class TrainingService:
         self._trainer(trainer)
         missing = [t for t in trainees if self.store.clerks.find(t) is None]
         if missing:
-            raise DomainError(f"没有这些学员账号：{'、'.join(missing)}")
+            raise DomainError(_("没有这些学员账号：{join}").format(join=_('、').join(missing)))
         return self.store.training.assign(course_id, trainees, trainer.username, self.clock())
 
     @runs_on("read")
@@ -384,10 +385,10 @@ class TrainingService:
         self._trainer(trainer)
         found = [s for s in self.store.cases.search(case_number.strip(), limit=5) if s.case_number == case_number.strip()]
         if not found:
-            raise DomainError(f"本工作站没有办件 {case_number.strip() or '（未填写）'}")
+            raise DomainError(_("本工作站没有办件 {value}").format(value=case_number.strip() or _('（未填写）')))
         case = self.store.cases.get(found[0].id)
         if case.clerk != trainer.username:
-            raise DomainError("只能把自己办理的办件存为情景")
+            raise DomainError(_("只能把自己办理的办件存为情景"))
         cases = self.store.cases.bundle_cases(case.bundle_id) if case.bundle_id else [case]
         return draft_scenario(cases, {c.id: self.store.cases.events(c.id) for c in cases}, self.catalog, self.roster)
 
@@ -396,7 +397,7 @@ class TrainingService:
         """Work the scenario's model answer (as the workstation's own 标准答案 account) and score it; the run is
         not kept among the trainees' results."""
         found = self.store.clerks.find(MODEL_ACCOUNT)
-        clerk = found[0] if found else self.desk.accounts.create(MODEL_ACCOUNT, "标准答案", Role.CLERK,
+        clerk = found[0] if found else self.desk.accounts.create(MODEL_ACCOUNT, _("标准答案"), Role.CLERK,
                                                                  generate_password())
         run = self.start(scenario, clerk)
         script = ScenarioScript(self.desk, self, run)
@@ -414,14 +415,14 @@ class TrainingService:
         self._trainer(trainer)
         scenario = parse_scenario(data, self.catalog, len(self.roster), str(data.get("id", "")))
         if not scenario.model:
-            raise ScenarioError(f"情景 {scenario.id} 没有标准答案（model）")
+            raise ScenarioError(_("情景 {id} 没有标准答案（model）").format(id=scenario.id))
         try:
             sheet = self.verify(scenario)
         except StepFailed as e:
-            raise ScenarioError(f"情景未保存：标准答案做不下去——{e}") from e
+            raise ScenarioError(_("情景未保存：标准答案做不下去——{e}").format(e=e)) from e
         if sheet.score != 100:
-            raise ScenarioError(f"情景未保存：标准答案只得 {sheet.score} 分（"
-                                + "；".join(f.message for f in sheet.deductions) + "），请修改群众带的材料或决定")
+            raise ScenarioError(_("情景未保存：标准答案只得 {score} 分（").format(score=sheet.score)
+                                + _("；").join(f.message for f in sheet.deductions) + _("），请修改群众带的材料或决定"))
         folder = self.folders[-1]
         folder.mkdir(parents=True, exist_ok=True)
         path = folder / f"{scenario.id}.json"
@@ -433,8 +434,8 @@ class TrainingService:
 def _other_name(name: str) -> str:
     """A name that is nearly the citizen's but not theirs (a paper made out to someone else)."""
     if not name:
-        return "王某"
-    return ("李" if name[0] != "李" else "王") + name[1:]
+        return "王某"  # i18n: data
+    return ("李" if name[0] != "李" else "王") + name[1:]  # i18n: data
 
 
 class ScenarioScript(DeskScript):
@@ -452,7 +453,7 @@ class ScenarioScript(DeskScript):
         if roster is None and identity is None:
             identity = {"citizen": self.scenario_run.citizen, "collector": self.scenario_run.collector}.get(who)
             if identity is None:
-                raise DomainError(f"没有这个人：{who}")
+                raise DomainError(_("没有这个人：{who}").format(who=who))
         super().step_read_card(roster, identity)
 
     def step_read_sscard(self, roster: int | None = None, identity: dict | None = None) -> None:
@@ -464,7 +465,7 @@ class ScenarioScript(DeskScript):
         run = self.scenario_run
         if roster is None and identity is None:
             if run.agent is None:
-                raise DomainError("本情景没有代办人")
+                raise DomainError(_("本情景没有代办人"))
             identity, relation = run.agent, relation or run.scenario.agent.relation
         super().step_agent(relation, roster, identity)
 

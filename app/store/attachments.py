@@ -13,6 +13,7 @@ import logging
 from collections.abc import Iterator
 from pathlib import Path
 
+from app.i18n import _
 from app.store.errors import StoreError
 from app.store.files import DecryptError, FileCipher, is_sealed, write_private
 
@@ -37,8 +38,8 @@ class AttachmentStore:
         except OSError as e:
             log.error("attachment write failed in %s: %s", self.root, e)
             if e.errno == errno.ENOSPC:
-                raise StoreError("磁盘空间已满，材料未能保存。请清理磁盘后重新拍摄。") from e
-            raise StoreError("材料文件未能保存，请重试；如仍失败请联系技术支持。") from e
+                raise StoreError(_("磁盘空间已满，材料未能保存。请清理磁盘后重新拍摄。")) from e
+            raise StoreError(_("材料文件未能保存，请重试；如仍失败请联系技术支持。")) from e
 
     def put(self, content: bytes) -> str:
         digest = hashlib.sha256(content).hexdigest()
@@ -52,19 +53,19 @@ class AttachmentStore:
             stored = self.path(sha256).read_bytes()
         except OSError as e:
             log.error("attachment %s unreadable: %s", sha256, e)
-            raise StoreError("材料文件缺失或无法读取。") from e
+            raise StoreError(_("材料文件缺失或无法读取。")) from e
         content = stored
         if is_sealed(stored):
             if self.cipher is None:
-                raise StoreError("材料文件已加密，但没有本工作站的数据密钥。")
+                raise StoreError(_("材料文件已加密，但没有本工作站的数据密钥。"))
             try:
                 content = self.cipher.open(stored, sha256)
             except DecryptError as e:
                 log.error("attachment %s does not decrypt: %s", sha256, e)
-                raise StoreError("材料文件已损坏或不属于本工作站（无法解密）。") from e
+                raise StoreError(_("材料文件已损坏或不属于本工作站（无法解密）。")) from e
         if hashlib.sha256(content).hexdigest() != sha256:
             log.error("attachment %s is corrupt", sha256)
-            raise StoreError("材料文件已损坏（校验不符）。")
+            raise StoreError(_("材料文件已损坏（校验不符）。"))
         return content
 
     def exists(self, sha256: str) -> bool:
@@ -79,7 +80,7 @@ class AttachmentStore:
             yield from (p for p in self.root.glob("??/??/*") if len(p.name) == 64)
 
     def count(self) -> int:
-        return sum(1 for _ in self.files())
+        return sum(1 for _unused in self.files())
 
     def plain_files(self) -> list[Path]:
         """Scans stored without encryption (from before encryption was turned on)."""

@@ -18,6 +18,7 @@ from datetime import datetime
 from sqlalchemy import select
 from sqlalchemy.orm import Session, sessionmaker
 
+from app.i18n import _
 from app.store.models import AuditHeadRow, AuditRow
 from app.store.writes import lock_for_writing
 
@@ -107,14 +108,14 @@ class AuditLog:
             for r in s.scalars(select(AuditRow).order_by(AuditRow.id)).yield_per(2000):
                 n += 1
                 if r.id != expected_id:
-                    return AuditCheck(n, expected_id, f"第 {expected_id} 条记录缺失（被删除）")
+                    return AuditCheck(n, expected_id, _("第 {expected_id} 条记录缺失（被删除）").format(expected_id=expected_id))
                 if r.prev_hash != prev:
-                    return AuditCheck(n, r.id, f"第 {r.id} 条记录与前一条不衔接（有记录被插入或删除）")
+                    return AuditCheck(n, r.id, _("第 {id} 条记录与前一条不衔接（有记录被插入或删除）").format(id=r.id))
                 if r.hash != self._hash(prev, r.id, r.at, r.clerk, r.action, r.target):
-                    return AuditCheck(n, r.id, f"第 {r.id} 条记录的内容被修改")
+                    return AuditCheck(n, r.id, _("第 {id} 条记录的内容被修改").format(id=r.id))
                 prev, expected_id = r.hash, expected_id + 1
             if head is None:
-                return AuditCheck(n, 1 if n else None, "审计日志的链尾记录缺失" if n else "")
+                return AuditCheck(n, 1 if n else None, _("审计日志的链尾记录缺失") if n else "")
             if head.last_id != expected_id - 1 or head.last_hash != prev:
-                return AuditCheck(n, expected_id, f"第 {expected_id} 条起的记录被删除（链尾为第 {head.last_id} 条）")
+                return AuditCheck(n, expected_id, _("第 {expected_id} 条起的记录被删除（链尾为第 {last_id} 条）").format(expected_id=expected_id, last_id=head.last_id))
             return AuditCheck(n)

@@ -21,6 +21,7 @@ from app.domain.case_number import format_case_number
 from app.domain.errors import DomainError
 from app.domain.events import EventSourced
 from app.domain.identity import mask_id_number
+from app.i18n import N_, _
 from app.store.counters import next_value
 from app.store.errors import StoreError
 from app.store.figures import write_figures
@@ -32,14 +33,14 @@ log = logging.getLogger(__name__)
 R = TypeVar("R", bound=EventSourced)
 T = TypeVar("T")
 
-SAVE_FAILED = "办件未能保存（数据库写入失败），请重试；已保存的内容不受影响。"
-DISK_FULL = "磁盘空间已满，办件未能保存；已保存的内容不受影响。请清理磁盘后重试。"
+SAVE_FAILED = N_("办件未能保存（数据库写入失败），请重试；已保存的内容不受影响。")
+DISK_FULL = N_("磁盘空间已满，办件未能保存；已保存的内容不受影响。请清理磁盘后重试。")
 
 
 def save_failed(error: SQLAlchemyError) -> StoreError:
     """The clerk's sentence for a failed write (a full disk is said as such)."""
     full = "disk is full" in str(getattr(error, "orig", error)).lower()
-    return StoreError(DISK_FULL if full else SAVE_FAILED)
+    return StoreError(_(DISK_FULL if full else SAVE_FAILED))
 _KINDS: dict[str, type[EventSourced]] = {"case": Case, "cannot_do": CannotDoRequest}
 # states in which a citizen comes back to the window for a case
 RETURNABLE = (CaseState.CORRECTION_NOTIFIED, CaseState.COMPLETED_APPROVED, CaseState.COMPLETED_DENIED)
@@ -67,7 +68,7 @@ class CaseSummary:
         """The state as the lists show it; a 容缺 case keeps saying so after it went to the district."""
         if self.deferred_deadline is None or self.state is CaseState.ACCEPTED_DEFERRED:
             return self.state.label
-        return f"{self.state.label}（容缺{f'待补{self.deferred_open}项' if self.deferred_open else '已补齐'}）"
+        return _("{label}（容缺{value}）").format(label=self.state.label, value=_('待补{n}项').format(n=self.deferred_open) if self.deferred_open else _('已补齐'))
 
 
 def to_event(row: CaseEventRow) -> CaseEvent:
@@ -133,7 +134,7 @@ class CaseRepository:
                 lock_for_writing(s)
                 for record in records:
                     if record.pending and record.pending[0].seq != 1:
-                        raise StoreError("只能用 save 保存新建的办件；已有办件的修改须经 change")
+                        raise StoreError(_("只能用 save 保存新建的办件；已有办件的修改须经 change"))
                     write_record(s, record)
         except SQLAlchemyError as e:
             log.exception("saving records failed")
@@ -162,7 +163,7 @@ class CaseRepository:
                         continue
                     events = events_of(s, record_id)
                     if not events:
-                        raise StoreError("找不到该办件。")
+                        raise StoreError(_("找不到该办件。"))
                     records.append(replay(events))
                 result = command(records)
                 for record in (*new, *records):
@@ -210,19 +211,19 @@ class CaseRepository:
     def get(self, case_id: str) -> Case:
         record = self._get(case_id)
         if not isinstance(record, Case):
-            raise StoreError("找不到该办件。")
+            raise StoreError(_("找不到该办件。"))
         return record
 
     def get_registration(self, request_id: str) -> CannotDoRequest:
         record = self._get(request_id)
         if not isinstance(record, CannotDoRequest):
-            raise StoreError("找不到该办不成事登记。")
+            raise StoreError(_("找不到该办不成事登记。"))
         return record
 
     def _get(self, record_id: str) -> EventSourced:
         events = self.events(record_id)
         if not events:
-            raise StoreError("找不到该办件。")
+            raise StoreError(_("找不到该办件。"))
         return replay(events)
 
     def bundle_cases(self, bundle_id: str) -> list[Case]:
@@ -244,7 +245,7 @@ class CaseRepository:
                              .join(CaseRow, CaseRow.id == CaseEventRow.case_id)
                              .where(CaseEventRow.clerk == clerk, _ROWID > after)
                              .group_by(CaseEventRow.case_id, CaseRow.kind).order_by("first")).all()
-        return [(case_id, kind) for case_id, kind, _ in rows]
+        return [(case_id, kind) for case_id, kind, _unused in rows]
 
     def opened_on(self, day: date) -> list[Case]:
         """The cases numbered on `day` (the day is part of every case number)."""

@@ -11,21 +11,22 @@ from pathlib import Path
 from app.domain.catalog import Catalog, parse_catalog, version_key
 from app.domain.errors import CatalogError
 from app.domain.pinyin import PinyinInitials
+from app.i18n import _
 
 log = logging.getLogger(__name__)
 
 
 def load_catalog(directory: Path) -> Catalog:
     if not directory.is_dir():
-        raise CatalogError(f"找不到事项目录文件夹 {directory}")
+        raise CatalogError(_("找不到事项目录文件夹 {directory}").format(directory=directory))
     documents = {}
     for path in sorted(directory.glob("*.json")):
         try:
             documents[path.name] = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as e:
-            raise CatalogError(f"目录文件 {path.name} 第{e.lineno}行第{e.colno}列不是有效的 JSON：{e.msg}") from e
+            raise CatalogError(_("目录文件 {name} 第{lineno}行第{colno}列不是有效的 JSON：{msg}").format(name=path.name, lineno=e.lineno, colno=e.colno, msg=e.msg)) from e
         except (OSError, UnicodeDecodeError) as e:
-            raise CatalogError(f"目录文件 {path.name} 无法读取：{e}") from e
+            raise CatalogError(_("目录文件 {name} 无法读取：{e}").format(name=path.name, e=e)) from e
     return parse_catalog(documents)
 
 
@@ -45,8 +46,7 @@ def load_newest_catalog(bundled: Path, downloaded: Path) -> tuple[Catalog, str]:
             downloaded.rename(aside)
         log.error("the downloaded catalogue in %s is unusable (%s: %s); set aside as %s", downloaded,
                   type(e).__name__, e, aside.name)
-        return catalog, (f"区级平台下发的事项目录无法使用，已改用本机自带的目录 {catalog.version}"
-                         f"（原文件已移至 {aside.name}，请联系区级平台）。")
+        return catalog, (_("区级平台下发的事项目录无法使用，已改用本机自带的目录 {version}（原文件已移至 {name}，请联系区级平台）。").format(version=catalog.version, name=aside.name))
     return catalog, ""
 
 

@@ -12,6 +12,7 @@ from pathlib import Path
 from sqlalchemy import Engine, inspect, text
 from sqlalchemy.exc import DatabaseError
 
+from app.i18n import N_, _
 from app.store.attachments import AttachmentStore
 from app.store.audit import AuditLog
 from app.store.cases import CaseRepository
@@ -29,8 +30,8 @@ from app.store.training import TrainingRepository
 
 log = logging.getLogger(__name__)
 
-UNREADABLE = ("数据库文件无法打开：文件已损坏，或不是用本工作站的数据密钥加密的。数据未作任何改动；"
-              "请从 backups 文件夹恢复最近的备份，或联系技术支持。")
+UNREADABLE = (N_("数据库文件无法打开：文件已损坏，或不是用本工作站的数据密钥加密的。数据未作任何改动；"
+              "请从 backups 文件夹恢复最近的备份，或联系技术支持。"))
 
 
 @dataclass(frozen=True)
@@ -108,7 +109,7 @@ def open_store(database: Path, attachments: Path, migrations: Path, backups: Pat
     except DatabaseError as e:          # pages damaged past the header: found by the migration's reads
         engine.dispose()
         log.error("database %s unreadable: %s", database, e.orig if hasattr(e, "orig") else e)
-        raise StoreError(UNREADABLE) from e
+        raise StoreError(_(UNREADABLE)) from e
     except Exception:
         engine.dispose()
         raise
@@ -125,7 +126,7 @@ def _probe(engine: Engine, database: Path) -> None:
             conn.execute(text("SELECT COUNT(*) FROM sqlite_master")).scalar_one()
     except DatabaseError as e:
         log.error("database %s unreadable: %s", database, e.orig if hasattr(e, "orig") else e)
-        raise StoreError(UNREADABLE) from e
+        raise StoreError(_(UNREADABLE)) from e
 
 
 @dataclass(frozen=True)
@@ -178,8 +179,8 @@ def check_database(database: Path, migrations: Path, attachments: Path | None = 
             revision = current_revision(engine)
     except (DatabaseError, ValueError) as e:
         log.error("db check: %s unreadable: %s", database, e)
-        reason = "没有本工作站的数据密钥" if key is None and not plain else "文件已损坏或密钥不符"
-        return DatabaseCheck(f"无法打开（{reason}）", None, head, {}, **common)
+        reason = _("没有本工作站的数据密钥") if key is None and not plain else _("文件已损坏或密钥不符")
+        return DatabaseCheck(_("无法打开（{reason}）").format(reason=reason), None, head, {}, **common)
     finally:
         engine.dispose()
     missing: list[str] = []
@@ -206,9 +207,9 @@ def open_audit(database: Path, data_dir: Path) -> Iterator[AuditLog]:
             log.error("database %s unreadable: %s", database, e)
             intact = chained = False
         if not intact:
-            raise StoreError(UNREADABLE)
+            raise StoreError(_(UNREADABLE))
         if not chained:
-            raise StoreError("数据库版本较旧，审计日志尚未加链：请先启动一次综窗（自动升级）后再校验。")
+            raise StoreError(_("数据库版本较旧，审计日志尚未加链：请先启动一次综窗（自动升级）后再校验。"))
         yield AuditLog(session_factory(engine), key.audit if key else b"")
     finally:
         engine.dispose()

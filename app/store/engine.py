@@ -11,6 +11,7 @@ from sqlalchemy import URL, Engine, create_engine, event
 from sqlalchemy.orm import sessionmaker
 from sqlalchemy.pool import QueuePool
 
+from app.i18n import _
 from app.store.errors import StoreError
 from app.store.files import make_private
 
@@ -55,7 +56,7 @@ def create_sqlite_engine(path: Path, key: str | None = None) -> Engine:
         engine = create_engine(url, connect_args={"check_same_thread": False}, poolclass=QueuePool)
         event.listen(engine, "do_connect", _quiet_before_key)
     event.listen(engine, "connect", _on_connect)
-    event.listen(engine, "first_connect", lambda *_: _private_files(path))
+    event.listen(engine, "first_connect", lambda *_unused: _private_files(path))
     return engine
 
 
@@ -124,7 +125,7 @@ def encrypt_in_place(path: Path, key: str, backup: Path | None) -> None:
         finally:
             sealed.close()
         if check != "ok" or counts != expected:
-            raise StoreError("数据库加密校验未通过，原数据库未改动。请联系技术支持（详见日志）。")
+            raise StoreError(_("数据库加密校验未通过，原数据库未改动。请联系技术支持（详见日志）。"))
         if backup is not None:
             backup.parent.mkdir(parents=True, exist_ok=True)
             copy_database(staged, key, backup, key)
@@ -136,7 +137,7 @@ def encrypt_in_place(path: Path, key: str, backup: Path | None) -> None:
         raise
     except Exception as e:
         log.error("encrypting %s failed: %s: %s", path, type(e).__name__, e)
-        raise StoreError("数据库加密未能完成，原数据库未改动。请检查磁盘空间后重新启动（详见日志）。") from e
+        raise StoreError(_("数据库加密未能完成，原数据库未改动。请检查磁盘空间后重新启动（详见日志）。")) from e
     finally:
         with contextlib.suppress(OSError):
             staged.unlink(missing_ok=True)

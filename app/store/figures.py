@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from app.domain.case import Case
 from app.domain.statistics import CONTRIBUTED, COUNTS, BadRating, CaseFacts, Refusal, Tally, facts_of
+from app.i18n import _
 from app.store.models import FIGURE_GROUPS, CaseFiguresRow
 
 _COLUMNS = ("case_number", "item_code", "item_name", "clerk", "channel", "day", "outcome", "instant",
@@ -25,7 +26,7 @@ def write_figures(s: Session, case: Case) -> None:
     """Put the case's row of facts in line with its projection (inside the caller's transaction)."""
     facts = facts_of(case)
     values = {c: getattr(facts, c) for c in _COLUMNS}
-    values["rating_tags"] = "、".join(facts.rating_tags)
+    values["rating_tags"] = _("、").join(facts.rating_tags)
     values.update({f"n_{k}": v for k, v in facts.contribution().items()})
     values["overdue_late"], values["overdue_due"] = facts.overdue_parts()
     values["overdue_late"] = int(values["overdue_late"])

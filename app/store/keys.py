@@ -31,6 +31,7 @@ from pathlib import Path
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.kdf.hkdf import HKDF
 
+from app.i18n import _
 from app.store.errors import StoreError
 from app.store.files import write_private
 
@@ -116,8 +117,8 @@ def _choose(method: str) -> str:
 
 def _unavailable(detail: str) -> KeyUnavailable:
     log.error("workstation key unavailable: %s", detail)
-    return KeyUnavailable("无法读取本工作站的数据密钥，已保存的办件无法打开。请用创建数据的同一 Windows 账号登录，"
-                          "或联系技术支持（详见日志）。")
+    return KeyUnavailable(_("无法读取本工作站的数据密钥，已保存的办件无法打开。请用创建数据的同一 Windows 账号登录，"
+                          "或联系技术支持（详见日志）。"))
 
 
 def _read(data_dir: Path, record: dict) -> WorkstationKey:
@@ -158,11 +159,11 @@ def _create(data_dir: Path, method: str) -> WorkstationKey:
     elif method == "keyring":
         backend = _usable_keyring()
         if backend is None:
-            raise StoreError("系统密钥环不可用，无法保存数据密钥（可在设置中将 key_store 设为 file）。")
+            raise StoreError(_("系统密钥环不可用，无法保存数据密钥（可在设置中将 key_store 设为 file）。"))
         record["account"] = _account(data_dir)
         backend.set_password(KEYRING_SERVICE, record["account"], base64.b64encode(master).decode())
     else:
-        raise StoreError(f"密钥保存方式“{method}”无效：应为 {' / '.join(METHODS)}")
+        raise StoreError(_("密钥保存方式“{method}”无效：应为 {join}").format(method=method, join=' / '.join(METHODS)))
     write_private(data_dir / KEY_FILE, json.dumps(record, indent=2).encode())
     log.info("created the workstation key (%s, fingerprint %s)", method, key.fingerprint)
     return key

@@ -15,6 +15,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine, inspect, text
 
+from app.i18n import _
 from app.store.engine import copy_database
 from app.store.errors import DatabaseTooNew
 
@@ -86,7 +87,7 @@ def upgrade_database(engine: Engine, database: Path, migrations: Path, backups: 
     before = current_revision(engine)
     if before is not None and before not in revisions(migrations):
         raise DatabaseTooNew(
-            f"数据库由较新版本的综窗创建（结构版本 {before}），本程序无法打开。请升级综窗后再试。")
+            _("数据库由较新版本的综窗创建（结构版本 {before}），本程序无法打开。请升级综窗后再试。").format(before=before))
     wanted = head_revision(migrations) if target == "head" else target
     backup = None
     if before != wanted and before is not None:

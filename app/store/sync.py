@@ -15,6 +15,7 @@ from sqlalchemy.orm import sessionmaker
 from app.domain.case import CaseEvent
 from app.domain.errors import DomainError
 from app.domain.events import EventSourced
+from app.i18n import _
 from app.store.cases import events_of, replay, to_event, write_record
 from app.store.errors import StoreError
 from app.store.models import CaseEventRow, CaseRow, SyncMetaRow
@@ -99,7 +100,7 @@ class SyncRepository:
                 self._settle(s, cases)
         except SQLAlchemyError as e:
             log.exception("recording the district's receipt failed")
-            raise StoreError("区级平台的回执未能记录，将在下次同步时重新确认。") from e
+            raise StoreError(_("区级平台的回执未能记录，将在下次同步时重新确认。")) from e
 
     @staticmethod
     def _settle(s, case_ids: list[str]) -> None:
@@ -174,5 +175,5 @@ class SyncRepository:
                     row.value = str(cursor)
         except SQLAlchemyError as e:
             log.exception("applying the district's results failed")
-            raise StoreError("区级平台的办理结果未能保存，将在下次同步时重新获取。") from e
+            raise StoreError(_("区级平台的办理结果未能保存，将在下次同步时重新获取。")) from e
         return changed

@@ -11,6 +11,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import sessionmaker
 
+from app.i18n import _
 from app.store.errors import StoreError
 from app.store.models import TrainingAssignmentRow, TrainingCourseRow, TrainingQuizRow, TrainingRunRow
 
@@ -99,14 +100,14 @@ class TrainingRepository:
                 row.scenario_ids = list(scenario_ids)
                 course_id = row.id
         except IntegrityError as e:
-            raise StoreError(f"课程“{name}”未能保存") from e
+            raise StoreError(_("课程“{name}”未能保存").format(name=name)) from e
         return self.course(course_id)
 
     def course(self, course_id: str) -> Course:
         with self._sessions() as s:
             row = s.get(TrainingCourseRow, course_id)
             if row is None:
-                raise StoreError("找不到该课程。")
+                raise StoreError(_("找不到该课程。"))
             trainees = s.scalars(select(TrainingAssignmentRow.trainee)
                                  .where(TrainingAssignmentRow.course_id == course_id)
                                  .order_by(TrainingAssignmentRow.trainee)).all()
@@ -126,7 +127,7 @@ class TrainingRepository:
         """The course is assigned to exactly these trainees."""
         with self._sessions.begin() as s:
             if s.get(TrainingCourseRow, course_id) is None:
-                raise StoreError("找不到该课程。")
+                raise StoreError(_("找不到该课程。"))
             s.execute(delete(TrainingAssignmentRow).where(TrainingAssignmentRow.course_id == course_id))
             for t in dict.fromkeys(trainees):
                 s.add(TrainingAssignmentRow(course_id=course_id, trainee=t, assigned_by=by, assigned_at=at))

@@ -14,6 +14,8 @@ from typing import Any
 
 import httpx
 
+from app.i18n import _
+
 log = logging.getLogger(__name__)
 
 PROTOCOL = 1
@@ -91,27 +93,27 @@ class DistrictClient:
             async with asyncio.timeout(self.deadline):
                 r = await self.http.request(method, path, **kw)
         except TimeoutError as e:
-            raise retryable("区级平台响应过慢（超过时限），将重试", code="timeout") from e
+            raise retryable(_("区级平台响应过慢（超过时限），将重试"), code="timeout") from e
         except httpx.TimeoutException as e:
-            raise retryable("区级平台响应超时", code="timeout") from e
+            raise retryable(_("区级平台响应超时"), code="timeout") from e
         except httpx.TransportError as e:
-            raise retryable(f"无法连接区级平台（{type(e).__name__}）", code="network") from e
+            raise retryable(_("无法连接区级平台（{name__}）").format(name__=type(e).__name__), code="network") from e
         except httpx.HTTPError as e:          # a malformed reply, a protocol violation, a decoding failure
-            raise retryable(f"区级平台的回复无法识别（{type(e).__name__}），将重试", code="no_receipt") from e
+            raise retryable(_("区级平台的回复无法识别（{name__}），将重试").format(name__=type(e).__name__), code="no_receipt") from e
         if r.headers.get("X-Token-Renew") == "1":
             self.renewal_due = True
         if r.status_code == 429:
-            raise retryable("区级平台繁忙，稍后重试", code="busy", retry_after=_retry_after(r.headers.get("Retry-After")),
+            raise retryable(_("区级平台繁忙，稍后重试"), code="busy", retry_after=_retry_after(r.headers.get("Retry-After")),
                             status=429)
         if r.status_code >= 500:
-            raise retryable(f"区级平台暂时故障（HTTP {r.status_code}）", code="server_error", status=r.status_code,
+            raise retryable(_("区级平台暂时故障（HTTP {status_code}）").format(status_code=r.status_code), code="server_error", status=r.status_code,
                             retry_after=_retry_after(r.headers.get("Retry-After")))
         if 400 <= r.status_code < 500:
             body = self._json_or_none(r)
             reason = body.get("reason") if isinstance(body, dict) else None
             code = body.get("error", "") if isinstance(body, dict) else ""
             if not reason:      # not the district speaking (a proxy or a wrong address): worth another try
-                raise retryable(f"区级平台拒绝请求（HTTP {r.status_code}），回复无法识别", status=r.status_code)
+                raise retryable(_("区级平台拒绝请求（HTTP {status_code}），回复无法识别").format(status_code=r.status_code), status=r.status_code)
             raise SyncError(reason, retryable=False, code=code, status=r.status_code)
         return r
 
@@ -127,7 +129,7 @@ class DistrictClient:
         a cut reply) proves nothing and is retried."""
         body = self._json_or_none(r)
         if not isinstance(body, dict) or any(k not in body for k in keys):
-            raise retryable("区级平台的回复不完整（缺少回执），将重试", code="no_receipt")
+            raise retryable(_("区级平台的回复不完整（缺少回执），将重试"), code="no_receipt")
         return body
 
     # --- the protocol ---------------------------------------------------------------------------
@@ -148,7 +150,7 @@ class DistrictClient:
         """A new token for this workstation (the old one works until the new one is first used)."""
         body = self.expect(await self.request("POST", "/api/v1/token"), "token")
         if not isinstance(body["token"], str) or not 20 <= len(body["token"]) <= 200:
-            raise retryable("区级平台返回的新令牌无效，将重试", code="no_receipt")
+            raise retryable(_("区级平台返回的新令牌无效，将重试"), code="no_receipt")
         return body["token"]
 
     async def missing(self, hashes: list[str]) -> dict[str, int]:
@@ -162,7 +164,7 @@ class DistrictClient:
         if not isinstance(items, list) or not all(
                 isinstance(m, dict) and m.get("sha256") in wanted and _count(m.get("offset")) is not None
                 for m in items):
-            raise retryable("区级平台的缺失清单无法识别，将重试", code="no_receipt")
+            raise retryable(_("区级平台的缺失清单无法识别，将重试"), code="no_receipt")
         return {m["sha256"]: _count(m["offset"]) for m in items}
 
     async def upload(self, sha256: str, content: bytes, offset: int, chunk_size: int) -> int:
@@ -190,10 +192,10 @@ class DistrictClient:
                 return sent
             moved = _count(body["offset"])
             if moved is None or moved > total or body["complete"] is not False:
-                raise retryable("区级平台的上传回执无法识别，将重试", code="no_receipt")
+                raise retryable(_("区级平台的上传回执无法识别，将重试"), code="no_receipt")
             stalls = stalls + 1 if moved <= offset else 0
             if stalls >= 3:                    # the server keeps the upload where it was: try another round
-                raise retryable("区级平台没有接收上传的内容（进度不前进），将重试", code="no_progress")
+                raise retryable(_("区级平台没有接收上传的内容（进度不前进），将重试"), code="no_progress")
             offset = moved
 
     async def push(self, events: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -202,10 +204,10 @@ class DistrictClient:
         receipt = body["receipt"]
         results = receipt.get("results") if isinstance(receipt, dict) else None
         if not isinstance(results, list):
-            raise retryable("区级平台的回执无法识别，将重试", code="no_receipt")
+            raise retryable(_("区级平台的回执无法识别，将重试"), code="no_receipt")
         by_id = {r.get("id"): r for r in results if isinstance(r, dict) and r.get("status") in RESULT_STATUSES}
         if set(by_id) != {e["id"] for e in events}:
-            raise retryable("区级平台的回执与所发事件不符，将重试", code="no_receipt")
+            raise retryable(_("区级平台的回执与所发事件不符，将重试"), code="no_receipt")
         return [by_id[e["id"]] for e in events]
 
     async def results(self, after: int, limit: int = 200) -> tuple[list[dict[str, Any]], int]:
@@ -213,7 +215,7 @@ class DistrictClient:
                            "events", "cursor")
         events, cursor = body["events"], _count(body["cursor"])
         if cursor is None or not isinstance(events, list) or not all(_result_event(e) for e in events):
-            raise retryable("区级平台的办理结果无法识别，将重试", code="no_receipt")
+            raise retryable(_("区级平台的办理结果无法识别，将重试"), code="no_receipt")
         return events, cursor
 
     async def published(self, path: str, etag: str | None) -> tuple[dict[str, Any] | None, str | None]:

@@ -20,6 +20,7 @@ from typing import Any
 from app.domain.case import CaseEvent
 from app.domain.catalog import parse_catalog
 from app.domain.errors import CatalogError
+from app.i18n import _
 from app.store.attachments import AttachmentStore
 from app.store.errors import StoreError
 from app.store.sync import SyncRepository
@@ -103,7 +104,7 @@ class SyncEngine:
             report.error = SyncError(str(e), retryable=True, code="store")
         except Exception as e:  # noqa: BLE001 — whatever a server sends, a round ends in a sentence
             log.exception("sync round failed unexpectedly")
-            report.error = SyncError(f"同步出错（{type(e).__name__}），将重试；详情已写入日志", retryable=True,
+            report.error = SyncError(_("同步出错（{name__}），将重试；详情已写入日志").format(name__=type(e).__name__), retryable=True,
                                      code="unexpected")
         finally:
             await self._db(self.repo.reset_interrupted)
@@ -163,7 +164,7 @@ class SyncEngine:
         try:
             content = await self._db(self.attachments.get, sha256)
         except StoreError as e:
-            return f"材料文件 {sha256[:12]}… 无法上报：{e}"
+            return _("材料文件 {sha256}… 无法上报：{e}").format(sha256=sha256[:12], e=e)
         for attempt in (1, 2):
             try:
                 report.bytes_uploaded += await client.upload(sha256, content, offset, self.chunk)
@@ -175,7 +176,7 @@ class SyncEngine:
                 if e.code == "hash_mismatch" and attempt == 1:   # the server dropped its part: send it whole
                     offset = 0
                     continue
-                return f"材料文件 {sha256[:12]}… 被区级平台拒收：{e.message}"
+                return _("材料文件 {sha256}… 被区级平台拒收：{message}").format(sha256=sha256[:12], message=e.message)
         return None
 
     async def push_events(self, client: DistrictClient, events: dict[str, list[CaseEvent]],
@@ -187,7 +188,7 @@ class SyncEngine:
             if e.retryable or e.about_device or len(events) == 1:
                 if not (e.retryable or e.about_device):
                     (case_id,) = events
-                    await self._quarantine(case_id, f"区级平台拒收：{e.message}", report)
+                    await self._quarantine(case_id, _("区级平台拒收：{message}").format(message=e.message), report)
                     return
                 raise
             for case_id, evs in events.items():       # find the case the server objects to
@@ -202,7 +203,7 @@ class SyncEngine:
             elif status == "parked":
                 report.parked += 1
             else:
-                reason = f"区级平台拒收事件（{result.get('code', status)}）：{result.get('reason', '')}"
+                reason = _("区级平台拒收事件（{get}）：{get2}").format(get=result.get('code', status), get2=result.get('reason', ''))
                 problems.setdefault(case_of[result["id"]], reason)
         await self._db(self.repo.acknowledge, acked, list(events), self.clock())
         report.events_sent += len(acked)
@@ -222,12 +223,12 @@ class SyncEngine:
 
     async def pull(self, client: DistrictClient, report: SyncReport) -> None:
         cursor = int((await self._db(self.repo.meta)).get("results_cursor", "0"))
-        for _ in range(MAX_RESULT_PAGES):
+        for _unused in range(MAX_RESULT_PAGES):
             results, next_cursor = await client.results(cursor)
             if not results:
                 return
             if next_cursor <= cursor:         # a feed that does not move on would be read for ever
-                raise SyncError("区级平台的办理结果游标没有前进，本轮不再读取；请联系区级平台", retryable=True,
+                raise SyncError(_("区级平台的办理结果游标没有前进，本轮不再读取；请联系区级平台"), retryable=True,
                                 code="no_progress")
             report.results_applied += await self._db(self.repo.apply_results, results, next_cursor, apply_result)
             cursor = next_cursor

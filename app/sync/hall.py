@@ -12,6 +12,7 @@ import httpx
 
 from app.domain.errors import DomainError
 from app.domain.queue import Ticket, TicketState
+from app.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -58,7 +59,7 @@ class HallClient:
             raise HallUnavailable("hall answered without JSON") from e
         if r.status_code >= 400:
             reason = body.get("reason") if isinstance(body, dict) else None
-            raise HallRefusal(str(reason or f"叫号服务拒绝了请求（{r.status_code}）"))
+            raise HallRefusal(str(reason or _("叫号服务拒绝了请求（{status_code}）").format(status_code=r.status_code)))
         return body
 
     def _path(self, action: str) -> str:

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 from app.domain.accounts import Clerk
 from app.domain.cannot_do import CannotDoOutcome, CannotDoRequest, CannotDoState, EscalationTarget
 from app.domain.documents import DocumentKind
+from app.i18n import _
 from app.services.desk import Desk
 from app.ui.dialogs import LeaderDialog
 from app.ui.operations import Operations
@@ -39,28 +40,28 @@ class CannotDoPanel(QWidget):
         self.dialog: LeaderDialog | None = None
         col = QVBoxLayout(self)
         top = QHBoxLayout()
-        top.addWidget(QLabel("“办不成事”登记（在受理页点“办不成事”登记新的）"))
+        top.addWidget(QLabel(_("“办不成事”登记（在受理页点“办不成事”登记新的）")))
         top.addStretch(1)
-        self.all_box = QCheckBox("含已办结")
+        self.all_box = QCheckBox(_("含已办结"))
         self.all_box.toggled.connect(self.refresh)
         top.addWidget(self.all_box)
         col.addLayout(top)
         self.table = QTableWidget(0, 7)
-        self.table.setHorizontalHeaderLabels(["登记编号", "要办的事", "反映人", "类别", "状态", "结果", "已等待"])
+        self.table.setHorizontalHeaderLabels([_("登记编号"), _("要办的事"), _("反映人"), _("类别"), _("状态"), _("结果"), _("已等待")])
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.Stretch)
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
         self.table.setSelectionBehavior(QTableWidget.SelectRows)
         self.table.verticalHeader().hide()
-        self.table.currentCellChanged.connect(lambda *_: self._enable())
+        self.table.currentCellChanged.connect(lambda *_unused: self._enable())
         col.addWidget(self.table, 1)
         row = QHBoxLayout()
-        self.leader_button = QPushButton("值班领导处理")
-        self.district_button = QPushButton("上报区级后台")
-        self.supervisor_button = QPushButton("上报中心值班领导")
-        self.print_button = QPushButton("打印告知单")
-        self.open_case_button = QPushButton("按协调意见开件")
+        self.leader_button = QPushButton(_("值班领导处理"))
+        self.district_button = QPushButton(_("上报区级后台"))
+        self.supervisor_button = QPushButton(_("上报中心值班领导"))
+        self.print_button = QPushButton(_("打印告知单"))
+        self.open_case_button = QPushButton(_("按协调意见开件"))
         for b in (self.leader_button, self.supervisor_button, self.district_button, self.print_button,
                   self.open_case_button):
             row.addWidget(b)
@@ -85,11 +86,11 @@ class CannotDoPanel(QWidget):
         now = self.desk.clock()
         self.table.setRowCount(len(requests))
         for r, q in enumerate(requests):
-            state = q.state.label + (f"（{q.escalated_to.label}）" if q.escalated_to else "")
+            state = q.state.label + (_("（{label}）").format(label=q.escalated_to.label) if q.escalated_to else "")
             age = q.age_days(now)
             values = [q.registration_number, q.what, q.applicant.name if q.applicant else "", q.reason.label, state,
                       (q.outcome.label if q.outcome else "") + (f" → {q.linked_case_number}" if q.linked_case_number
-                                                               else ""), f"{age} 天"]
+                                                               else ""), _("{age} 天").format(age=age)]
             for k, v in enumerate(values):
                 item = QTableWidgetItem(v)
                 if q.open and age >= OLD_DAYS:
@@ -121,7 +122,7 @@ class CannotDoPanel(QWidget):
         if q is None or q.state is not CannotDoState.ESCALATED:
             return
         items = [(it.code, it.name) for it in self.desk.catalog.catalog.items.values()]
-        dialog = LeaderDialog(f"{q.registration_number}：{q.what}\n原因：{q.why}", items, self)
+        dialog = LeaderDialog(_("{registration_number}：{what}\n原因：{why}").format(registration_number=q.registration_number, what=q.what, why=q.why), items, self)
         if q.item_code:
             dialog.item.setCurrentIndex(max(0, dialog.item.findData(q.item_code)))
 

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
 
 from app.domain.accounts import Clerk
 from app.domain.case import EvidenceGrade
+from app.i18n import N_, _
 from app.services.capture import CapturedPage, CaptureListeners, Preview
 from app.services.desk import Desk
 from app.services.intake import Application
@@ -32,7 +33,7 @@ from app.ui.operations import Operations
 from app.ui.widgets import QuietComboBox, fit_to_screen
 
 PAGE_VIEW_SIDE = 480
-_MODES = (("colour", "彩色"), ("grey", "灰度"), ("bw", "黑白"), ("original", "原图"))
+_MODES = (("colour", N_("彩色")), ("grey", N_("灰度")), ("bw", N_("黑白")), ("original", N_("原图")))
 _OUTLINE = {"steady": "#27ae60", "capture": "#27ae60", "settling": "#f39c12", "done": "#2980b9"}
 
 
@@ -50,7 +51,7 @@ class PreviewLabel(QLabel):
         self.setMinimumSize(480, 360)
         self.setAlignment(Qt.AlignCenter)
         self.setStyleSheet("background:#222;color:#ddd")
-        self.setText("正在连接高拍仪…")
+        self.setText(_("正在连接高拍仪…"))
         self.preview: Preview | None = None
         self.image: QImage | None = None
         self.flash = False
@@ -90,7 +91,7 @@ class CaptureDialog(QDialog):
     def __init__(self, desk: Desk, clerk: Clerk, ops: Operations, parent=None):
         super().__init__(parent)
         self.desk, self.clerk, self.ops = desk, clerk, ops
-        self.setWindowTitle("高拍仪拍摄")
+        self.setWindowTitle(_("高拍仪拍摄"))
         fit_to_screen(self, 1180, 680)
         self.app: Application | None = None
         self.code: str | None = None
@@ -138,10 +139,10 @@ class CaptureDialog(QDialog):
         self._message_timer.setSingleShot(True)
         self._message_timer.timeout.connect(lambda: self.message_label.setText(""))
         camera_row = QHBoxLayout()
-        self.camera_label = QLabel("高拍仪：连接中…")
+        self.camera_label = QLabel(_("高拍仪：连接中…"))
         camera_row.addWidget(self.camera_label, 1)
         self.camera_box = QuietComboBox()
-        self.camera_box.setToolTip("选择高拍仪（下次启动时记住）")
+        self.camera_box.setToolTip(_("选择高拍仪（下次启动时记住）"))
         choices = self.desk.devices.camera_choices()
         self.camera_box.addItems(choices)
         current = self.desk.settings.camera_name or getattr(self.desk.devices.camera, "name", "")
@@ -152,22 +153,23 @@ class CaptureDialog(QDialog):
         camera_row.addWidget(self.camera_box)
         left.addLayout(camera_row)
         controls = QHBoxLayout()
-        self.capture_button = QPushButton("拍摄 (F3)")
+        self.capture_button = QPushButton(_("拍摄 (F3)"))
         self.capture_button.clicked.connect(self.capture_now)
-        self.auto_box = QCheckBox("自动拍摄")
+        self.auto_box = QCheckBox(_("自动拍摄"))
         self.auto_box.setChecked(self.session.auto.enabled)
         self.auto_box.toggled.connect(self._set_auto)
-        self.continuous_box = QCheckBox("连续")
+        self.continuous_box = QCheckBox(_("连续"))
         self.continuous_box.setChecked(self.session.auto.continuous)
         self.continuous_box.toggled.connect(self._set_continuous)
         self.mode_box = QuietComboBox()
         for key, label in _MODES:
+            label = _(label)
             self.mode_box.addItem(label, key)
         self.mode_box.setCurrentIndex(max(0, self.mode_box.findData(self.session.options.mode.value)))
         self.mode_box.currentIndexChanged.connect(self._set_mode)
-        self.id_copy_button = QPushButton("身份证复印件")
+        self.id_copy_button = QPushButton(_("身份证复印件"))
         self.id_copy_button.clicked.connect(self._id_copy)
-        self.import_button = QPushButton("从文件导入…")
+        self.import_button = QPushButton(_("从文件导入…"))
         self.import_button.clicked.connect(self._import)
         for w in (self.capture_button, self.auto_box, self.continuous_box, self.mode_box, self.id_copy_button,
                   self.import_button):
@@ -175,34 +177,34 @@ class CaptureDialog(QDialog):
         left.addLayout(controls)
         if self.desk.training:
             sim = QHBoxLayout()
-            sim.addWidget(QLabel("模拟："))
-            for text, action in (("放材料", self.place_material),
-                                 ("放身份证正面", lambda: self.desk.devices.place_simulated_id_card("front")),
-                                 ("放身份证反面", lambda: self.desk.devices.place_simulated_id_card("back")),
-                                 ("取走", self.desk.devices.remove_simulated_document)):
+            sim.addWidget(QLabel(_("模拟：")))
+            for name, text, action in (
+                    ("sim_place", _("放材料"), self.place_material),
+                    ("sim_front", _("放身份证正面"), lambda: self.desk.devices.place_simulated_id_card("front")),
+                    ("sim_back", _("放身份证反面"), lambda: self.desk.devices.place_simulated_id_card("back")),
+                    ("sim_remove", _("取走"), self.desk.devices.remove_simulated_document)):
                 b = QPushButton(text)
                 b.clicked.connect(action)
                 sim.addWidget(b)
-                setattr(self, {"放材料": "sim_place", "放身份证正面": "sim_front", "放身份证反面": "sim_back",
-                               "取走": "sim_remove"}[text], b)
+                setattr(self, name, b)
             sim.addStretch(1)
             left.addLayout(sim)
         outer.addLayout(left, 3)
 
         right = QVBoxLayout()
-        self.page_view = QLabel("拍摄的页面显示在这里，请核对是否清晰完整")
+        self.page_view = QLabel(_("拍摄的页面显示在这里，请核对是否清晰完整"))
         self.page_view.setObjectName("capture_page_view")
         self.page_view.setAlignment(Qt.AlignCenter)
         self.page_view.setMinimumSize(300, 300)
         self.page_view.setStyleSheet("background:#f4f4f4;border:1px solid #ccc;color:#888")
         right.addWidget(self.page_view, 3)
-        right.addWidget(QLabel("本材料页面（可拖动排序）"))
+        right.addWidget(QLabel(_("本材料页面（可拖动排序）")))
         self.thumbs = QListWidget()
         self.thumbs.setObjectName("capture_pages")
         self.thumbs.setViewMode(QListView.IconMode)
         self.thumbs.setIconSize(QSize(72, 96))
         self.thumbs.setMaximumHeight(150)
-        self.thumbs.currentRowChanged.connect(lambda _: self._show_selected_page())
+        self.thumbs.currentRowChanged.connect(lambda _unused: self._show_selected_page())
         self.thumbs.setMovement(QListView.Snap)
         self.thumbs.setDragDropMode(QListWidget.InternalMove)
         self.thumbs.setSpacing(6)
@@ -214,31 +216,31 @@ class CaptureDialog(QDialog):
         self.barcode_label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         right.addWidget(self.barcode_label)
         page_row = QHBoxLayout()
-        self.left_button = QPushButton("左转")
+        self.left_button = QPushButton(_("左转"))
         self.left_button.clicked.connect(lambda: self._rotate(3))
-        self.right_button = QPushButton("右转")
+        self.right_button = QPushButton(_("右转"))
         self.right_button.clicked.connect(lambda: self._rotate(1))
-        self.delete_button = QPushButton("删除")
+        self.delete_button = QPushButton(_("删除"))
         self.delete_button.clicked.connect(self._delete)
-        self.recapture_button = QPushButton("重拍")
+        self.recapture_button = QPushButton(_("重拍"))
         self.recapture_button.clicked.connect(self._recapture)
-        self.corners_button = QPushButton("调整边角")
+        self.corners_button = QPushButton(_("调整边角"))
         self.corners_button.clicked.connect(self._adjust_corners)
         for w in (self.left_button, self.right_button, self.delete_button, self.recapture_button, self.corners_button):
             page_row.addWidget(w)
         right.addLayout(page_row)
         grade_row = QHBoxLayout()
-        self.verify_button = QPushButton("核验原件")
-        self.verify_button.setToolTip("已与原件核对无误：每页加盖核对标记（B 级）")
+        self.verify_button = QPushButton(_("核验原件"))
+        self.verify_button.setToolTip(_("已与原件核对无误：每页加盖核对标记（B 级）"))
         self.verify_button.clicked.connect(self._verify)
         self.grade_box = QuietComboBox()
-        self.grade_box.addItem("等级：未定", None)
+        self.grade_box.addItem(_("等级：未定"), None)
         for g in EvidenceGrade:
             self.grade_box.addItem(g.label, g.value)
         self.grade_box.activated.connect(self._set_grade)
-        self.pdf_button = QPushButton("导出 PDF…")
+        self.pdf_button = QPushButton(_("导出 PDF…"))
         self.pdf_button.clicked.connect(self._export_pdf)
-        self.done_button = QPushButton("完成")
+        self.done_button = QPushButton(_("完成"))
         self.done_button.clicked.connect(self.close)
         for w in (self.verify_button, self.grade_box, self.pdf_button, self.done_button):
             grade_row.addWidget(w)
@@ -250,8 +252,8 @@ class CaptureDialog(QDialog):
     def show_material(self, app: Application, code: str) -> None:
         self.app, self.code = app, code
         self.session.target(app, code)
-        doing = "补交" if app.supplying(code) else "拍摄"
-        self.title.setText(f"正在{doing}：{app.material(code).name}")
+        doing = _("补交") if app.supplying(code) else _("拍摄")
+        self.title.setText(_("正在{doing}：{name}").format(doing=doing, name=app.material(code).name))
         self._load_pages()
 
     def start(self) -> None:
@@ -274,7 +276,7 @@ class CaptureDialog(QDialog):
                      on_failure=lambda message: self.say(message, error=True))
 
     def material_name(self) -> str:
-        return self.app.material(self.code).name if self.app and self.code else "材料"
+        return self.app.material(self.code).name if self.app and self.code else _("材料")
 
     # --- session events (GUI thread) ------------------------------------------------------------
 
@@ -282,15 +284,15 @@ class CaptureDialog(QDialog):
         preview, image = shown
         self.preview.show_preview(preview, image)
         side = self.session.id_copy_side
-        text = {"front": "身份证复印件：请放身份证正面", "back": "身份证复印件：请翻到反面"}.get(side, "")
-        self.state_label.setText(text + ("　" if text else "") + preview.state.label)
+        text = {"front": _("身份证复印件：请放身份证正面"), "back": _("身份证复印件：请翻到反面")}.get(side, "")
+        self.state_label.setText(text + (_("　") if text else "") + preview.state.label)
         self.progress.setValue(int(preview.progress * 100))
 
     def _on_page(self, captured: CapturedPage) -> None:
         self.captures += 1
         self._cue()
         if captured.side == "front":
-            self.say("正面已拍摄，请将身份证翻到反面")
+            self.say(_("正面已拍摄，请将身份证翻到反面"))
             return
         self.pages = captured.pages
         self._show_barcodes(captured.page.barcodes)
@@ -302,7 +304,7 @@ class CaptureDialog(QDialog):
             self._show_barcodes(barcodes)
 
     def _show_barcodes(self, barcodes) -> None:
-        self.barcode_label.setText("识别到条码：" + "；".join(b.text for b in barcodes) if barcodes else "")
+        self.barcode_label.setText(_("识别到条码：") + _("；").join(b.text for b in barcodes) if barcodes else "")
 
     def _on_failed(self, message: str) -> None:
         self.say(message, error=True)
@@ -314,17 +316,17 @@ class CaptureDialog(QDialog):
         self._message_timer.start(6000)
 
     def _on_status(self, text: str, connected: bool) -> None:
-        self.camera_label.setText(f"高拍仪：{text}")
+        self.camera_label.setText(_("高拍仪：{text}").format(text=text))
         self.camera_label.setStyleSheet("" if connected else "color:#c0392b")
         if not connected:
             self.preview.preview = None
-            self.preview.setText(f"{text}\n重新连接后将自动恢复")
+            self.preview.setText(_("{text}\n重新连接后将自动恢复").format(text=text))
             self.preview.update()
 
     def _choose_camera(self, index: int) -> None:
         self.session.stop()
         self.desk.choose_camera(self.camera_box.itemText(index))
-        self.camera_label.setText("高拍仪：连接中…")
+        self.camera_label.setText(_("高拍仪：连接中…"))
         self.session.start()
 
     def _cue(self) -> None:
@@ -348,7 +350,7 @@ class CaptureDialog(QDialog):
         self.grade_box.setCurrentIndex(self.grade_box.findData(grade.value if grade else None))
 
     def _show_thumbs(self, thumbs) -> None:
-        self.pages = [h for h, _ in thumbs]
+        self.pages = [h for h, _unused in thumbs]
         size = self.thumbs.iconSize()
         for h, pixels in thumbs:
             if pixels is not None:
@@ -358,13 +360,13 @@ class CaptureDialog(QDialog):
         for i, h in enumerate(self.pages):           # changed in place: a long list is not laid out anew
             item = self.thumbs.item(i)
             if item is None:
-                item = QListWidgetItem(f"第{i + 1}页")
+                item = QListWidgetItem(_("第{value}页").format(value=i + 1))
                 self.thumbs.addItem(item)
             if item.data(Qt.UserRole) != h:
                 item.setIcon(self._icons.get(h, QIcon()))
                 item.setData(Qt.UserRole, h)
-            if item.text() != f"第{i + 1}页":            # after a drag the items carry other numbers
-                item.setText(f"第{i + 1}页")
+            if item.text() != _("第{value}页").format(value=i + 1):            # after a drag the items carry other numbers
+                item.setText(_("第{value}页").format(value=i + 1))
         while self.thumbs.count() > len(self.pages):
             self.thumbs.takeItem(self.thumbs.count() - 1)
         if thumbs:
@@ -376,7 +378,7 @@ class CaptureDialog(QDialog):
         index = self.selected_index()
         if index is None:
             self.page_view.setPixmap(QPixmap())
-            self.page_view.setText("拍摄的页面显示在这里，请核对是否清晰完整")
+            self.page_view.setText(_("拍摄的页面显示在这里，请核对是否清晰完整"))
             return
         page = self.pages[index]
 
@@ -394,7 +396,7 @@ class CaptureDialog(QDialog):
         return row if 0 <= row < len(self.pages) else None
 
     def _page_op(self, text: str, operation, *args) -> None:
-        def done(_):
+        def done(_unused):
             self._load_pages()
             self.pages_changed.emit()
             self.say(text)
@@ -404,50 +406,50 @@ class CaptureDialog(QDialog):
     def _rotate(self, quarter_turns: int) -> None:
         index = self.selected_index()
         if index is not None:
-            self._page_op(f"第{index + 1}页已旋转", self.desk.materials.rotate, self.app, self.code, index,
+            self._page_op(_("第{value}页已旋转").format(value=index + 1), self.desk.materials.rotate, self.app, self.code, index,
                           quarter_turns, self.clerk)
 
     def _delete(self) -> None:
         index = self.selected_index()
         if index is not None:
-            self._page_op(f"第{index + 1}页已删除", self.desk.materials.delete, self.app, self.code, index, self.clerk)
+            self._page_op(_("第{value}页已删除").format(value=index + 1), self.desk.materials.delete, self.app, self.code, index, self.clerk)
 
     def _reordered(self, *_args) -> None:
         order = [self.thumbs.item(i).data(Qt.UserRole) for i in range(self.thumbs.count())]
         if order == self.pages or sorted(order) != sorted(self.pages):
             return
-        self._page_op("页面顺序已调整", self.desk.materials.reorder, self.app, self.code, order, self.clerk)
+        self._page_op(_("页面顺序已调整"), self.desk.materials.reorder, self.app, self.code, order, self.clerk)
 
     def _recapture(self) -> None:
         index = self.selected_index()
         if index is not None:
             self.session.recapture(index)
-            self.say(f"请放好第{index + 1}页，下一次拍摄将替换它")
+            self.say(_("请放好第{value}页，下一次拍摄将替换它").format(value=index + 1))
 
     def _verify(self) -> None:
-        self._page_op("已核验原件，页面已加盖核对标记（B 级）", self.session.verify, self.desk.clock().date())
+        self._page_op(_("已核验原件，页面已加盖核对标记（B 级）"), self.session.verify, self.desk.clock().date())
 
     def _set_grade(self, _index: int) -> None:
         value = self.grade_box.currentData()
         if value is None:
             return
-        self._page_op(f"材料等级：{EvidenceGrade(value).label}", self.desk.materials.set_grade, self.app, self.code,
+        self._page_op(_("材料等级：{label}").format(label=EvidenceGrade(value).label), self.desk.materials.set_grade, self.app, self.code,
                       EvidenceGrade(value), self.clerk)
 
     def _export_pdf(self) -> None:
         app, code = self.app, self.code
         name = f"{app.primary.case_number}-{app.material(code).name}.pdf"
-        path, _ = QFileDialog.getSaveFileName(self, "导出 PDF", str(Path.home() / name), "PDF (*.pdf)")
+        path, _unused = QFileDialog.getSaveFileName(self, _("导出 PDF"), str(Path.home() / name), "PDF (*.pdf)")
         if path:
             self.export_pdf_to(Path(path))
 
     def export_pdf_to(self, path: Path) -> None:
         self.ops.run(self.desk.materials.export_pdf, self.app, self.code, path,
-                     on_success=lambda _: self.say(f"已导出：{path.name}"))
+                     on_success=lambda _unused: self.say(_("已导出：{name}").format(name=path.name)))
 
     def _import(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "从文件导入", str(Path.home()),
-                                              "图像 (*.jpg *.jpeg *.png *.bmp *.tif *.tiff)")
+        path, _unused = QFileDialog.getOpenFileName(self, _("从文件导入"), str(Path.home()),
+                                              _("图像 (*.jpg *.jpeg *.png *.bmp *.tif *.tiff)"))
         if path:
             self.import_file(Path(path))
 
@@ -457,13 +459,13 @@ class CaptureDialog(QDialog):
     def _adjust_corners(self) -> None:
         index = self.selected_index()
         if index is None:
-            self.say("请先选中要调整的页面")
+            self.say(_("请先选中要调整的页面"))
             return
         self.ops.run(self.session.last_still, on_success=lambda still: self._edit_corners(still, index))
 
     def _edit_corners(self, still, index: int) -> None:
         if still is None:
-            self.say("只能调整本次刚拍摄的画面")
+            self.say(_("只能调整本次刚拍摄的画面"))
             return
         editor = CornerEditor(still, self.session.last_corners or None, self)
         self.editor = editor
@@ -471,7 +473,7 @@ class CaptureDialog(QDialog):
         def apply():
             corners = editor.corners()
             self.ops.run(self.session.redo_with_corners, corners, index,
-                         on_success=lambda captured: (self._on_page(captured), self.say("已按调整后的边角重新裁切")))
+                         on_success=lambda captured: (self._on_page(captured), self.say(_("已按调整后的边角重新裁切"))))
 
         editor.accepted.connect(apply)
         editor.open()
@@ -480,7 +482,7 @@ class CaptureDialog(QDialog):
 
     def capture_now(self) -> None:
         if not self.session.capture():
-            self.say("正在拍摄上一页，请稍候")
+            self.say(_("正在拍摄上一页，请稍候"))
 
     def _set_auto(self, on: bool) -> None:
         self.session.auto.enabled = on
@@ -495,4 +497,4 @@ class CaptureDialog(QDialog):
 
     def _id_copy(self) -> None:
         self.session.start_id_copy()
-        self.state_label.setText("身份证复印件：请放身份证正面")
+        self.state_label.setText(_("身份证复印件：请放身份证正面"))

@@ -23,6 +23,7 @@ from app.domain.accounts import Clerk
 from app.domain.case import Case, DeliveryMethod
 from app.domain.documents import DocumentKind
 from app.domain.identity import Identity, mask_id_number
+from app.i18n import _
 from app.services.cases import CaseDetails
 from app.services.desk import Desk
 from app.services.handout import ROLE_LABELS
@@ -37,7 +38,7 @@ class HandoutDialog(FormDialog):
     else with a supervisor's login), by post with the tracking number, or into an E邮柜 locker."""
 
     def __init__(self, desk: Desk, ops: Operations, case: Case, parent=None):
-        super().__init__(f"出件 — {case.case_number}", "出件并打印出件单", parent)
+        super().__init__(_("出件 — {case_number}").format(case_number=case.case_number), _("出件并打印出件单"), parent)
         self.desk, self.ops, self.case = desk, ops, case
         self.collector: Identity | None = None
         self.methods: dict[DeliveryMethod, QRadioButton] = {}
@@ -49,50 +50,50 @@ class HandoutDialog(FormDialog):
             row.addWidget(button)
             self.methods[m] = button
             button.toggled.connect(self._show_method)
-        self.form.addRow("领取方式", row)
-        self.collector_label = QLabel("请读取领取人的身份证件（F2）")
+        self.form.addRow(_("领取方式"), row)
+        self.collector_label = QLabel(_("请读取领取人的身份证件（F2）"))
         self.collector_label.setObjectName("collector")
         self.collector_label.setWordWrap(True)
-        self.read_button = QPushButton("读取领取人证件 (F2)")
+        self.read_button = QPushButton(_("读取领取人证件 (F2)"))
         self.read_button.clicked.connect(self.read_collector)
         reader = QHBoxLayout()
         reader.addWidget(self.read_button)
         if desk.training and desk.devices.simulated_cards():
             self.sim_cards = QuietComboBox()
             self.sim_cards.addItems(desk.devices.simulated_cards())
-            place = QPushButton("模拟放卡")
+            place = QPushButton(_("模拟放卡"))
             place.clicked.connect(lambda: desk.devices.present_simulated_card(self.sim_cards.currentIndex()))
             reader.addWidget(self.sim_cards, 1)
             reader.addWidget(place)
-        self.form.addRow("领取人", self.collector_label)
+        self.form.addRow(_("领取人"), self.collector_label)
         self.form.addRow("", reader)
         self.supervisor = QLineEdit()
-        self.supervisor.setPlaceholderText("值班负责人账号")
+        self.supervisor.setPlaceholderText(_("值班负责人账号"))
         self.supervisor_password = QLineEdit()
         self.supervisor_password.setEchoMode(QLineEdit.Password)
-        self.supervisor_password.setPlaceholderText("密码")
-        self.approval = QLabel("领取人不是申请人或登记的代办人：须值班负责人批准")
+        self.supervisor_password.setPlaceholderText(_("密码"))
+        self.approval = QLabel(_("领取人不是申请人或登记的代办人：须值班负责人批准"))
         self.approval.setStyleSheet("color:#b9770e")
         approval = QHBoxLayout()
         approval.addWidget(self.supervisor)
         approval.addWidget(self.supervisor_password)
         self.form.addRow(self.approval)
-        self.form.addRow("批准", approval)
+        self.form.addRow(_("批准"), approval)
         address = (case.delivery or {}).get("address", "")
         self.tracking = QLineEdit()
-        self.tracking.setPlaceholderText("邮件单号" + (f"（寄往 {address}）" if address else ""))
+        self.tracking.setPlaceholderText(_("邮件单号") + (_("（寄往 {address}）").format(address=address) if address else ""))
         self.locker = QLineEdit((case.delivery or {}).get("locker", ""))
-        self.locker.setPlaceholderText("E邮柜柜号")
+        self.locker.setPlaceholderText(_("E邮柜柜号"))
         self.pickup_code = QLineEdit()
-        self.pickup_code.setPlaceholderText("取件码（短信告知申请人）")
-        self.form.addRow("邮件单号", self.tracking)
-        self.form.addRow("E邮柜", self.locker)
-        self.form.addRow("取件码", self.pickup_code)
+        self.pickup_code.setPlaceholderText(_("取件码（短信告知申请人）"))
+        self.form.addRow(_("邮件单号"), self.tracking)
+        self.form.addRow(_("E邮柜"), self.locker)
+        self.form.addRow(_("取件码"), self.pickup_code)
         self.items = QPlainTextEdit("\n".join(desk.handout.default_items(case)))
-        self.items.setPlaceholderText("每行一项：证照、批文、退还的原件……")
+        self.items.setPlaceholderText(_("每行一项：证照、批文、退还的原件……"))
         self.items.setFixedHeight(60)
         self.items.setTabChangesFocus(True)
-        self.form.addRow("交付物品", self.items)
+        self.form.addRow(_("交付物品"), self.items)
         QShortcut(QKeySequence("F2"), self, activated=self.read_collector)
         self.methods[case.delivery_method].setChecked(True)
         self._show_method()
@@ -128,16 +129,15 @@ class HandoutDialog(FormDialog):
             return
         self.collector = arrival.card.holder
         role = self.desk.handout.collector_role(self.case, self.collector)
-        self.collector_label.setText(f"{self.collector.name}（{mask_id_number(self.collector.id_number)}）"
-                                     f"　{ROLE_LABELS[role]}")
+        self.collector_label.setText(_("{name}（{mask_id_number}）　{ROLE_LABELS}").format(name=self.collector.name, mask_id_number=mask_id_number(self.collector.id_number), ROLE_LABELS=_(ROLE_LABELS[role])))
         self.error.setText("")
         self._show_method()
 
     def check(self) -> str:
         if self.method is DeliveryMethod.WINDOW and self.collector is None:
-            return "请先读取领取人的身份证件"
+            return _("请先读取领取人的身份证件")
         if self.needs_approval and not (self.supervisor.text().strip() and self.supervisor_password.text()):
-            return "领取人不是申请人或登记的代办人：请值班负责人输入账号和密码批准"
+            return _("领取人不是申请人或登记的代办人：请值班负责人输入账号和密码批准")
         return ""
 
     def item_lines(self) -> list[str]:
@@ -150,25 +150,25 @@ class CaseDialog(QDialog):
     def __init__(self, desk: Desk, clerk: Clerk, ops: Operations, case_id: str, parent=None):
         super().__init__(parent)
         self.desk, self.clerk, self.ops, self.case_id = desk, clerk, ops, case_id
-        self.setWindowTitle("办件详情")
+        self.setWindowTitle(_("办件详情"))
         fit_to_screen(self, 760, 560)
         self.facts = QLabel()
         self.facts.setWordWrap(True)
         self.message = QLabel()
         self.message.setWordWrap(True)
         self.log = QTableWidget(0, 5)
-        self.log.setHorizontalHeaderLabels(["时间", "单据", "打印机", "经办人", "补打"])
+        self.log.setHorizontalHeaderLabels([_("时间"), _("单据"), _("打印机"), _("经办人"), _("补打")])
         self.log.horizontalHeader().setSectionResizeMode(2, QHeaderView.Stretch)
         self.log.setEditTriggers(QTableWidget.NoEditTriggers)
         self.log.verticalHeader().hide()
         self.document_row = QHBoxLayout()
         self.print_buttons: dict[DocumentKind, QPushButton] = {}
-        self.handout_button = QPushButton("出件")
+        self.handout_button = QPushButton(_("出件"))
         self.handout_button.hide()
         self.handout_button.clicked.connect(self.hand_out)
         col = QVBoxLayout(self)
         col.addWidget(self.facts)
-        col.addWidget(QLabel("打印记录"))
+        col.addWidget(QLabel(_("打印记录")))
         col.addWidget(self.log, 1)
         col.addLayout(self.document_row)
         col.addWidget(self.handout_button)
@@ -186,41 +186,40 @@ class CaseDialog(QDialog):
         case, group = details.case, details.group
         self.case, self.group = case, group
         applicant = case.applicant
-        lines = [f"办件编号：{case.case_number}　　事项：{case.item_name}　　状态：{case.state.label}"]
+        lines = [_("办件编号：{case_number}　　事项：{item_name}　　状态：{label}").format(case_number=case.case_number, item_name=case.item_name, label=case.state.label)]
         if applicant:
-            lines.append(f"申请人：{applicant.name}（{mask_id_number(applicant.id_number)}）")
+            lines.append(_("申请人：{name}（{mask_id_number}）").format(name=applicant.name, mask_id_number=mask_id_number(applicant.id_number)))
         if case.accepted_at:
-            lines.append(f"受理时间：{case.accepted_at:%Y-%m-%d %H:%M}　　承诺办结："
-                         f"{case.promised_date.isoformat() if case.promised_date else '即办'}")
-        lines.append(f"领取方式：{case.delivery_method.label}" + ("　上门办" if case.channel.value == "home_visit" else ""))
+            lines.append(_("受理时间：{accepted_at:%Y-%m-%d %H:%M}　　承诺办结：{value}").format(accepted_at=case.accepted_at, value=case.promised_date.isoformat() if case.promised_date else _('即办')))
+        lines.append(_("领取方式：{label}").format(label=case.delivery_method.label) + (_("　上门办") if case.channel.value == "home_visit" else ""))
         if case.deferred:
             left = case.outstanding_deferred
-            lines.append(f"容缺受理：补交期限 {case.deferred_deadline}，" + (f"尚缺 {len(left)} 项" if left else "已补齐"))
+            lines.append(_("容缺受理：补交期限 {deferred_deadline}，").format(deferred_deadline=case.deferred_deadline) + (_("尚缺 {n_left} 项").format(n_left=len(left)) if left else _("已补齐")))
         if case.official_number:
-            lines.append(f"区级统一编号：{case.official_number}")
+            lines.append(_("区级统一编号：{official_number}").format(official_number=case.official_number))
         if case.decision and case.decision.get("note"):
-            lines.append(f"办理意见：{case.decision['note']}")
+            lines.append(_("办理意见：{decision}").format(decision=case.decision['note']))
         if case.termination:
-            lines.append(f"终止办理：{case.termination.get('reason', '')}")
+            lines.append(_("终止办理：{get}").format(get=case.termination.get('reason', '')))
         if case.rating:
             r = case.rating.rating
-            lines.append(f"好差评：{r.level.label}（{r.stage.label}，{case.rating.at:%Y-%m-%d %H:%M}）"
-                         + (f"　{'、'.join(r.tags)}" if r.tags else "") + (f"　“{r.comment}”" if r.comment else ""))
+            lines.append(_("好差评：{label}（{label2}，{at:%Y-%m-%d %H:%M}）").format(label=r.level.label, label2=r.stage.label, at=case.rating.at)
+                         + (_("　{join}").format(join=_('、').join(r.tags)) if r.tags else "") + (_("　“{comment}”").format(comment=r.comment) if r.comment else ""))
         if len(group) > 1:
-            lines.append("同一申请：" + "、".join(c.case_number for c in group))
+            lines.append(_("同一申请：") + _("、").join(c.case_number for c in group))
         self.facts.setText("\n".join(lines))
         log = details.print_log
         self.log.setRowCount(len(log))
         for r, e in enumerate(log):
-            for k, v in enumerate((f"{e.at:%Y-%m-%d %H:%M}", e.document, e.printer, e.clerk, "补打" if e.reprint else "")):
+            for k, v in enumerate((f"{e.at:%Y-%m-%d %H:%M}", e.document, e.printer, e.clerk, _("补打") if e.reprint else "")):
                 self.log.setItem(r, k, QTableWidgetItem(v))
         self.log.resizeColumnsToContents()
         for button in self.print_buttons.values():
             button.deleteLater()
         self.print_buttons = {}
         for kind in details.documents:
-            button = QPushButton(f"打印{kind.label}" if kind is DocumentKind.ID_COPY else f"补打{kind.label}")
-            button.clicked.connect(lambda _=False, k=kind: self.print_document(k))
+            button = QPushButton(_("打印{label}").format(label=kind.label) if kind is DocumentKind.ID_COPY else _("补打{label}").format(label=kind.label))
+            button.clicked.connect(lambda _unused=False, k=kind: self.print_document(k))
             self.document_row.addWidget(button)
             self.print_buttons[kind] = button
         self.handout_button.setVisible(self.desk.handout.ready(case))
@@ -234,7 +233,7 @@ class CaseDialog(QDialog):
 
         def handed(fresh: Case) -> None:
             dialog.accept()
-            self.message.setText("已出件，正在打印出件单…")
+            self.message.setText(_("已出件，正在打印出件单…"))
             self.printing.print_document(DocumentKind.HANDOUT_SLIP, [fresh], reprint=False)
             self.refresh()
             if fresh.delivery_method is DeliveryMethod.WINDOW:

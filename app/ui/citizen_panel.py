@@ -7,15 +7,16 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QComboBox, QFrame, QHBoxLayout, QLabel, QPushButton, QVBoxLayout
 
 from app.domain.catalog import merge_fields
+from app.i18n import _
 from app.services.desk import Desk
 from app.services.training import ScenarioRun
 from app.ui.operations import Operations
 
 
 def _card_label(card: dict) -> str:
-    kinds = {"resident": "居民身份证", "hmt_residence": "港澳台居民居住证", "foreigner_old": "外国人永久居留身份证",
-             "foreigner_2023": "外国人永久居留身份证"}
-    return f"{card.get('name', '')}（{kinds.get(str(card.get('card', '')), '证件')}）"
+    kinds = {"resident": _("居民身份证"), "hmt_residence": _("港澳台居民居住证"), "foreigner_old": _("外国人永久居留身份证"),
+             "foreigner_2023": _("外国人永久居留身份证")}
+    return _("{get}（{get2}）").format(get=card.get('name', ''), get2=kinds.get(str(card.get('card', '')), '证件'))
 
 
 class CitizenPanel(QFrame):
@@ -42,20 +43,20 @@ class CitizenPanel(QFrame):
         self.says.setWordWrap(True)
         col.addWidget(self.says)
         row = QHBoxLayout()
-        self.citizen_card = QPushButton("群众递证件")
-        self.citizen_card.setToolTip("把群众的证件放到模拟读卡器上（随后按 F2 读卡）")
-        self.agent_card = QPushButton("代办人递证件")
-        self.collector_card = QPushButton("领取人递证件")
-        self.social_security_card = QPushButton("递社保卡")
-        self.social_security_card.setToolTip("把群众的社会保障卡插入模拟社保卡读卡器（随后点“读社保卡”）")
+        self.citizen_card = QPushButton(_("群众递证件"))
+        self.citizen_card.setToolTip(_("把群众的证件放到模拟读卡器上（随后按 F2 读卡）"))
+        self.agent_card = QPushButton(_("代办人递证件"))
+        self.collector_card = QPushButton(_("领取人递证件"))
+        self.social_security_card = QPushButton(_("递社保卡"))
+        self.social_security_card.setToolTip(_("把群众的社会保障卡插入模拟社保卡读卡器（随后点“读社保卡”）"))
         self.fields = QComboBox()
         self.fields.setMinimumContentsLength(8)
-        self.ask = QPushButton("问群众")
+        self.ask = QPushButton(_("问群众"))
         self.answer = QLabel()
         self.answer.setMinimumWidth(160)
-        self.hint = QPushButton("提示（扣5分）")
-        self.district = QPushButton("时间流逝：区里办结")
-        self.done = QPushButton("完成本题")
+        self.hint = QPushButton(_("提示（扣5分）"))
+        self.district = QPushButton(_("时间流逝：区里办结"))
+        self.done = QPushButton(_("完成本题"))
         self.done.setStyleSheet("font-weight:bold")
         for w in (self.citizen_card, self.agent_card, self.collector_card, self.social_security_card, self.fields,
                   self.ask):
@@ -64,10 +65,10 @@ class CitizenPanel(QFrame):
         for w in (self.hint, self.district, self.done):
             row.addWidget(w)
         col.addLayout(row)
-        self.citizen_card.clicked.connect(lambda: self._lay("citizen", "群众递上证件，请按 F2 读卡。"))
-        self.agent_card.clicked.connect(lambda: self._lay("agent", "代办人递上证件，请按 F2 读卡。"))
-        self.collector_card.clicked.connect(lambda: self._lay("collector", "来领取的人递上证件，请读卡核对。"))
-        self.social_security_card.clicked.connect(lambda: self._lay("sscard", "群众递上社会保障卡。"))
+        self.citizen_card.clicked.connect(lambda: self._lay("citizen", _("群众递上证件，请按 F2 读卡。")))
+        self.agent_card.clicked.connect(lambda: self._lay("agent", _("代办人递上证件，请按 F2 读卡。")))
+        self.collector_card.clicked.connect(lambda: self._lay("collector", _("来领取的人递上证件，请读卡核对。")))
+        self.social_security_card.clicked.connect(lambda: self._lay("sscard", _("群众递上社会保障卡。")))
         self.ask.clicked.connect(self.ask_citizen)
         self.hint.clicked.connect(self.take_hint)
         self.district.clicked.connect(self.let_time_pass)
@@ -79,15 +80,15 @@ class CitizenPanel(QFrame):
     def show_run(self, run: ScenarioRun) -> None:
         self.run = run
         s = run.scenario
-        who = f"窗口前：{_card_label(run.at_window)}"
+        who = _("窗口前：{card_label}").format(card_label=_card_label(run.at_window))
         if run.collecting:
-            who += f"，来领取{run.citizen.get('name', '')}的办理结果"
+            who += _("，来领取{get}的办理结果").format(get=run.citizen.get('name', ''))
         elif run.agent:
-            who += f" · 代办人：{_card_label(run.agent)}（{s.agent.relation}）"
-        self.who.setText(f"【{s.level}】{s.title} — {who}")
-        said = f"群众说：“{s.opening}”" if s.opening else ""
+            who += _(" · 代办人：{card_label}（{relation}）").format(card_label=_card_label(run.agent), relation=s.agent.relation)
+        self.who.setText(_("【{level}】{title} — {who}").format(level=s.level, title=s.title, who=who))
+        said = _("群众说：“{opening}”").format(opening=s.opening) if s.opening else ""
         if run.supervisors:
-            said += "　（本题值班负责人：" + "、".join(run.supervisors) + "）"
+            said += _("　（本题值班负责人：") + _("、").join(run.supervisors) + _("）")
         self.says.setText(said)
         self.citizen_card.setVisible(not run.collecting)
         self.agent_card.setVisible(run.agent is not None and not run.collecting)
@@ -109,7 +110,7 @@ class CitizenPanel(QFrame):
         if self.run is None:
             return
         used, limit = int(self.run.elapsed_s), self.run.scenario.time_limit_s
-        self.clock.setText(f"用时 {used // 60:02d}:{used % 60:02d} / 限时 {limit // 60:02d}:{limit % 60:02d}")
+        self.clock.setText(_("用时 {value:02d}:{value2:02d} / 限时 {value3:02d}:{value4:02d}").format(value=used // 60, value2=used % 60, value3=limit // 60, value4=limit % 60))
         self.clock.setStyleSheet("color:#c0392b;font-weight:bold" if used > limit else "")
 
     def _lay(self, who: str, text: str) -> None:
@@ -120,7 +121,7 @@ class CitizenPanel(QFrame):
         key = self.fields.currentData()
         if self.run is None or key is None:
             return
-        self.answer.setText(f"群众：{self.desk.training_service.answer(self.run, key)}")
+        self.answer.setText(_("群众：{answer}").format(answer=self.desk.training_service.answer(self.run, key)))
 
     def take_hint(self) -> None:
         if self.run is not None:

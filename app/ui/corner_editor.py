@@ -7,6 +7,8 @@ from PySide6.QtCore import QPointF
 from PySide6.QtGui import QColor, QImage, QPainter, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QLabel, QVBoxLayout, QWidget
 
+from app.i18n import _
+
 HANDLE = 9
 
 
@@ -60,14 +62,14 @@ class CornerCanvas(QWidget):
 class CornerEditor(QDialog):
     def __init__(self, still: np.ndarray, corners: list[list[float]] | None, parent=None):
         super().__init__(parent)
-        self.setWindowTitle("调整边角")
+        self.setWindowTitle(_("调整边角"))
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel("拖动四个角点到纸张的四角，然后点“确定”重新裁切。"))
+        layout.addWidget(QLabel(_("拖动四个角点到纸张的四角，然后点“确定”重新裁切。")))
         self.canvas = CornerCanvas(still, corners, self)
         layout.addWidget(self.canvas)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        buttons.button(QDialogButtonBox.Ok).setText("确定")
-        buttons.button(QDialogButtonBox.Cancel).setText("取消")
+        buttons.button(QDialogButtonBox.Ok).setText(_("确定"))
+        buttons.button(QDialogButtonBox.Cancel).setText(_("取消"))
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)

@@ -17,6 +17,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.accounts import Clerk
+from app.i18n import _
 from app.services.desk import Desk
 from app.ui.operations import Operations
 
@@ -44,17 +45,17 @@ class DeferralsPanel(QWidget):
         self.deferred_ids: list[str] = []
         self.notice_ids: list[str] = []
         col = QVBoxLayout(self)
-        col.addWidget(QLabel("待补交（容缺受理后尚未补交的材料；逾期的为红色，区级后台可终止办理）"))
-        self.deferrals = _table(["办件编号", "事项", "申请人", "状态", "补交期限", "待补"])
+        col.addWidget(QLabel(_("待补交（容缺受理后尚未补交的材料；逾期的为红色，区级后台可终止办理）")))
+        self.deferrals = _table([_("办件编号"), _("事项"), _("申请人"), _("状态"), _("补交期限"), _("待补")])
         col.addWidget(self.deferrals, 1)
         self.notice_label = QLabel()
         col.addWidget(self.notice_label)
-        self.notices = _table(["办件编号", "事项", "申请人", "告知后已过（工作日）"])
+        self.notices = _table([_("办件编号"), _("事项"), _("申请人"), _("告知后已过（工作日）")])
         col.addWidget(self.notices, 1)
         row = QHBoxLayout()
-        self.open_button = QPushButton("继续办理所选 (回车)")
-        self.close_button = QPushButton("撤回逾期未补正的办件")
-        self.refresh_button = QPushButton("刷新")
+        self.open_button = QPushButton(_("继续办理所选 (回车)"))
+        self.close_button = QPushButton(_("撤回逾期未补正的办件"))
+        self.refresh_button = QPushButton(_("刷新"))
         for b in (self.open_button, self.close_button, self.refresh_button):
             row.addWidget(b)
         row.addStretch(1)
@@ -73,12 +74,12 @@ class DeferralsPanel(QWidget):
         self.ops.run(self.desk.returns.correction_notices, self.clerk, on_success=self._show_notices)
 
     def _show_deferrals(self, rows) -> None:
-        self.deferred_ids = [s.id for s, _ in rows]
+        self.deferred_ids = [s.id for s, _unused in rows]
         self.deferrals.setRowCount(len(rows))
         for r, (s, overdue) in enumerate(rows):
             values = [s.case_number, s.item_name, s.applicant_name, s.state.label,
-                      (s.deferred_deadline.isoformat() if s.deferred_deadline else "") + ("（已逾期）" if overdue else ""),
-                      f"{s.deferred_open} 项"]
+                      (s.deferred_deadline.isoformat() if s.deferred_deadline else "") + (_("（已逾期）") if overdue else ""),
+                      _("{deferred_open} 项").format(deferred_open=s.deferred_open)]
             for k, v in enumerate(values):
                 item = QTableWidgetItem(v)
                 if overdue:
@@ -87,8 +88,8 @@ class DeferralsPanel(QWidget):
 
     def _show_notices(self, rows) -> None:
         limit = self.desk.settings.withdraw_after_days
-        self.notice_ids = [s.id for s, _ in rows]
-        self.notice_label.setText(f"待补正（已一次性告知，等待群众补正；满 {limit} 个工作日未补正的可撤回）")
+        self.notice_ids = [s.id for s, _unused in rows]
+        self.notice_label.setText(_("待补正（已一次性告知，等待群众补正；满 {limit} 个工作日未补正的可撤回）").format(limit=limit))
         self.notices.setRowCount(len(rows))
         for r, (s, waited) in enumerate(rows):
             for k, v in enumerate([s.case_number, s.item_name, s.applicant_name, str(waited)]):
@@ -109,7 +110,7 @@ class DeferralsPanel(QWidget):
 
     def close_unanswered(self) -> None:
         def closed(numbers: list[str]) -> None:
-            self.message.setText(f"已撤回 {len(numbers)} 件：{'、'.join(numbers)}" if numbers else "没有逾期未补正的办件。")
+            self.message.setText(_("已撤回 {n_numbers} 件：{join}").format(n_numbers=len(numbers), join=_('、').join(numbers)) if numbers else _("没有逾期未补正的办件。"))
             self.refresh()
 
         self.ops.run(self.desk.returns.close_unanswered_notices, self.clerk, on_success=closed,

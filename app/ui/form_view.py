@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QPlainTextEdit, QVBoxLayout, QWidget
 
 from app.domain.catalog import FieldType, FormField
+from app.i18n import _
 from app.ui.widgets import QuietComboBox
 
 
@@ -31,7 +32,7 @@ class FormView(QWidget):
                 w.setTabChangesFocus(True)
             else:
                 w = QLineEdit(values.get(f.key, ""))
-                w.setPlaceholderText(f.hint or ("例如 2026-01-31" if f.type is FieldType.DATE else ""))
+                w.setPlaceholderText(f.hint or (_("例如 2026-01-31") if f.type is FieldType.DATE else ""))
                 if f.max_length:
                     w.setMaxLength(f.max_length)
             w.setObjectName(f"field_{f.key}")

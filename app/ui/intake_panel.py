@@ -30,6 +30,7 @@ from app.domain.case import DEFECTS, DeliveryMethod, MaterialStatus
 from app.domain.documents import DocumentKind
 from app.domain.errors import DomainError
 from app.domain.identity import Agent, CardType, Identity
+from app.i18n import _
 from app.services.desk import Desk
 from app.services.devices import nationality_label
 from app.services.intake import Application, Outcome
@@ -95,13 +96,13 @@ class IntakePanel(QWidget):
         outer.setContentsMargins(2, 2, 2, 2)
         outer.setSpacing(2)
         outer.addWidget(splitter, 1)
-        self.message = QLabel("请叫号，读取申请人身份证，然后选择事项。")
+        self.message = QLabel(_("请叫号，读取申请人身份证，然后选择事项。"))
         self.message.setObjectName("intake_message")
         self.message.setWordWrap(True)
         outer.addWidget(self.message)
         self.card_arrived.connect(self._card_arrival)
         desk.devices.on_card(self.card_arrived.emit)
-        self.choices.currentRowChanged.connect(lambda _: self._show_guide_of_choice())
+        self.choices.currentRowChanged.connect(lambda _unused: self._show_guide_of_choice())
         self._filter("")
         self._refresh()
 
@@ -112,13 +113,13 @@ class IntakePanel(QWidget):
         col = QVBoxLayout(left)
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(3)
-        applicant = QGroupBox("申请人")
+        applicant = QGroupBox(_("申请人"))
         grid = QGridLayout(applicant)
         grid.setContentsMargins(6, 4, 6, 4)
         grid.setVerticalSpacing(2)
         self.applicant_labels: dict[str, QLabel] = {}
-        rows = ((0, 0, "name", "姓名"), (0, 2, "id", "证件号码"), (1, 0, "sex", "性别/民族"), (1, 2, "birth", "出生"),
-                (2, 0, "address", "住址"), (3, 0, "valid", "有效期"), (3, 2, "card", "证件"), (4, 0, "agent", "代办人"))
+        rows = ((0, 0, "name", _("姓名")), (0, 2, "id", _("证件号码")), (1, 0, "sex", _("性别/民族")), (1, 2, "birth", _("出生")),
+                (2, 0, "address", _("住址")), (3, 0, "valid", _("有效期")), (3, 2, "card", _("证件")), (4, 0, "agent", _("代办人")))
         for row, column, key, label in rows:
             grid.addWidget(QLabel(label), row, column)
             value = QLabel("—")
@@ -129,10 +130,11 @@ class IntakePanel(QWidget):
             self.applicant_labels[key] = value
         grid.setColumnStretch(1, 1)
         grid.setColumnStretch(3, 1)
-        self.photo = QLabel("照片")
+        self.photo = QLabel(_("照片"))
         self.photo.setObjectName("applicant_photo")
         self.photo.setFixedSize(72, 90)
         self.photo.setAlignment(Qt.AlignCenter)
+        self.photo.setWordWrap(True)            # "照片不可用" and its translations fit the box
         self.photo.setStyleSheet("border:1px solid #bbb;color:#888")
         grid.addWidget(self.photo, 0, 4, 4, 1, Qt.AlignTop)
         self.card_warnings = QLabel()
@@ -141,11 +143,11 @@ class IntakePanel(QWidget):
         self.card_warnings.setWordWrap(True)
         grid.addWidget(self.card_warnings, 5, 0, 1, 5)
         buttons = QHBoxLayout()
-        self.read_card_button = QPushButton("读卡 (F2)")
-        self.ss_card_button = QPushButton("读社保卡")
+        self.read_card_button = QPushButton(_("读卡 (F2)"))
+        self.ss_card_button = QPushButton(_("读社保卡"))
         self.ss_card_button.setVisible("sscard" in self.desk.devices.watches)
-        self.manual_button = QPushButton("手工录入")
-        self.agent_button = QPushButton("录入代办人")
+        self.manual_button = QPushButton(_("手工录入"))
+        self.agent_button = QPushButton(_("录入代办人"))
         for b in (self.read_card_button, self.ss_card_button, self.manual_button, self.agent_button):
             buttons.addWidget(b)
         grid.addLayout(buttons, 6, 0, 1, 5)
@@ -155,16 +157,16 @@ class IntakePanel(QWidget):
         self.agent_button.clicked.connect(self._manual_agent)
         col.addWidget(applicant)
 
-        self.sim_box = QGroupBox("模拟读卡器（培训）")
+        self.sim_box = QGroupBox(_("模拟读卡器（培训）"))
         sim = QHBoxLayout(self.sim_box)
         sim.setContentsMargins(6, 2, 6, 2)
         self.sim_cards = QuietComboBox()
         self.sim_cards.addItems(self.desk.devices.simulated_cards())
-        self.sim_place = QPushButton("放卡")
+        self.sim_place = QPushButton(_("放卡"))
         self.sim_place.clicked.connect(lambda: self.desk.devices.present_simulated_card(self.sim_cards.currentIndex()))
-        self.sim_lift = QPushButton("取走")
+        self.sim_lift = QPushButton(_("取走"))
         self.sim_lift.clicked.connect(self.desk.devices.lift_simulated_card)
-        self.sim_ss = QPushButton("插社保卡")
+        self.sim_ss = QPushButton(_("插社保卡"))
         self.sim_ss.clicked.connect(
             lambda: self.desk.devices.present_simulated_social_security_card(self.sim_cards.currentIndex()))
         self.sim_ss.setVisible(hasattr(self.desk.devices.sscard, "present"))
@@ -177,34 +179,34 @@ class IntakePanel(QWidget):
         find = QHBoxLayout()
         self.find_box = QLineEdit()
         self.find_box.setObjectName("find_case")
-        self.find_box.setPlaceholderText("找件：办件编号或身份证号码（Ctrl+F）")
+        self.find_box.setPlaceholderText(_("找件：办件编号或身份证号码（Ctrl+F）"))
         self.find_box.returnPressed.connect(lambda: self.find_case())
-        self.find_button = QPushButton("找件")
+        self.find_button = QPushButton(_("找件"))
         self.find_button.clicked.connect(lambda: self.find_case())
-        self.scan_button = QPushButton("扫告知书二维码")
-        self.scan_button.setToolTip("将告知书或回执上的二维码放在高拍仪下")
+        self.scan_button = QPushButton(_("扫告知书二维码"))
+        self.scan_button.setToolTip(_("将告知书或回执上的二维码放在高拍仪下"))
         self.scan_button.clicked.connect(self.scan_notice)
         find.addWidget(self.find_box, 1)
         find.addWidget(self.find_button)
         find.addWidget(self.scan_button)
         col.addLayout(find)
 
-        picker = QGroupBox("选择事项或一件事（名称、编码或拼音首字母；↑↓ 选择，回车开始）")
+        picker = QGroupBox(_("选择事项或一件事（名称、编码或拼音首字母；↑↓ 选择，回车开始）"))
         pcol = QVBoxLayout(picker)
         pcol.setContentsMargins(6, 4, 6, 4)
         self.choices = QListWidget()
         self.search = _SearchBox(self.choices, self.start_application)
         self.search.setObjectName("item_search")
-        self.search.setPlaceholderText("例如：低保 / db / shbzk / 出生")
+        self.search.setPlaceholderText(_("例如：低保 / db / shbzk / 出生"))
         self.search.textChanged.connect(self._filter)
-        self.choices.itemActivated.connect(lambda _: self.start_application())
+        self.choices.itemActivated.connect(lambda _unused: self.start_application())
         pick_buttons = QHBoxLayout()
-        self.start_button = QPushButton("开始办理 (回车)")
+        self.start_button = QPushButton(_("开始办理 (回车)"))
         self.start_button.clicked.connect(self.start_application)
-        self.guide_print_button = QPushButton("打印一次性告知单")
-        self.guide_print_button.setToolTip("只咨询不办理：打印所选事项的办事指南和材料清单")
+        self.guide_print_button = QPushButton(_("打印一次性告知单"))
+        self.guide_print_button.setToolTip(_("只咨询不办理：打印所选事项的办事指南和材料清单"))
         self.guide_print_button.clicked.connect(self.print_guide_notice)
-        self.cannot_do_button = QPushButton("办不成事")
+        self.cannot_do_button = QPushButton(_("办不成事"))
         self.cannot_do_button.clicked.connect(self.register_cannot_do)
         for b in (self.start_button, self.guide_print_button, self.cannot_do_button):
             pick_buttons.addWidget(b)
@@ -220,10 +222,10 @@ class IntakePanel(QWidget):
         col.setContentsMargins(0, 0, 0, 0)
         col.setSpacing(3)
         head = QHBoxLayout()
-        self.title = QLabel("尚未选择事项")
+        self.title = QLabel(_("尚未选择事项"))
         self.title.setStyleSheet("font-size:15px;font-weight:bold")
         self.title.setWordWrap(True)
-        self.guide_button = QPushButton("办事指南")
+        self.guide_button = QPushButton(_("办事指南"))
         self.guide_button.setCheckable(True)
         self.guide_button.toggled.connect(self._toggle_guide)
         head.addWidget(self.title, 1)
@@ -237,7 +239,7 @@ class IntakePanel(QWidget):
         self.pages = QStackedWidget()
         self.guide = GuideView(self.desk.settings.centre_phone, self.desk.settings.centre_address)
         work = QSplitter(Qt.Vertical)
-        form_box = QGroupBox("申请表")
+        form_box = QGroupBox(_("申请表"))
         self.form = FormView()
         self.form_scroll = QScrollArea()
         self.form_scroll.setWidgetResizable(True)
@@ -245,7 +247,7 @@ class IntakePanel(QWidget):
         box = QVBoxLayout(form_box)
         box.setContentsMargins(4, 2, 4, 2)
         box.addWidget(self.form_scroll)
-        mat_box = QGroupBox("材料清单（选中一行：空格 收取 · F3 拍摄 · F4 容缺 · F6 电子证照 · F7 不合格）")
+        mat_box = QGroupBox(_("材料清单（选中一行：空格 收取 · F3 拍摄 · F4 容缺 · F6 电子证照 · F7 不合格）"))
         self.materials = MaterialsView()
         self.materials.action.connect(self._material_action)
         box = QVBoxLayout(mat_box)
@@ -259,14 +261,14 @@ class IntakePanel(QWidget):
         col.addWidget(self.pages, 1)
 
         delivery = QHBoxLayout()
-        delivery.addWidget(QLabel("领取方式"))
+        delivery.addWidget(QLabel(_("领取方式")))
         self.delivery = QuietComboBox()
         self.delivery.setObjectName("delivery_method")
         for m in DeliveryMethod:
             self.delivery.addItem(m.label, m.value)
         self.delivery_detail = QLineEdit()
-        self.delivery_detail.setPlaceholderText("邮寄：收件地址；E邮柜：柜点")
-        self.delivery_save = QPushButton("保存领取方式")
+        self.delivery_detail.setPlaceholderText(_("邮寄：收件地址；E邮柜：柜点"))
+        self.delivery_save = QPushButton(_("保存领取方式"))
         self.delivery_save.clicked.connect(self.save_delivery)
         delivery.addWidget(self.delivery)
         delivery.addWidget(self.delivery_detail, 1)
@@ -275,16 +277,16 @@ class IntakePanel(QWidget):
 
         decisions = QGridLayout()
         decisions.setSpacing(3)
-        self.accept_button = QPushButton("受理 (F9)")
-        self.defer_accept_button = QPushButton("容缺受理 (F10)")
-        self.correction_button = QPushButton("一次性告知 (F11)")
-        self.refuse_button = QPushButton("不予受理 (F12)")
-        self.approve_button = QPushButton("负责人审批")
-        self.resume_button = QPushButton("补正后继续办理")
-        self.withdraw_button = QPushButton("逾期未补正撤回")
-        self.supply_button = QPushButton("打印补交回执")
-        self.reprint_button = QPushButton("补打回执 (Ctrl+P)")
-        self.new_button = QPushButton("新申请 (Ctrl+N)")
+        self.accept_button = QPushButton(_("受理 (F9)"))
+        self.defer_accept_button = QPushButton(_("容缺受理 (F10)"))
+        self.correction_button = QPushButton(_("一次性告知 (F11)"))
+        self.refuse_button = QPushButton(_("不予受理 (F12)"))
+        self.approve_button = QPushButton(_("负责人审批"))
+        self.resume_button = QPushButton(_("补正后继续办理"))
+        self.withdraw_button = QPushButton(_("逾期未补正撤回"))
+        self.supply_button = QPushButton(_("打印补交回执"))
+        self.reprint_button = QPushButton(_("补打回执 (Ctrl+P)"))
+        self.new_button = QPushButton(_("新申请 (Ctrl+N)"))
         first = (self.accept_button, self.defer_accept_button, self.correction_button, self.refuse_button,
                  self.approve_button)
         second = (self.resume_button, self.withdraw_button, self.supply_button, self.reprint_button, self.new_button)
@@ -318,7 +320,7 @@ class IntakePanel(QWidget):
     def _filter(self, text: str) -> None:
         self.choices.clear()
         for c in self.desk.catalog.search(text):
-            label = f"【一件事】{c.name} — {c.detail}" if c.kind == "bundle" else f"{c.name}（{c.agency}，{c.detail}）"
+            label = _("【一件事】{name} — {detail}").format(name=c.name, detail=c.detail) if c.kind == "bundle" else _("{name}（{agency}，{detail}）").format(name=c.name, agency=c.agency, detail=c.detail)
             item = QListWidgetItem(label)
             item.setData(Qt.UserRole, (c.kind, c.code))
             self.choices.addItem(item)
@@ -351,32 +353,32 @@ class IntakePanel(QWidget):
                 v.setText("—")
             self.card_warnings.setText("")
             return
-        labels["name"].setText(f"{i.name}（{i.english_name}）" if i.english_name and i.english_name != i.name else i.name)
+        labels["name"].setText(_("{name}（{english_name}）").format(name=i.name, english_name=i.english_name) if i.english_name and i.english_name != i.name else i.name)
         labels["id"].setText(i.masked_id)
         origin = i.nation or (nationality_label(i.nationality) if i.nationality else "")
         labels["sex"].setText(f"{i.sex.label if i.sex else '—'} / {origin or '—'}")
         labels["birth"].setText(i.birth_date.isoformat() if i.birth_date else "—")
         labels["address"].setText(i.address or "—")
-        labels["valid"].setText(f"{i.valid_from or '—'} 至 {'长期' if i.long_term else (i.valid_to or '—')}")
+        labels["valid"].setText(_("{value} 至 {value2}").format(value=i.valid_from or '—', value2=_('长期') if i.long_term else (i.valid_to or '—')))
         labels["card"].setText(i.card_type.label)
         agent = self.app.primary.agent if self.app else None
-        labels["agent"].setText(f"{agent.identity.name}（{agent.relation}）" if agent else "—")
+        labels["agent"].setText(_("{name}（{relation}）").format(name=agent.identity.name, relation=agent.relation) if agent else "—")
 
     def _refresh(self) -> None:
         app = self.app
         self._show_identity()
         allows = app.allows if app is not None else (lambda _type: False)
         deferred = app is not None and any(app.status_of(m.code) is MaterialStatus.DEFERRED for m in app.materials)
-        self.title.setText(app.title if app else "尚未选择事项")
+        self.title.setText(app.title if app else _("尚未选择事项"))
         if app is not None:
             case = app.primary
             extra = []
             if case.channel.value == "home_visit":
-                extra.append("上门办")
+                extra.append(_("上门办"))
             if app.outstanding_deferred:
-                extra.append(f"容缺待补{len(app.outstanding_deferred)}项，期限 {self.desk.intake.deferred_deadline(app)}")
-            self.case_numbers.setText(f"办件编号：{app.case_numbers}　状态：{app.state.label}"
-                                      + ("　" + "；".join(extra) if extra else ""))
+                extra.append(_("容缺待补{n_outstanding_deferred}项，期限 {deferred_deadline}").format(n_outstanding_deferred=len(app.outstanding_deferred), deferred_deadline=self.desk.intake.deferred_deadline(app)))
+            self.case_numbers.setText(_("办件编号：{case_numbers}　状态：{label}").format(case_numbers=app.case_numbers, label=app.state.label)
+                                      + (_("　") + _("；").join(extra) if extra else ""))
         else:
             self.case_numbers.setText("")
         if app is None:
@@ -449,7 +451,7 @@ class IntakePanel(QWidget):
     def on_ticket_called(self, ticket: str | None) -> None:
         self.ticket = ticket
         self.next_citizen()
-        self.say(f"请 {ticket} 号到{self.desk.settings.window_name}办理。请读取申请人身份证。" if ticket else "当前没有等候的号。")
+        self.say(_("请 {ticket} 号到{window_name}办理。请读取申请人身份证。").format(ticket=ticket, window_name=self.desk.settings.window_name) if ticket else _("当前没有等候的号。"))
 
     def read_card(self) -> None:
         self.ops.run(self.desk.devices.read_arrival, "idcard", on_success=self._card_arrival,
@@ -481,7 +483,7 @@ class IntakePanel(QWidget):
             self.photo.setPixmap(pixmap.scaled(self.photo.size(), Qt.KeepAspectRatio, Qt.SmoothTransformation))
         else:
             self.photo.setPixmap(QPixmap())
-            self.photo.setText("社保卡\n无照片" if card.identity.card_type is CardType.SOCIAL_SECURITY
+            self.photo.setText(_("社保卡\n无照片") if card.identity.card_type is CardType.SOCIAL_SECURITY
                                else self.desk.devices.photo_unavailable)
 
     def _card_read(self, card, photo: bytes | None = None) -> None:
@@ -494,16 +496,16 @@ class IntakePanel(QWidget):
 
     def _clear_photo(self) -> None:
         self.photo.setPixmap(QPixmap())
-        self.photo.setText("照片")
+        self.photo.setText(_("照片"))
 
     def _ask_applicant_or_agent(self, identity: Identity, show_photo) -> None:
-        box = QMessageBox(QMessageBox.Question, "证件与申请人不一致",
-                          f"读到的证件属于 {identity.name}（{identity.masked_id}），与当前申请人不同。\n请选择：", parent=self)
-        as_applicant = box.addButton("作为申请人", QMessageBox.AcceptRole)
-        as_agent = box.addButton("作为代办人", QMessageBox.ActionRole)
-        box.addButton("取消", QMessageBox.RejectRole)
+        box = QMessageBox(QMessageBox.Question, _("证件与申请人不一致"),
+                          _("读到的证件属于 {name}（{masked_id}），与当前申请人不同。\n请选择：").format(name=identity.name, masked_id=identity.masked_id), parent=self)
+        as_applicant = box.addButton(_("作为申请人"), QMessageBox.AcceptRole)
+        as_agent = box.addButton(_("作为代办人"), QMessageBox.ActionRole)
+        box.addButton(_("取消"), QMessageBox.RejectRole)
 
-        def chosen(_):
+        def chosen(_unused):
             if box.clickedButton() is as_applicant:
                 show_photo()
                 self._use_as_applicant(identity, from_card=True)
@@ -515,18 +517,18 @@ class IntakePanel(QWidget):
 
     def _ask_relation(self, identity: Identity) -> None:
         dialog = QInputDialog(self)
-        dialog.setWindowTitle("代办人")
-        dialog.setLabelText(f"{identity.name} 与申请人的关系：")
-        dialog.setTextValue("亲属")
+        dialog.setWindowTitle(_("代办人"))
+        dialog.setLabelText(_("{name} 与申请人的关系：").format(name=identity.name))
+        dialog.setTextValue(_("亲属"))
         dialog.accepted.connect(lambda: self._set_agent(identity, dialog.textValue().strip()))
         self._open(dialog)
 
     def _set_agent(self, identity: Identity, relation: str) -> None:
         if self.app is None:
-            self.say("请先选择事项，再登记代办人。")
+            self.say(_("请先选择事项，再登记代办人。"))
             return
         self.ops.run(self.desk.intake.set_agent, self.app, Agent(identity, relation), self.clerk,
-                     on_success=lambda _: self._after_change(f"已登记代办人 {identity.name}；请收取授权委托书。"))
+                     on_success=lambda _unused: self._after_change(_("已登记代办人 {name}；请收取授权委托书。").format(name=identity.name)))
 
     def _use_as_applicant(self, identity: Identity, from_card: bool, warnings: list[str] | None = None) -> None:
         self.identity = identity
@@ -536,20 +538,20 @@ class IntakePanel(QWidget):
         if self.app is not None and self.app.allows("applicant_set"):
             self._show_identity()
             self.ops.run(self.desk.intake.set_applicant, self.app, identity, self.clerk, from_card=from_card,
-                         on_success=lambda _: self._after_change(f"已读取 {identity.name} 的证件"))
+                         on_success=lambda _unused: self._after_change(_("已读取 {name} 的证件").format(name=identity.name)))
             return
         if self.app is not None:
             self._clear_workspace()
         self._show_identity()
-        self.say(f"已读取 {identity.name} 的证件，请选择事项。")
+        self.say(_("已读取 {name} 的证件，请选择事项。").format(name=identity.name))
         self.ops.run(self.desk.returns.returnable_for, self.clerk, identity, on_success=self._offer_returnable)
 
     def _offer_returnable(self, found) -> None:
         if not found or self.app is not None:
             return
         self.find_box.setText(self.identity.id_number if self.identity else "")
-        listed = "、".join(f"{s.case_number}（{s.item_name}，{s.state_text}）" for s in found[:3])
-        self.say(f"该申请人有 {len(found)} 件可继续办理的办件：{listed}。按“找件”继续办理，或选择新的事项。")
+        listed = _("、").join(_("{case_number}（{item_name}，{state_text}）").format(case_number=s.case_number, item_name=s.item_name, state_text=s.state_text) for s in found[:3])
+        self.say(_("该申请人有 {n_found} 件可继续办理的办件：{listed}。按“找件”继续办理，或选择新的事项。").format(n_found=len(found), listed=listed))
 
     def _manual_entry(self) -> None:
         dialog = ManualEntryDialog(self)
@@ -562,9 +564,9 @@ class IntakePanel(QWidget):
 
     def _manual_agent(self) -> None:
         if self.app is None:
-            self.say("请先选择事项，再登记代办人。")
+            self.say(_("请先选择事项，再登记代办人。"))
             return
-        dialog = ManualEntryDialog(self, "手工录入代办人")
+        dialog = ManualEntryDialog(self, _("手工录入代办人"))
         dialog.accepted.connect(lambda: self._ask_relation(dialog.identity))
         self._open(dialog)
 
@@ -578,7 +580,7 @@ class IntakePanel(QWidget):
         """The QR code of a notice or receipt shown to the document camera."""
         def scanned(texts: list[str]) -> None:
             if not texts:
-                self.say("⚠ 没有识别到二维码，请将告知书上的二维码平放在高拍仪下再试。")
+                self.say(_("⚠ 没有识别到二维码，请将告知书上的二维码平放在高拍仪下再试。"))
                 return
             self.find_box.setText(texts[0])
             self.find_case(texts[0])
@@ -589,7 +591,7 @@ class IntakePanel(QWidget):
         if len(summaries) == 1:
             self.open_case(summaries[0].id)
             return
-        dialog = CaseChoiceDialog([(s.id, f"{s.case_number}　{s.item_name}　{s.state_text}　{s.created_at:%Y-%m-%d}")
+        dialog = CaseChoiceDialog([(s.id, _("{case_number}　{item_name}　{state_text}　{created_at:%Y-%m-%d}").format(case_number=s.case_number, item_name=s.item_name, state_text=s.state_text, created_at=s.created_at))
                                    for s in summaries], self)
         dialog.accepted.connect(lambda: self.open_case(dialog.chosen()) if dialog.chosen() else None)
         self._open(dialog)
@@ -604,26 +606,25 @@ class IntakePanel(QWidget):
             self._clear_photo()
         state = app.state
         if app.allows("correction_resumed"):
-            missing = "、".join(m.get("name", "") for m in app.primary.correction)
-            self.say(f"已找到 {app.case_numbers}（已一次性告知：{missing}）。核对材料后点“补正后继续办理”。")
+            missing = _("、").join(m.get("name", "") for m in app.primary.correction)
+            self.say(_("已找到 {case_numbers}（已一次性告知：{missing}）。核对材料后点“补正后继续办理”。").format(case_numbers=app.case_numbers, missing=missing))
         elif app.allows_supply:
-            self.say(f"已找到 {app.case_numbers}，待补交：{'、'.join(app.material(c).name for c in app.outstanding_deferred)}。"
-                     "收取或拍摄后点“打印补交回执”。")
+            self.say(_("已找到 {case_numbers}，待补交：{join}。收取或拍摄后点“打印补交回执”。").format(case_numbers=app.case_numbers, join=_('、').join(app.material(c).name for c in app.outstanding_deferred)))
         elif app.primary.allows("handed_out"):
-            self.say(f"{app.case_numbers} 已办结，正在打开出件…")
+            self.say(_("{case_numbers} 已办结，正在打开出件…").format(case_numbers=app.case_numbers))
             self.handout_requested.emit(app.primary.id)
         else:
-            self.say(f"已找到 {app.case_numbers}，状态：{state.label}。")
+            self.say(_("已找到 {case_numbers}，状态：{label}。").format(case_numbers=app.case_numbers, label=state.label))
 
     # --- application ----------------------------------------------------------------------------
 
     def start_application(self) -> None:
         chosen = self._chosen()
         if chosen is None:
-            self.say("请先在列表中选择事项或一件事。")
+            self.say(_("请先在列表中选择事项或一件事。"))
             return
         if self.app is not None and self.app.allows("fields_filled"):
-            self.say("当前申请尚未办完：请先受理、告知或不予受理，或点“新申请”。")
+            self.say(_("当前申请尚未办完：请先受理、告知或不予受理，或点“新申请”。"))
             return
         kind, code = chosen
         identity = self.identity
@@ -635,7 +636,7 @@ class IntakePanel(QWidget):
         self.guide_button.setChecked(False)
         self._show_application(app)
         self.changed.emit()
-        self.say(f"已开始办理“{app.title}”，办件编号 {app.primary.case_number}。请填写申请表并收取材料。")
+        self.say(_("已开始办理“{title}”，办件编号 {case_number}。请填写申请表并收取材料。").format(title=app.title, case_number=app.primary.case_number))
         first = next(iter(self.form.widgets.values()), None)
         if first is not None:
             first.setFocus()
@@ -644,7 +645,7 @@ class IntakePanel(QWidget):
         self.guide_button.setChecked(False)
         self._clear_workspace()
         self.search.setFocus()
-        self.say("请选择下一个事项（同一申请人可继续办理）。")
+        self.say(_("请选择下一个事项（同一申请人可继续办理）。"))
 
     def _after_change(self, text: str) -> None:
         if self.app is not None:
@@ -674,21 +675,21 @@ class IntakePanel(QWidget):
         status = MaterialStatus.RECEIVED if action == "received" else MaterialStatus.DEFERRED
         supplying = app.supplying(code)
         self.ops.run(self.desk.intake.mark_material, app, code, status, self.clerk,
-                     on_success=lambda _: self._after_change(f"“{name}”{'已补交' if supplying else status.label}"))
+                     on_success=lambda _unused: self._after_change(f"“{name}”{_('已补交') if supplying else status.label}"))
 
     def _reject_material(self, code: str, name: str) -> None:
         """不合格: ask what is wrong with the paper; it goes back to the citizen and onto the correction notice."""
         dialog = QInputDialog(self)
-        dialog.setWindowTitle("材料不合格")
-        dialog.setLabelText(f"“{name}”哪里不合格（将列入一次性补正告知书）：")
-        dialog.setComboBoxItems(list(DEFECTS.values()))
+        dialog.setWindowTitle(_("材料不合格"))
+        dialog.setLabelText(_("“{name}”哪里不合格（将列入一次性补正告知书）：").format(name=name))
+        by_text = {_(text): key for key, text in DEFECTS.items()}
+        dialog.setComboBoxItems(list(by_text))
         dialog.setComboBoxEditable(True)
-        by_text = {text: key for key, text in DEFECTS.items()}
 
         def chosen() -> None:
             text = dialog.textValue().strip()
             self.ops.run(self.desk.intake.reject_material, self.app, code, by_text.get(text, text), self.clerk,
-                         on_success=lambda _: self._after_change(f"“{name}”不合格（{text}），已退回群众"))
+                         on_success=lambda _unused: self._after_change(_("“{name}”不合格（{text}），已退回群众").format(name=name, text=text)))
 
         dialog.accepted.connect(chosen)
         self._open(dialog)
@@ -699,7 +700,7 @@ class IntakePanel(QWidget):
         def submit() -> None:
             self.ops.run(self.desk.intake.record_e_certificate, self.app, code, dialog.number.text(),
                          dialog.agency.text(), self.clerk,
-                         on_success=lambda _: (dialog.accept(), self._after_change(f"“{name}”以电子证照提供（A 级）")),
+                         on_success=lambda _unused: (dialog.accept(), self._after_change(_("“{name}”以电子证照提供（A 级）").format(name=name))),
                          on_failure=dialog.refuse)
 
         self._open(dialog, submitted=submit)
@@ -713,7 +714,7 @@ class IntakePanel(QWidget):
         self.ops.run(self.desk.intake.set_delivery, app, method, self.clerk,
                      address=detail if method is DeliveryMethod.POST else "",
                      locker=detail if method is DeliveryMethod.LOCKER else "",
-                     on_success=lambda _: self._after_change(f"领取方式：{method.label}"))
+                     on_success=lambda _unused: self._after_change(_("领取方式：{label}").format(label=method.label)))
 
     def capture(self, code: str | None = None) -> None:
         """Open the capture view for the material (the selected row with F3); F3 again takes a still."""
@@ -723,15 +724,15 @@ class IntakePanel(QWidget):
             return
         code = code or self.materials.selected_code()
         if app is None or code is None:
-            self.say("请先在材料清单中选中要拍摄的材料。")
+            self.say(_("请先在材料清单中选中要拍摄的材料。"))
             return
         if not (app.allows("material_marked") or app.supplying(code)):
-            self.say(f"办件当前为“{app.state.label}”，不能再拍摄材料。")
+            self.say(_("办件当前为“{label}”，不能再拍摄材料。").format(label=app.state.label))
             return
         if self.capture_view is None:
             self.capture_view = CaptureDialog(self.desk, self.clerk, self.ops, self)
             self.capture_view.pages_changed.connect(
-                lambda: self._after_change(f"“{self.capture_view.material_name()}”已更新，共{len(self.capture_view.pages)}页"))
+                lambda: self._after_change(_("“{material_name}”已更新，共{n_pages}页").format(material_name=self.capture_view.material_name(), n_pages=len(self.capture_view.pages))))
             self.capture_view.show_material(app, code)
             self.capture_view.start()
         else:
@@ -820,8 +821,7 @@ class IntakePanel(QWidget):
         if app is None or not app.allows("refusal_approved"):
             return
         refusal = app.primary.refusal or {}
-        dialog = SupervisorDialog(f"事项：{app.title}\n理由：{refusal.get('reason', '')}\n指引：{refusal.get('guidance', '')}\n"
-                                  "须由提出申请以外的值班负责人审批。", self)
+        dialog = SupervisorDialog(_("事项：{title}\n理由：{get}\n指引：{get2}\n须由提出申请以外的值班负责人审批。").format(title=app.title, get=refusal.get('reason', ''), get2=refusal.get('guidance', '')), self)
 
         def submit() -> None:
             approve, note = dialog.approve, dialog.note.text()
@@ -845,8 +845,8 @@ class IntakePanel(QWidget):
         app = self.app
         if app is None or not app.allows("correction_resumed"):
             return
-        box = QMessageBox(QMessageBox.Question, "逾期未补正撤回",
-                          f"将 {app.case_numbers} 按“一次性告知后逾期未补正”撤回？撤回后不能恢复。",
+        box = QMessageBox(QMessageBox.Question, _("逾期未补正撤回"),
+                          _("将 {case_numbers} 按“一次性告知后逾期未补正”撤回？撤回后不能恢复。").format(case_numbers=app.case_numbers),
                           QMessageBox.Yes | QMessageBox.No, self)
         box.accepted.connect(lambda: self.ops.run(self.desk.returns.withdraw_unanswered, app, self.clerk,
                                                   on_success=self._decided))
@@ -862,15 +862,15 @@ class IntakePanel(QWidget):
         elif chosen is not None:
             items = self.desk.catalog.items_of(*chosen)
         else:
-            self.say("请先在列表中选择事项。")
+            self.say(_("请先在列表中选择事项。"))
             return
         for code in (it.code for it in items):
             self.ops.run(self.desk.printing.print_guide_notice, code, self.clerk,
-                         on_success=lambda result: self.say(f"一次性告知单已打印（{result.printer}）。"))
+                         on_success=lambda result: self.say(_("一次性告知单已打印（{printer}）。").format(printer=result.printer)))
 
     def register_cannot_do(self) -> None:
         identity = self.identity
-        dialog = CannotDoDialog(f"{identity.name}（{identity.masked_id}）" if identity else "", self)
+        dialog = CannotDoDialog(_("{name}（{masked_id}）").format(name=identity.name, masked_id=identity.masked_id) if identity else "", self)
         if self.app is not None:
             dialog.what.setPlainText(self.app.title)
 

@@ -9,6 +9,7 @@ from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QApplication, QDialog, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.domain.accounts import Clerk
+from app.i18n import _
 from app.ui.widgets import error_label
 
 _INPUT = {QEvent.KeyPress, QEvent.MouseButtonPress, QEvent.MouseMove, QEvent.Wheel, QEvent.TouchBegin}
@@ -57,7 +58,7 @@ class LockScreen(QDialog):
 
     def __init__(self, clerk: Clerk, parent: QWidget | None = None):
         super().__init__(parent, Qt.Window | Qt.FramelessWindowHint | Qt.WindowStaysOnTopHint)
-        self.setWindowTitle("综窗 — 已锁屏")
+        self.setWindowTitle(_("综窗 — 已锁屏"))
         self.setModal(True)
         self.setWindowModality(Qt.ApplicationModal)
         self.setStyleSheet("QDialog{background:#1b2631} QLabel{color:white}")
@@ -66,21 +67,21 @@ class LockScreen(QDialog):
         panel = QWidget()
         panel.setFixedWidth(400)
         inner = QVBoxLayout(panel)
-        title = QLabel("已锁屏")
+        title = QLabel(_("已锁屏"))
         title.setStyleSheet("font-size:28px;font-weight:bold")
         inner.addWidget(title, 0, Qt.AlignHCenter)
-        self.who = QLabel(f"{clerk.display_name}（{clerk.username}）的工作已暂停，群众信息已隐藏。")
+        self.who = QLabel(_("{display_name}（{username}）的工作已暂停，群众信息已隐藏。").format(display_name=clerk.display_name, username=clerk.username))
         self.who.setWordWrap(True)
         inner.addWidget(self.who)
         self.password = QLineEdit()
         self.password.setEchoMode(QLineEdit.Password)
-        self.password.setPlaceholderText("请输入本人密码解锁（Enter）")
+        self.password.setPlaceholderText(_("请输入本人密码解锁（Enter）"))
         self.password.returnPressed.connect(self._submit)
         inner.addWidget(self.password)
         self.error = error_label()
         self.error.setStyleSheet("color:#f5b7b1")
         inner.addWidget(self.error)
-        self.unlock_button = QPushButton("解锁")
+        self.unlock_button = QPushButton(_("解锁"))
         self.unlock_button.clicked.connect(self._submit)
         inner.addWidget(self.unlock_button)
         col.addWidget(panel, 0, Qt.AlignHCenter)
@@ -88,7 +89,7 @@ class LockScreen(QDialog):
 
     def _submit(self) -> None:
         if not self.password.text():
-            self.refuse("请输入密码")
+            self.refuse(_("请输入密码"))
             return
         self.error.setText("")
         self.unlock_button.setEnabled(False)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit
 
 from app.domain.accounts import Clerk
+from app.i18n import _
 from app.services.desk import Desk
 from app.ui.operations import Operations
 
@@ -14,10 +15,10 @@ class LoginDialog(QDialog):
         super().__init__(parent)
         self.desk = desk
         self.clerk: Clerk | None = None
-        self.setWindowTitle("综窗 — 登录" + ("【培训模式】" if desk.training else ""))
+        self.setWindowTitle(_("综窗 — 登录") + (_("【培训模式】") if desk.training else ""))
         form = QFormLayout(self)
         if desk.training:
-            banner = QLabel("培训模式：模拟设备，数据与正式环境隔离")
+            banner = QLabel(_("培训模式：模拟设备，数据与正式环境隔离"))
             banner.setStyleSheet("background:#c0392b;color:white;padding:4px")
             form.addRow(banner)
         self.username = QLineEdit()
@@ -25,17 +26,17 @@ class LoginDialog(QDialog):
         self.password.setEchoMode(QLineEdit.Password)
         self.new_password = QLineEdit()
         self.new_password.setEchoMode(QLineEdit.Password)
-        self.new_password_label = QLabel("新密码（首次登录须修改）")
+        self.new_password_label = QLabel(_("新密码（首次登录须修改）"))
         self.error = QLabel()
         self.error.setStyleSheet("color:#c0392b")
-        form.addRow("账号", self.username)
-        form.addRow("密码", self.password)
+        form.addRow(_("账号"), self.username)
+        form.addRow(_("密码"), self.password)
         form.addRow(self.new_password_label, self.new_password)
         form.addRow(self.error)
         self.new_password_label.hide()
         self.new_password.hide()
         self.buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
-        self.buttons.button(QDialogButtonBox.Ok).setText("登录")
+        self.buttons.button(QDialogButtonBox.Ok).setText(_("登录"))
         self.buttons.accepted.connect(self._login)
         self.buttons.rejected.connect(self.reject)
         form.addRow(self.buttons)
@@ -48,7 +49,7 @@ class LoginDialog(QDialog):
             if clerk.must_change_password:
                 self.new_password_label.show()
                 self.new_password.show()
-                self.error.setText("这是一次性密码，请设置新密码（至少8位）后再次点击登录。")
+                self.error.setText(_("这是一次性密码，请设置新密码（至少8位）后再次点击登录。"))
                 return
             self.clerk = clerk
             self.accept()

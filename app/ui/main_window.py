@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QMainWindow, QPushButton, QTa
 from app.domain.accounts import Clerk, Role
 from app.domain.errors import DomainError
 from app.domain.rating import RatingStage
+from app.i18n import _
 from app.services.desk import Desk
 from app.ui.cannot_do_panel import CannotDoPanel
 from app.ui.case_list import CaseListPanel
@@ -35,7 +36,7 @@ class MainWindow(QMainWindow):
     def __init__(self, desk: Desk, clerk: Clerk):
         super().__init__()
         self.desk, self.clerk = desk, clerk
-        self.setWindowTitle(f"综窗 — {desk.settings.window_name}" + ("【培训模式】" if desk.training else ""))
+        self.setWindowTitle(_("综窗 — {window_name}").format(window_name=desk.settings.window_name) + (_("【培训模式】") if desk.training else ""))
         self.ops = Operations(self._show_error, self)
         self.dialog = None
 
@@ -44,7 +45,7 @@ class MainWindow(QMainWindow):
         outer.setContentsMargins(4, 2, 4, 2)
         outer.setSpacing(2)
         if desk.training:
-            banner = QLabel("培训模式 · 模拟设备 · 数据与正式环境隔离")
+            banner = QLabel(_("培训模式 · 模拟设备 · 数据与正式环境隔离"))
             banner.setStyleSheet("background:#c0392b;color:white;font-weight:bold;padding:2px 4px")
             outer.addWidget(banner)
         for warning in desk.startup_warnings:
@@ -55,8 +56,8 @@ class MainWindow(QMainWindow):
         top = QHBoxLayout()
         self.queue = QueuePanel(desk, self.ops)
         top.addWidget(self.queue, 1)
-        self.home_visit_button = QPushButton("上门办…")
-        self.home_visit_button.setToolTip("在群众家中办理：本次开的办件记为上门办")
+        self.home_visit_button = QPushButton(_("上门办…"))
+        self.home_visit_button.setToolTip(_("在群众家中办理：本次开的办件记为上门办"))
         self.home_visit_button.clicked.connect(self.toggle_home_visit)
         top.addWidget(self.home_visit_button)
         outer.addLayout(top)
@@ -65,28 +66,28 @@ class MainWindow(QMainWindow):
         self.case_list = CaseListPanel(desk, self.ops, clerk)
         self.deferrals = DeferralsPanel(desk, self.ops, clerk)
         self.cannot_do = CannotDoPanel(desk, self.ops, clerk)
-        self.tabs.addTab(self.intake, "受理")
-        self.tabs.addTab(self.case_list, "办件查询")
-        self.tabs.addTab(self.deferrals, "待补交 / 待补正")
-        self.tabs.addTab(self.cannot_do, "办不成事")
+        self.tabs.addTab(self.intake, _("受理"))
+        self.tabs.addTab(self.case_list, _("办件查询"))
+        self.tabs.addTab(self.deferrals, _("待补交 / 待补正"))
+        self.tabs.addTab(self.cannot_do, _("办不成事"))
         self.citizen: CitizenPanel | None = None
         self.training: TrainingPanel | None = None
         if desk.training_service is not None:
             self.citizen = CitizenPanel(desk, self.ops)
             outer.addWidget(self.citizen)
             self.training = TrainingPanel(desk, self.ops, clerk)
-            self.tabs.addTab(self.training, "培训")
+            self.tabs.addTab(self.training, _("培训"))
             self.training.start_requested.connect(self.start_scenario)
             self.citizen.said.connect(self.intake.say)
             self.citizen.finished.connect(self.show_score)
         self.statistics: StatisticsPanel | None = None
         if clerk.can_approve_refusal:          # supervisors and administrators
             self.statistics = StatisticsPanel(desk, self.ops, clerk)
-            self.tabs.addTab(self.statistics, "统计")
+            self.tabs.addTab(self.statistics, _("统计"))
         self.settings_panel: SettingsPanel | None = None
         if clerk.role is Role.ADMIN:
             self.settings_panel = SettingsPanel(desk, self.ops, clerk)
-            self.tabs.addTab(self.settings_panel, "设置")
+            self.tabs.addTab(self.settings_panel, _("设置"))
         outer.addWidget(self.tabs, 1)
         self.setCentralWidget(central)
         self.status = DeskStatusBar(desk, clerk, self.ops)
@@ -131,7 +132,7 @@ class MainWindow(QMainWindow):
             self.intake.next_citizen()
             self.tabs.setCurrentWidget(self.intake)
             self.citizen.show_run(run)
-            self.intake.say(f"情景开始：{run.scenario.title}。群众已把证件放在读卡器上，请按 F2 读卡。")
+            self.intake.say(_("情景开始：{title}。群众已把证件放在读卡器上，请按 F2 读卡。").format(title=run.scenario.title))
 
         self.ops.run(service.start, service.scenario(scenario_id), self.clerk, on_success=started)
 
@@ -181,7 +182,7 @@ class MainWindow(QMainWindow):
         if self.desk.intake.home_visit is not None:
             self.desk.intake.end_home_visit()
             self._show_home_visit()
-            self.intake.say("上门办已结束，此后的办件为窗口受理。")
+            self.intake.say(_("上门办已结束，此后的办件为窗口受理。"))
             return
         dialog = HomeVisitDialog(self)
 
@@ -193,7 +194,7 @@ class MainWindow(QMainWindow):
                 return
             dialog.accept()
             self._show_home_visit()
-            self.intake.say(f"上门办开始：{dialog.address.text().strip()}。此后开的办件记为上门办。")
+            self.intake.say(_("上门办开始：{strip}。此后开的办件记为上门办。").format(strip=dialog.address.text().strip()))
 
         dialog.submitted.connect(start)
         self.dialog = dialog
@@ -201,7 +202,7 @@ class MainWindow(QMainWindow):
 
     def _show_home_visit(self) -> None:
         visit = self.desk.intake.home_visit
-        self.home_visit_button.setText("结束上门办" if visit else "上门办…")
+        self.home_visit_button.setText(_("结束上门办") if visit else _("上门办…"))
         self.home_visit_button.setStyleSheet("color:white;background:#1f618d" if visit else "")
         self.status.show_home_visit(visit.address if visit else "")
 

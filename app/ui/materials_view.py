@@ -12,13 +12,14 @@ from PySide6.QtWidgets import QHBoxLayout, QHeaderView, QPushButton, QTableWidge
 
 from app.domain.case import MaterialStatus
 from app.domain.catalog import material_note
+from app.i18n import N_, _
 from app.services.intake import Application
 
 _COLOURS = {MaterialStatus.MISSING: "#c0392b", MaterialStatus.RECEIVED: "#1e8449",
             MaterialStatus.CAPTURED: "#1e8449", MaterialStatus.DEFERRED: "#b9770e",
             MaterialStatus.E_CERTIFICATE: "#1f618d", MaterialStatus.DEFECTIVE: "#922b21"}
-ACTIONS = (("received", "收取"), ("capture", "拍摄"), ("deferred", "容缺"), ("e_certificate", "电子证照"),
-           ("defective", "不合格"))
+ACTIONS = (("received", N_("收取")), ("capture", N_("拍摄")), ("deferred", N_("容缺")), ("e_certificate", N_("电子证照")),
+           ("defective", N_("不合格")))
 KEYS = {Qt.Key_Space: "received", Qt.Key_F4: "deferred", Qt.Key_F6: "e_certificate", Qt.Key_F7: "defective"}
 
 
@@ -27,7 +28,7 @@ class MaterialsView(QTableWidget):
 
     def __init__(self, parent=None):
         super().__init__(0, 4, parent)
-        self.setHorizontalHeaderLabels(["材料", "要求", "状态", "操作"])
+        self.setHorizontalHeaderLabels([_("材料"), _("要求"), _("状态"), _("操作")])
         header = self.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.Stretch)
         header.setSectionResizeMode(1, QHeaderView.Interactive)
@@ -46,7 +47,7 @@ class MaterialsView(QTableWidget):
     @staticmethod
     def _actions_width() -> int:
         """Room for the buttons at their natural size (a cell widget is never squeezed to slivers)."""
-        probe = [QPushButton(text) for _, text in ACTIONS]
+        probe = [QPushButton(_(text)) for _unused, text in ACTIONS]
         width = sum(max(b.sizeHint().width(), b.minimumSizeHint().width()) for b in probe)
         for b in probe:
             b.deleteLater()
@@ -62,15 +63,15 @@ class MaterialsView(QTableWidget):
             status = app.status_of(m.code)
             pages = len(app.attachments_of(m.code))
             required = app.required(m.code)
-            name = QTableWidgetItem(("" if required else "（选）") + m.name)
+            name = QTableWidgetItem(("" if required else _("（选）")) + m.name)
             name.setToolTip(m.name + ("\n" + m.requirements if m.requirements else ""))
             self.setItem(row, 0, name)
-            note = f"{m.form.label}{m.count}份" + ("；" + material_note(m) if material_note(m) else "")
+            note = _("{label}{count}份").format(label=m.form.label, count=m.count) + (_("；") + material_note(m) if material_note(m) else "")
             cell = QTableWidgetItem(note)
             cell.setToolTip(note)
             self.setItem(row, 1, cell)
             supplying = app.supplying(m.code)
-            label = ("待补交" if supplying else status.label) + (f"（{pages}页）" if pages else "")
+            label = (_("待补交") if supplying else status.label) + (_("（{pages}页）").format(pages=pages) if pages else "")
             cell = QTableWidgetItem(label)
             cell.setForeground(QColor(_COLOURS[status]))
             self.setItem(row, 2, cell)
@@ -80,7 +81,7 @@ class MaterialsView(QTableWidget):
             lay.setSpacing(3)
             buttons = {}
             for key, text in ACTIONS:
-                b = QPushButton(text)
+                b = QPushButton(_(text))
                 b.setObjectName(f"material_{m.code}_{key}")
                 b.setFocusPolicy(Qt.NoFocus)          # the row is chosen with the arrows, acted on with keys
                 b.setMinimumWidth(b.sizeHint().width())
@@ -92,7 +93,7 @@ class MaterialsView(QTableWidget):
                 if key == "defective":
                     allowed = editable
                 b.setEnabled(allowed)
-                b.clicked.connect(lambda _=False, c=m.code, k=key: self.action.emit(c, k))
+                b.clicked.connect(lambda _unused=False, c=m.code, k=key: self.action.emit(c, k))
                 lay.addWidget(b)
                 buttons[key] = b
             self.setCellWidget(row, 3, box)

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from app.i18n import _
 from app.ui.widgets import fit_to_screen
 
 ZOOMS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0)
@@ -26,7 +27,7 @@ class PrintPreviewDialog(QDialog):
 
     def __init__(self, title: str, pdf: bytes, printers: list[str], current: str, parent=None):
         super().__init__(parent)
-        self.setWindowTitle(f"打印预览 — {title}")
+        self.setWindowTitle(_("打印预览 — {title}").format(title=title))
         fit_to_screen(self, 860, 960)
         self._data = QByteArray(pdf)
         self._buffer = QBuffer(self._data, self)
@@ -41,11 +42,11 @@ class PrintPreviewDialog(QDialog):
         self.view.setStyleSheet("background:#6b6b6b")
 
         self.page_label = QLabel()
-        self.zoom_out = QPushButton("缩小")
-        self.zoom_in = QPushButton("放大")
-        self.fit = QPushButton("适合宽度")
-        self.previous = QPushButton("上一页")
-        self.next = QPushButton("下一页")
+        self.zoom_out = QPushButton(_("缩小"))
+        self.zoom_in = QPushButton(_("放大"))
+        self.fit = QPushButton(_("适合宽度"))
+        self.previous = QPushButton(_("上一页"))
+        self.next = QPushButton(_("下一页"))
         self.printer = QComboBox()
         for name in printers or [current]:
             self.printer.addItem(name)
@@ -54,10 +55,10 @@ class PrintPreviewDialog(QDialog):
         self.printer.setEnabled(len(printers) > 1)
         self.copy_count = QSpinBox()
         self.copy_count.setRange(1, 9)
-        self.copy_count.setPrefix("份数 ")
-        self.print_button = QPushButton("打印")
+        self.copy_count.setPrefix(_("份数 "))
+        self.print_button = QPushButton(_("打印"))
         self.print_button.setDefault(True)
-        cancel = QPushButton("取消")
+        cancel = QPushButton(_("取消"))
 
         tools = QHBoxLayout()
         for w in (self.previous, self.next, self.page_label):
@@ -66,7 +67,7 @@ class PrintPreviewDialog(QDialog):
         for w in (self.zoom_out, self.zoom_in, self.fit):
             tools.addWidget(w)
         bottom = QHBoxLayout()
-        bottom.addWidget(QLabel("打印机："))
+        bottom.addWidget(QLabel(_("打印机：")))
         bottom.addWidget(self.printer, 1)
         bottom.addWidget(self.copy_count)
         bottom.addWidget(self.print_button)
@@ -82,7 +83,7 @@ class PrintPreviewDialog(QDialog):
         navigator = self.view.pageNavigator()
         self.previous.clicked.connect(lambda: self.go_to(navigator.currentPage() - 1))
         self.next.clicked.connect(lambda: self.go_to(navigator.currentPage() + 1))
-        navigator.currentPageChanged.connect(lambda _: self._show_page())
+        navigator.currentPageChanged.connect(lambda _unused: self._show_page())
         self.print_button.clicked.connect(self.accept)
         cancel.clicked.connect(self.reject)
         QShortcut(QKeySequence.ZoomIn, self, activated=lambda: self.step_zoom(+1))
@@ -110,7 +111,7 @@ class PrintPreviewDialog(QDialog):
 
     def _show_page(self) -> None:
         page = self.current_page()
-        self.page_label.setText(f"第 {page + 1} 页 / 共 {self.page_count} 页")
+        self.page_label.setText(_("第 {value} 页 / 共 {page_count} 页").format(value=page + 1, page_count=self.page_count))
         self.previous.setEnabled(page > 0)
         self.next.setEnabled(page < self.page_count - 1)
 

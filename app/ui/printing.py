@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QWidget
 
 from app.domain.accounts import Clerk
 from app.domain.documents import DocumentKind
+from app.i18n import _
 from app.services.desk import Desk
 from app.services.printing import PreparedPrint
 from app.ui.operations import Operations
@@ -61,13 +62,13 @@ class DocumentPrinting:
             self._print(prepared, dialog.copies(), then)
 
         dialog.accepted.connect(accepted)
-        dialog.rejected.connect(lambda: (self.say(f"已取消打印{kind.label}。"), then()))
+        dialog.rejected.connect(lambda: (self.say(_("已取消打印{label}。").format(label=kind.label)), then()))
         self.preview = dialog
         dialog.open()
 
     def _print(self, prepared: PreparedPrint, copies: int, then: Callable[[], None]) -> None:
         def ok(result) -> None:
-            self.say(f"{prepared.kind.label}{'（补打）' if prepared.reprint else ''}已打印（{result.printer}）。")
+            self.say(_("{label}{value}已打印（{printer}）。").format(label=prepared.kind.label, value=_('（补打）') if prepared.reprint else '', printer=result.printer))
             self.printed()
             then()
 

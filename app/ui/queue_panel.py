@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QPushButton,
 )
 
+from app.i18n import _
 from app.services.desk import Desk
 from app.ui.operations import Operations
 from app.ui.widgets import QuietComboBox
@@ -28,16 +29,16 @@ class TransferDialog(QDialog):
 
     def __init__(self, categories: list[tuple[str, str]], parent=None):
         super().__init__(parent)
-        self.setWindowTitle("转移号码")
+        self.setWindowTitle(_("转移号码"))
         self.category = QuietComboBox()
-        self.category.addItem("（不改业务类别）", None)
+        self.category.addItem(_("（不改业务类别）"), None)
         for code, label in categories:
             self.category.addItem(label, code)
         self.window = QLineEdit()
-        self.window.setPlaceholderText("如 3号窗口（转给某个窗口时填写）")
+        self.window.setPlaceholderText(_("如 3号窗口（转给某个窗口时填写）"))
         form = QFormLayout(self)
-        form.addRow("转到业务类别", self.category)
-        form.addRow("或转到窗口", self.window)
+        form.addRow(_("转到业务类别"), self.category)
+        form.addRow(_("或转到窗口"), self.window)
         buttons = QDialogButtonBox(QDialogButtonBox.Ok | QDialogButtonBox.Cancel)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -58,24 +59,24 @@ class QueuePanel(QFrame):
         self.setFrameShape(QFrame.StyledPanel)
         row = QHBoxLayout(self)
         row.setContentsMargins(6, 2, 6, 2)
-        title = QLabel("叫号")
+        title = QLabel(_("叫号"))
         title.setStyleSheet("font-weight:bold")
-        self.current = QLabel("当前：—")
+        self.current = QLabel(_("当前：—"))
         self.current.setObjectName("current_ticket")
         self.current.setStyleSheet("font-size:18px;font-weight:bold")
-        self.call_button = QPushButton("叫下一位 (F5)")
-        self.recall_button = QPushButton("重呼")
-        self.recall_button.setToolTip("再叫一次当前号码（Shift+F5）")
-        self.no_show_button = QPushButton("过号")
-        self.restore_button = QPushButton("过号回队…")
-        self.restore_button.setToolTip("过号的群众回来了：按号码让他重新排队")
-        self.pause_button = QPushButton("暂停")
+        self.call_button = QPushButton(_("叫下一位 (F5)"))
+        self.recall_button = QPushButton(_("重呼"))
+        self.recall_button.setToolTip(_("再叫一次当前号码（Shift+F5）"))
+        self.no_show_button = QPushButton(_("过号"))
+        self.restore_button = QPushButton(_("过号回队…"))
+        self.restore_button.setToolTip(_("过号的群众回来了：按号码让他重新排队"))
+        self.pause_button = QPushButton(_("暂停"))
         self.pause_button.setCheckable(True)
-        self.transfer_button = QPushButton("转移…")
-        self.priority = QCheckBox("绿色通道")
-        self.priority.setToolTip("老年人、残疾人、孕妇优先")
-        self.take_button = QPushButton("取号")
-        self.waiting_label = QLabel("等候：0 人")
+        self.transfer_button = QPushButton(_("转移…"))
+        self.priority = QCheckBox(_("绿色通道"))
+        self.priority.setToolTip(_("老年人、残疾人、孕妇优先"))
+        self.take_button = QPushButton(_("取号"))
+        self.waiting_label = QLabel(_("等候：0 人"))
         self.hall_label = QLabel()
         self.hall_label.setObjectName("hall_status")
         for w in (title, self.current, self.call_button, self.recall_button, self.no_show_button, self.restore_button,
@@ -91,12 +92,12 @@ class QueuePanel(QFrame):
         self.pause_button.toggled.connect(self.pause)
         self.transfer_button.clicked.connect(self.transfer)
         if desk.queue.current is not None:
-            self.current.setText(f"当前：{desk.queue.current.number}")
+            self.current.setText(_("当前：{number}").format(number=desk.queue.current.number))
         self.refresh()
 
     def _show_current(self) -> None:
         ticket = self.desk.queue.current
-        self.current.setText(f"当前：{ticket.number}" if ticket else "当前：—")
+        self.current.setText(_("当前：{number}").format(number=ticket.number) if ticket else _("当前：—"))
         for b in (self.recall_button, self.no_show_button, self.transfer_button):
             b.setEnabled(ticket is not None)
 
@@ -122,12 +123,12 @@ class QueuePanel(QFrame):
         self.ops.run(self.desk.queue.mark_no_show, on_success=gone, disable=[self.no_show_button])
 
     def restore(self) -> None:
-        number, ok = QInputDialog.getText(self, "过号回队", "过号的号码（如 A007）：")
+        number, ok = QInputDialog.getText(self, _("过号回队"), _("过号的号码（如 A007）："))
         if ok and number.strip():
             self.ops.run(self.desk.queue.restore, number, on_success=lambda t: self.refresh())
 
     def pause(self, paused: bool) -> None:
-        self.pause_button.setText("恢复叫号" if paused else "暂停")
+        self.pause_button.setText(_("恢复叫号") if paused else _("暂停"))
         self.ops.run(self.desk.queue.pause, paused, on_success=lambda _p: self.refresh(),
                      on_failure=lambda _m: self.pause_button.setChecked(self.desk.queue.paused))
 
@@ -148,16 +149,16 @@ class QueuePanel(QFrame):
 
     def refresh(self) -> None:
         def show(tickets) -> None:
-            self.waiting_label.setText(f"等候：{len(tickets)} 人")
+            self.waiting_label.setText(_("等候：{n_tickets} 人").format(n_tickets=len(tickets)))
             self.waiting_label.setToolTip("\n".join(
-                f"{t.number}{'（绿色通道）' if t.priority else ''}  {t.taken_at:%H:%M}" for t in tickets) or "无人等候")
+                f"{t.number}{_('（绿色通道）') if t.priority else ''}  {t.taken_at:%H:%M}" for t in tickets) or _("无人等候"))
             online = self.desk.queue.online
-            self.hall_label.setText("" if online is None else ("叫号服务 ✓" if online else "⚠ 本地排队"))
+            self.hall_label.setText("" if online is None else (_("叫号服务 ✓") if online else _("⚠ 本地排队")))
             self.hall_label.setToolTip(self.desk.queue.status)
             self.hall_label.setStyleSheet("" if online is not False else "color:#7e5109;background:#fdebd0")
             blocked = self.pause_button.blockSignals(True)
             self.pause_button.setChecked(self.desk.queue.paused)
-            self.pause_button.setText("恢复叫号" if self.desk.queue.paused else "暂停")
+            self.pause_button.setText(_("恢复叫号") if self.desk.queue.paused else _("暂停"))
             self.pause_button.blockSignals(blocked)
             self._show_current()
 

@@ -27,6 +27,7 @@ from PySide6.QtWidgets import (
 from app.domain.accounts import Clerk
 from app.domain.case import Case
 from app.domain.rating import RatingLevel, RatingStage
+from app.i18n import _
 from app.services.desk import Desk
 from app.services.rating import PROMPT
 from app.ui.operations import Operations
@@ -70,7 +71,7 @@ class RatingPanel(QWidget):
         who.addWidget(self.staff)
         card.addLayout(who)
         card.addStretch(1)
-        self.prompt = QLabel(PROMPT)
+        self.prompt = QLabel(_(PROMPT))
         self.prompt.setAlignment(Qt.AlignCenter)
         self.prompt.setStyleSheet(f"font-size:{int(26 * scale)}px;font-weight:bold;color:#1f618d")
         self.buttons: dict[RatingLevel, QPushButton] = {}
@@ -78,16 +79,16 @@ class RatingPanel(QWidget):
         keys = {level: k for k, level in desk.rating.keys.keys.items()}
         for level, label in desk.rating.LEVELS:
             key = keys.get(level)
-            button = QPushButton(label + (f"\n（{key}）" if key else ""))
+            button = QPushButton(label + (_("\n（{key}）").format(key=key) if key else ""))
             button.setMinimumHeight(int(76 * scale))
             button.setStyleSheet(f"QPushButton{{background:{_COLOURS[level]};color:white;font-size:{int(18 * scale)}px;"
                                  "font-weight:bold;border-radius:6px;padding:6px}"
                                  "QPushButton:checked{border:4px solid #17202a}")
             button.setCheckable(True)
-            button.clicked.connect(lambda _=False, lv=level: self.choose(lv))
+            button.clicked.connect(lambda _unused=False, lv=level: self.choose(lv))
             levels.addWidget(button)
             self.buttons[level] = button
-        self.tag_label = QLabel("请选择不满意的方面（可多选），也可以写下意见：")
+        self.tag_label = QLabel(_("请选择不满意的方面（可多选），也可以写下意见："))
         self.tags: dict[str, QPushButton] = {}
         tag_row = QHBoxLayout()
         for tag in desk.rating.TAGS:
@@ -99,13 +100,13 @@ class RatingPanel(QWidget):
             tag_row.addWidget(b)
             self.tags[tag] = b
         self.comment = QLineEdit()
-        self.comment.setPlaceholderText("意见或建议（可不填，200字以内）")
+        self.comment.setPlaceholderText(_("意见或建议（可不填，200字以内）"))
         self.comment.setMaxLength(200)
         self.comment.returnPressed.connect(self.submit)
-        self.submit_button = QPushButton("提交评价")
+        self.submit_button = QPushButton(_("提交评价"))
         self.submit_button.setMinimumHeight(int(40 * scale))
         self.submit_button.clicked.connect(self.submit)
-        self.decline_button = QPushButton("不评价")
+        self.decline_button = QPushButton(_("不评价"))
         self.decline_button.clicked.connect(self.declined)
         actions = QHBoxLayout()
         actions.addWidget(self.comment, 1)
@@ -146,7 +147,7 @@ class RatingPanel(QWidget):
         card = self.desk.rating.card(clerk) if clerk else None
         self.avatar.setText(card.initial if card else "")
         self.name.setText(card.name if card else "")
-        self.staff.setText(f"工号：{card.staff_number}　{card.window}　为您服务" if card else "")
+        self.staff.setText(_("工号：{staff_number}　{window}　为您服务").format(staff_number=card.staff_number, window=card.window) if card else "")
 
     def show_serving(self, clerk: Clerk | None) -> None:
         """Between ratings: the clerk's card only."""
@@ -156,7 +157,7 @@ class RatingPanel(QWidget):
         for w in (self.prompt, *self.buttons.values(), self.comment, self.submit_button, self.decline_button):
             w.setVisible(False)
         self._show_bad_part(False)
-        self.message.setText("欢迎办理" if clerk is not None or self.name.text() else "")
+        self.message.setText(_("欢迎办理") if clerk is not None or self.name.text() else "")
 
     def ask(self, clerk: Clerk) -> None:
         self.show_clerk(clerk)
@@ -167,7 +168,7 @@ class RatingPanel(QWidget):
             b.setChecked(False)
         self.comment.clear()
         self._show_bad_part(False)
-        self.message.setText("请点击或按评价器上的按键")
+        self.message.setText(_("请点击或按评价器上的按键"))
         self.buttons[RatingLevel.VERY_SATISFIED].setFocus()
 
     def choose(self, level: RatingLevel) -> None:
@@ -179,7 +180,7 @@ class RatingPanel(QWidget):
             b.setChecked(lv is level)
         self._show_bad_part(level.bad)
         if level.bad:
-            self.message.setText(f"您选择了“{level.label}”。请选择不满意的方面或写下意见，再点“提交评价”。")
+            self.message.setText(_("您选择了“{label}”。请选择不满意的方面或写下意见，再点“提交评价”。").format(label=level.label))
             next(iter(self.tags.values())).setFocus()
         else:
             for b in self.tags.values():
@@ -193,7 +194,7 @@ class RatingPanel(QWidget):
         if not self.asking:
             return
         if self.level is None:
-            self.message.setText("请先选择满意程度")
+            self.message.setText(_("请先选择满意程度"))
             return
         self.submitted.emit(int(self.level), self.chosen_tags(), self.comment.text())
 
@@ -205,7 +206,7 @@ class RatingPanel(QWidget):
         for w in (self.prompt, *self.buttons.values(), self.comment, self.submit_button, self.decline_button):
             w.setVisible(False)
         self._show_bad_part(False)
-        self.message.setText("感谢您的评价！")
+        self.message.setText(_("感谢您的评价！"))
 
 
 class _EvaluatorWindow(QWidget):
@@ -213,7 +214,7 @@ class _EvaluatorWindow(QWidget):
 
     def __init__(self, panel: RatingPanel):
         super().__init__(None, Qt.Window | Qt.FramelessWindowHint | Qt.WindowDoesNotAcceptFocus)
-        self.setWindowTitle("好差评")
+        self.setWindowTitle(_("好差评"))
         self.setAttribute(Qt.WA_ShowWithoutActivating)
         self.setStyleSheet("background:#fdfefe")
         lay = QVBoxLayout(self)
@@ -225,7 +226,7 @@ class RatingDialog(QDialog):
 
     def __init__(self, panel: RatingPanel, parent=None):
         super().__init__(parent)
-        self.setWindowTitle("好差评 — 请将屏幕转向群众")
+        self.setWindowTitle(_("好差评 — 请将屏幕转向群众"))
         lay = QVBoxLayout(self)
         lay.addWidget(panel)
         fit_to_screen(self, 960, 560)
@@ -330,14 +331,14 @@ class RatingScreen(QObject):
         self.place()
         if self.window is not None:
             self.panel.ask(self.clerk)
-            self.said.emit("已请群众在评价器上评价本次服务。")
+            self.said.emit(_("已请群众在评价器上评价本次服务。"))
         else:
             self.panel = self._panel(large=False)
             self.dialog = RatingDialog(self.panel, QApplication.activeModalWidget() or self.main)
             self.dialog.rejected.connect(self._dialog_closed)
             self.panel.ask(self.clerk)
             self.dialog.open()
-            self.said.emit("请将屏幕转向群众，请其评价本次服务。")
+            self.said.emit(_("请将屏幕转向群众，请其评价本次服务。"))
         return True
 
     def _submitted(self, level: int, tags: list, comment: str) -> None:
@@ -346,7 +347,7 @@ class RatingScreen(QObject):
         def done(_cases) -> None:
             self.asking = False
             panel.thank()
-            self.said.emit(f"群众评价：{RatingLevel(level).label}" + (f"（{'、'.join(tags)}）" if tags else "") + "。")
+            self.said.emit(_("群众评价：{label}").format(label=RatingLevel(level).label) + (_("（{join}）").format(join=_('、').join(tags)) if tags else "") + _("。"))
             QTimer.singleShot(THANKS_MS, self._after_thanks)
             self.finished.emit()
 
@@ -361,7 +362,7 @@ class RatingScreen(QObject):
 
     def _declined(self) -> None:
         self.asking = False
-        self.said.emit("群众未评价。")
+        self.said.emit(_("群众未评价。"))
         if self.dialog is not None:
             self._close_dialog()
         elif self.panel is not None:

@@ -16,6 +16,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.accounts import Clerk
+from app.i18n import _
 from app.services.desk import Desk
 from app.ui.operations import Operations
 from app.ui.print_preview import PrintPreviewDialog
@@ -27,18 +28,17 @@ class ScoreSheetDialog(QDialog):
         super().__init__(parent)
         self.desk, self.ops, self.trainee, self.sheet = desk, ops, trainee, sheet
         self.preview: PrintPreviewDialog | None = None
-        self.setWindowTitle(f"培训成绩单 — {sheet.title}")
+        self.setWindowTitle(_("培训成绩单 — {title}").format(title=sheet.title))
         fit_to_screen(self, 900, 600)
         col = QVBoxLayout(self)
-        verdict = "通过" if sheet.passed else "未通过"
-        self.score = QLabel(f"{sheet.score} 分 · {verdict}（及格线 {sheet.pass_mark} 分） · 用时 {sheet.elapsed_s:.0f} 秒"
-                            f" · 提示 {sheet.hints} 次")
+        verdict = _("通过") if sheet.passed else _("未通过")
+        self.score = QLabel(_("{score} 分 · {verdict}（及格线 {pass_mark} 分） · 用时 {elapsed_s:.0f} 秒 · 提示 {hints} 次").format(score=sheet.score, verdict=verdict, pass_mark=sheet.pass_mark, elapsed_s=sheet.elapsed_s, hints=sheet.hints))
         self.score.setObjectName("score_line")
         self.score.setStyleSheet(f"font-size:18px;font-weight:bold;color:{'#1e8449' if sheet.passed else '#c0392b'}")
         col.addWidget(self.score)
         self.table = QTableWidget(len(sheet.findings), 4)
         self.table.setObjectName("score_findings")
-        self.table.setHorizontalHeaderLabels(["", "评价", "扣分", "依据"])
+        self.table.setHorizontalHeaderLabels(["", _("评价"), _("扣分"), _("依据")])
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeToContents)
         header.setSectionResizeMode(1, QHeaderView.Stretch)
@@ -63,8 +63,8 @@ class ScoreSheetDialog(QDialog):
         col.addWidget(self.table, 1)
         row = QHBoxLayout()
         row.addStretch(1)
-        self.pdf_button = QPushButton("成绩单（PDF）…")
-        close = QPushButton("关闭")
+        self.pdf_button = QPushButton(_("成绩单（PDF）…"))
+        close = QPushButton(_("关闭"))
         close.setDefault(True)
         row.addWidget(self.pdf_button)
         row.addWidget(close)
@@ -75,7 +75,7 @@ class ScoreSheetDialog(QDialog):
     def show_pdf(self) -> None:
         def rendered(pdf: bytes) -> None:
             printer = self.desk.devices.printer_name()
-            self.preview = PrintPreviewDialog("培训成绩单", pdf, [printer], printer, self)
+            self.preview = PrintPreviewDialog(_("培训成绩单"), pdf, [printer], printer, self)
             self.preview.accepted.connect(lambda: self.ops.run(
                 self.desk.training_service.print_score_sheet, pdf, self.sheet.title, self.preview.copies(),
                 on_success=self.score.setToolTip))

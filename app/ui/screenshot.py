@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from app.domain.accounts import Clerk
+from app.i18n import _
 from app.services.desk import Desk
 from app.services.intake import Application
 from app.ui.application import ensure_qapplication
@@ -18,7 +19,7 @@ def save_main_window_screenshot(desk: Desk, clerk: Clerk, app: Application, path
     qt_app = ensure_qapplication()
     window = MainWindow(desk, clerk)
     window.intake.show_application(app)
-    window.intake.say("已受理：" + "、".join(c.case_number for c in app.cases) + "，回执已打印。")
+    window.intake.say(_("已受理：") + _("、").join(c.case_number for c in app.cases) + _("，回执已打印。"))
     window.resize(*DESK_SIZE)           # as on a 1366×768 hall PC, whatever screen renders it
     window.show()
     deadline = QDeadlineTimer(5000)

@@ -22,6 +22,7 @@ from PySide6.QtWidgets import (
 )
 
 from app.domain.accounts import Clerk
+from app.i18n import _
 from app.services.configuration import SaveOutcome, SettingField
 from app.services.desk import Desk
 from app.ui.operations import Operations
@@ -40,8 +41,8 @@ class SettingsPanel(QWidget):
         row = QHBoxLayout()
         self.message = QLabel()
         self.message.setWordWrap(True)
-        self.save_button = QPushButton("保存设置(&S)")
-        self.reload_button = QPushButton("放弃修改(&Z)")
+        self.save_button = QPushButton(_("保存设置(&S)"))
+        self.reload_button = QPushButton(_("放弃修改(&Z)"))
         row.addWidget(self.message, 1)
         row.addWidget(self.reload_button)
         row.addWidget(self.save_button)
@@ -78,14 +79,14 @@ class SettingsPanel(QWidget):
             scroll = QScrollArea()
             scroll.setWidgetResizable(True)
             scroll.setWidget(page)
-            self.pages.addTab(scroll, group)
+            self.pages.addTab(scroll, _(group))
         for f in fields:
             editor = _editor(f)
             editor.setObjectName(f.name)
-            editor.setToolTip(f"{f.name}（默认：{_shown(f.default)}）")
+            editor.setToolTip(_("{name}（默认：{shown}）").format(name=f.name, shown=_shown(f.default)))
             label = QLabel(f.name)                    # the key as settings.json and the README name it
             label.setBuddy(editor)
-            description = QLabel(f.description)
+            description = QLabel(_(f.description))
             description.setWordWrap(True)
             description.setStyleSheet("color:#555")
             problem = QLabel()
@@ -102,13 +103,13 @@ class SettingsPanel(QWidget):
             self.editors[f.name] = (f, editor, problem)
         self.pages.setCurrentIndex(max(current, 0))
         if not self.message.text():
-            self.message.setText("修改后点“保存设置”；保存的设置在重新启动综窗后生效。")
+            self.message.setText(_("修改后点“保存设置”；保存的设置在重新启动综窗后生效。"))
 
     def changes(self) -> dict[str, Any]:
-        return {name: value for name, (f, editor, _) in self.editors.items() if (value := _value(f, editor)) != f.value}
+        return {name: value for name, (f, editor, _unused) in self.editors.items() if (value := _value(f, editor)) != f.value}
 
     def save(self) -> None:
-        for _, _, problem in self.editors.values():
+        for _unused, _unused, problem in self.editors.values():
             problem.hide()
         self.ops.run(self.desk.configuration.save, self.clerk, self.changes(), on_success=self._saved,
                      on_failure=self._refused, disable=[self.save_button])
@@ -134,8 +135,8 @@ class SettingsPanel(QWidget):
 
 def _shown(value: Any) -> str:
     if isinstance(value, bool):
-        return "是" if value else "否"
-    return str(value) if value != "" else "（空）"
+        return _("是") if value else _("否")
+    return str(value) if value != "" else _("（空）")
 
 
 def _editor(f: SettingField) -> QWidget:
@@ -158,7 +159,7 @@ def _editor(f: SettingField) -> QWidget:
     if f.choices and not f.many:
         combo = QComboBox()
         for choice in f.choices:
-            combo.addItem(choice or "（空：自动）", choice)
+            combo.addItem(choice or _("（空：自动）"), choice)
         if f.value not in f.choices:
             combo.addItem(str(f.value), f.value)
         combo.setCurrentIndex(combo.findData(f.value))
@@ -167,7 +168,7 @@ def _editor(f: SettingField) -> QWidget:
     if f.secret:
         edit.setEchoMode(QLineEdit.PasswordEchoOnEdit)
     if f.many:
-        edit.setPlaceholderText("，".join(f.choices) + "（逗号分隔）")
+        edit.setPlaceholderText(_("，").join(f.choices) + _("（逗号分隔）"))
     return edit
 
 

@@ -17,13 +17,14 @@ from PySide6.QtWidgets import (
     QWizardPage,
 )
 
+from app.i18n import N_, _
 from app.services.desk import Desk
 from app.services.setup import Centre
 from app.ui.operations import Operations
 
 OK_STYLE, ERROR_STYLE = "color:#1e7e34", "color:#c0392b"
-READERS = [("sam", "公安部标准 SAM 阅读器（串口 / USB 转串口）"), ("sdtapi", "厂家动态库 sdtapi.dll"),
-           ("termb", "厂家动态库 termb.dll"), ("syn", "新中新 SynIDCardAPI.dll"), ("none", "不使用身份证阅读器")]
+READERS = [("sam", N_("公安部标准 SAM 阅读器（串口 / USB 转串口）")), ("sdtapi", N_("厂家动态库 sdtapi.dll")),
+           ("termb", N_("厂家动态库 termb.dll")), ("syn", N_("新中新 SynIDCardAPI.dll")), ("none", N_("不使用身份证阅读器"))]
 
 
 class _Page(QWizardPage):
@@ -59,18 +60,18 @@ class _Page(QWizardPage):
 
 class CentrePage(_Page):
     def __init__(self, desk: Desk):
-        super().__init__(desk, "服务中心与窗口", "服务中心的名称、地址和电话打印在所有单据上，请与公章上的名称一致。")
+        super().__init__(desk, _("服务中心与窗口"), _("服务中心的名称、地址和电话打印在所有单据上，请与公章上的名称一致。"))
         s = desk.settings
         self.name, self.address, self.phone = QLineEdit(s.centre_name), QLineEdit(s.centre_address), QLineEdit(s.centre_phone)
         self.window = QLineEdit(s.window_name)
-        self.name.setPlaceholderText("如 南湖街道社区事务受理服务中心")
-        self.phone.setPlaceholderText("如 0571-12345678")
-        self.save = QPushButton("保存(&S)")
+        self.name.setPlaceholderText(_("如 南湖街道社区事务受理服务中心"))
+        self.phone.setPlaceholderText(_("如 0571-12345678"))
+        self.save = QPushButton(_("保存(&S)"))
         form = QFormLayout(self)
-        form.addRow("服务中心名称", self.name)
-        form.addRow("地址", self.address)
-        form.addRow("咨询电话", self.phone)
-        form.addRow("本窗口名称", self.window)
+        form.addRow(_("服务中心名称"), self.name)
+        form.addRow(_("地址"), self.address)
+        form.addRow(_("咨询电话"), self.phone)
+        form.addRow(_("本窗口名称"), self.window)
         form.addRow(self.save)
         form.addRow(self.result)
         self.save.clicked.connect(self._save)
@@ -80,27 +81,27 @@ class CentrePage(_Page):
     def _save(self) -> None:
         centre = Centre(self.name.text(), self.address.text(), self.phone.text(), self.window.text())
         self.ops.run(self.desk.setup.save_centre, centre, disable=[self.save],
-                     on_success=lambda _: self.succeeded(f"已保存：{centre.name.strip()} · {centre.window.strip()}"))
+                     on_success=lambda _unused: self.succeeded(_("已保存：{strip} · {strip2}").format(strip=centre.name.strip(), strip2=centre.window.strip())))
 
 
 class DistrictPage(_Page):
     def __init__(self, desk: Desk):
-        super().__init__(desk, "注册到区级平台",
-                         "用区级平台管理员提供的注册码注册本工作站；平台同时分配本工作站唯一的办件编号前缀。"
-                         "暂时不能联网时，填写区里书面分配的前缀，联网后再注册。")
+        super().__init__(desk, _("注册到区级平台"),
+                         _("用区级平台管理员提供的注册码注册本工作站；平台同时分配本工作站唯一的办件编号前缀。"
+                         "暂时不能联网时，填写区里书面分配的前缀，联网后再注册。"))
         self.server = QLineEdit()
-        self.server.setPlaceholderText("如 http://10.1.2.3:8600")
+        self.server.setPlaceholderText(_("如 http://10.1.2.3:8600"))
         self.code = QLineEdit()
-        self.enrol = QPushButton("注册(&R)")
+        self.enrol = QPushButton(_("注册(&R)"))
         self.prefix = QLineEdit()
-        self.prefix.setPlaceholderText("如 ZC07")
-        self.offline = QPushButton("暂不联网，使用此前缀(&P)")
+        self.prefix.setPlaceholderText(_("如 ZC07"))
+        self.offline = QPushButton(_("暂不联网，使用此前缀(&P)"))
         form = QFormLayout(self)
-        form.addRow("区级平台地址", self.server)
-        form.addRow("注册码", self.code)
+        form.addRow(_("区级平台地址"), self.server)
+        form.addRow(_("注册码"), self.code)
         form.addRow(self.enrol)
-        form.addRow(QLabel("——或——"))
-        form.addRow("办件编号前缀", self.prefix)
+        form.addRow(QLabel(_("——或——")))
+        form.addRow(_("办件编号前缀"), self.prefix)
         form.addRow(self.offline)
         form.addRow(self.result)
         self.enrol.clicked.connect(self._enrol)
@@ -109,7 +110,7 @@ class DistrictPage(_Page):
 
     def _enrol(self) -> None:
         self.result.setStyleSheet("")
-        self.result.setText("正在连接区级平台…")
+        self.result.setText(_("正在连接区级平台…"))
         self.ops.run(self.desk.setup.enrol, self.server.text(), self.code.text(), on_success=self.succeeded,
                      disable=[self.enrol, self.offline])
 
@@ -120,31 +121,32 @@ class DistrictPage(_Page):
 
 class DevicesPage(_Page):
     def __init__(self, desk: Desk):
-        super().__init__(desk, "设备", "选择本窗口的身份证阅读器、高拍仪和打印机，并各试一次（放一张身份证、放一页纸）。"
-                                       "没有的设备可以跳过，之后在“设置”中再配置。", needs_action=False)
+        super().__init__(desk, _("设备"), _("选择本窗口的身份证阅读器、高拍仪和打印机，并各试一次（放一张身份证、放一页纸）。"
+                                       "没有的设备可以跳过，之后在“设置”中再配置。"), needs_action=False)
         grid = QGridLayout(self)
         self.reader = QComboBox()
         for code, label in READERS:
+            label = _(label)
             self.reader.addItem(label, code)
         self.port = QLineEdit(desk.settings.idcard_port)
-        self.port.setPlaceholderText("端口（空为自动检测）")
-        self.port.setToolTip("sam：串口名，如 COM3；厂家动态库：端口号，如 1001（USB）")
-        self.try_reader = QPushButton("测试读卡(&T)")
+        self.port.setPlaceholderText(_("端口（空为自动检测）"))
+        self.port.setToolTip(_("sam：串口名，如 COM3；厂家动态库：端口号，如 1001（USB）"))
+        self.try_reader = QPushButton(_("测试读卡(&T)"))
         self.camera = QComboBox()
-        self.try_camera = QPushButton("测试拍摄(&C)")
+        self.try_camera = QPushButton(_("测试拍摄(&C)"))
         self.a4 = QComboBox()
         self.a4.setEditable(True)
-        self.try_a4 = QPushButton("打印测试页(&A)")
+        self.try_a4 = QPushButton(_("打印测试页(&A)"))
         self.receipt = QComboBox()
         self.receipt.setEditable(True)
-        self.receipt.lineEdit().setPlaceholderText("空为同 A4 打印机；热敏打印机如 tcp://192.168.1.50:9100")
-        self.try_receipt = QPushButton("打印测试页(&E)")
+        self.receipt.lineEdit().setPlaceholderText(_("空为同 A4 打印机；热敏打印机如 tcp://192.168.1.50:9100"))
+        self.try_receipt = QPushButton(_("打印测试页(&E)"))
         self.reader_result, self.camera_result = QLabel(), QLabel()
         self.a4_result, self.receipt_result = QLabel(), QLabel()
-        rows = [("身份证阅读器", self._pair(self.reader, self.port), self.try_reader, self.reader_result),
-                ("高拍仪", self.camera, self.try_camera, self.camera_result),
-                ("A4 打印机", self.a4, self.try_a4, self.a4_result),
-                ("回执打印机", self.receipt, self.try_receipt, self.receipt_result)]
+        rows = [(_("身份证阅读器"), self._pair(self.reader, self.port), self.try_reader, self.reader_result),
+                (_("高拍仪"), self.camera, self.try_camera, self.camera_result),
+                (_("A4 打印机"), self.a4, self.try_a4, self.a4_result),
+                (_("回执打印机"), self.receipt, self.try_receipt, self.receipt_result)]
         for i, (label, field, button, result) in enumerate(rows):
             result.setWordWrap(True)
             grid.addWidget(QLabel(label), 2 * i, 0)
@@ -174,7 +176,7 @@ class DevicesPage(_Page):
         self.camera.clear()
         self.camera.addItems(names)
         if not names:
-            self.failed("未找到高拍仪：请检查 USB 连接和驱动，可先跳过。", self.camera_result)
+            self.failed(_("未找到高拍仪：请检查 USB 连接和驱动，可先跳过。"), self.camera_result)
         self.try_camera.setEnabled(bool(names))
 
     def _show_printers(self, names: list[str]) -> None:
@@ -183,11 +185,11 @@ class DevicesPage(_Page):
             box.addItems(names)
         self.receipt.setCurrentText("")
         if not names:
-            self.failed("系统中没有打印机：请先在 Windows 中安装打印机驱动。", self.a4_result)
+            self.failed(_("系统中没有打印机：请先在 Windows 中安装打印机驱动。"), self.a4_result)
 
     def _try_reader(self) -> None:
         self.reader_result.setStyleSheet("")
-        self.reader_result.setText("正在连接阅读器，请放上身份证…")
+        self.reader_result.setText(_("正在连接阅读器，请放上身份证…"))
         self.ops.run(self.desk.setup.try_reader, self.reader.currentData(), self.port.text(),
                      on_success=lambda s: self.succeeded(s, self.reader_result),
                      on_failure=lambda s: self.failed(s, self.reader_result), disable=[self.try_reader])
@@ -208,17 +210,17 @@ class DevicesPage(_Page):
 
 class AdminPage(_Page):
     def __init__(self, desk: Desk):
-        super().__init__(desk, "管理员账号", "管理员建立其他工作人员的账号、修改设置。密码至少 10 位，含字母和数字。")
-        self.username, self.name = QLineEdit("admin"), QLineEdit("管理员")
+        super().__init__(desk, _("管理员账号"), _("管理员建立其他工作人员的账号、修改设置。密码至少 10 位，含字母和数字。"))
+        self.username, self.name = QLineEdit("admin"), QLineEdit(_("管理员"))
         self.password, self.again = QLineEdit(), QLineEdit()
         for edit in (self.password, self.again):
             edit.setEchoMode(QLineEdit.Password)
-        self.create = QPushButton("创建管理员(&M)")
+        self.create = QPushButton(_("创建管理员(&M)"))
         form = QFormLayout(self)
-        form.addRow("账号", self.username)
-        form.addRow("姓名", self.name)
-        form.addRow("密码", self.password)
-        form.addRow("再次输入密码", self.again)
+        form.addRow(_("账号"), self.username)
+        form.addRow(_("姓名"), self.name)
+        form.addRow(_("密码"), self.password)
+        form.addRow(_("再次输入密码"), self.again)
         form.addRow(self.create)
         form.addRow(self.result)
         self.create.clicked.connect(self._create)
@@ -230,14 +232,14 @@ class AdminPage(_Page):
     def _existing(self, has_accounts: bool) -> None:
         """A PC whose accounts exist already (its centre was only missing) needs no new administrator."""
         if has_accounts:
-            self.succeeded("本工作站已有账号，可直接点“完成”用原有账号登录；也可再建一个管理员。")
+            self.succeeded(_("本工作站已有账号，可直接点“完成”用原有账号登录；也可再建一个管理员。"))
 
     def _create(self) -> None:
         self.ops.run(self.desk.setup.create_admin, self.username.text(), self.name.text(), self.password.text(),
                      self.again.text(), on_success=self._created, disable=[self.create])
 
     def _created(self, sentence: str) -> None:
-        self.succeeded(sentence + "完成向导后用它登录。")
+        self.succeeded(sentence + _("完成向导后用它登录。"))
         for edit in (self.username, self.password, self.again):
             edit.setEnabled(False)
         self.create.setEnabled(False)
@@ -249,13 +251,13 @@ class SetupWizard(QWizard):
     def __init__(self, desk: Desk, parent=None):
         super().__init__(parent)
         self.desk = desk
-        self.setWindowTitle("综窗 — 设置向导")
+        self.setWindowTitle(_("综窗 — 设置向导"))
         self.setWizardStyle(QWizard.ModernStyle)
         self.setOption(QWizard.NoBackButtonOnStartPage)
-        self.setButtonText(QWizard.NextButton, "下一步(&N) >")
-        self.setButtonText(QWizard.BackButton, "< 上一步(&B)")
-        self.setButtonText(QWizard.FinishButton, "完成(&F)")
-        self.setButtonText(QWizard.CancelButton, "取消")
+        self.setButtonText(QWizard.NextButton, _("下一步(&N) >"))
+        self.setButtonText(QWizard.BackButton, _("< 上一步(&B)"))
+        self.setButtonText(QWizard.FinishButton, _("完成(&F)"))
+        self.setButtonText(QWizard.CancelButton, _("取消"))
         self.centre, self.district = CentrePage(desk), DistrictPage(desk)
         self.devices, self.admin = DevicesPage(desk), AdminPage(desk)
         for page in (self.centre, self.district, self.devices, self.admin):

@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
 from app.domain.accounts import Clerk
 from app.domain.rating import LEVEL_LABELS, RatingLevel
 from app.domain.statistics import FIGURE_LABELS, GROUPINGS, Figures, Report, shown
+from app.i18n import N_, _
 from app.services.desk import Desk
 from app.ui.operations import Operations
 from app.ui.widgets import QuietComboBox
@@ -50,6 +51,9 @@ def _date(q: QDate) -> date:
     return date(q.year(), q.month(), q.day())
 
 
+# The heading of the first column when the table is grouped by each of GROUPINGS.
+GROUP_HEADINGS = {"day": N_("日期"), "item": N_("事项"), "agency": N_("部门"), "clerk": N_("窗口人员"), "channel": N_("渠道")}
+
 class StatisticsPanel(QWidget):
     def __init__(self, desk: Desk, ops: Operations, clerk: Clerk, parent=None):
         super().__init__(parent)
@@ -63,23 +67,24 @@ class StatisticsPanel(QWidget):
             edit.setDisplayFormat("yyyy-MM-dd")
         self.grouping = QuietComboBox()
         for key, label in GROUPINGS.items():
+            label = _(label)
             self.grouping.addItem(label, key)
         self.grouping.setCurrentIndex(list(GROUPINGS).index("item"))
-        self.grouping.currentIndexChanged.connect(lambda _: self.refresh())
-        self.query_button = QPushButton("查询")
+        self.grouping.currentIndexChanged.connect(lambda _unused: self.refresh())
+        self.query_button = QPushButton(_("查询"))
         self.query_button.clicked.connect(self.refresh)
-        self.export_xlsx_button = QPushButton("导出 Excel…")
+        self.export_xlsx_button = QPushButton(_("导出 Excel…"))
         self.export_xlsx_button.clicked.connect(lambda: self._choose_export(".xlsx"))
-        self.export_pdf_button = QPushButton("导出 PDF…")
+        self.export_pdf_button = QPushButton(_("导出 PDF…"))
         self.export_pdf_button.clicked.connect(lambda: self._choose_export(".pdf"))
         bar = QHBoxLayout()
-        for text, days in (("今天", "today"), ("本周", "week"), ("本月", "month"), ("本年", "year")):
+        for text, days in ((_("今天"), "today"), (_("本周"), "week"), (_("本月"), "month"), (_("本年"), "year")):
             b = QPushButton(text)
-            b.clicked.connect(lambda _=False, d=days: self.choose_period(d))
+            b.clicked.connect(lambda _unused=False, d=days: self.choose_period(d))
             bar.addWidget(b)
-        bar.addWidget(QLabel("从"))
+        bar.addWidget(QLabel(_("从")))
         bar.addWidget(self.start)
-        bar.addWidget(QLabel("到"))
+        bar.addWidget(QLabel(_("到")))
         bar.addWidget(self.end)
         bar.addWidget(self.query_button)
         bar.addStretch(1)
@@ -97,7 +102,7 @@ class StatisticsPanel(QWidget):
             self.figures[key] = value
             cell = QVBoxLayout()
             cell.setSpacing(0)
-            name = QLabel(FIGURE_LABELS[key])
+            name = QLabel(_(FIGURE_LABELS[key]))
             name.setStyleSheet("color:#566573")
             cell.addWidget(name)
             cell.addWidget(value)
@@ -114,17 +119,17 @@ class StatisticsPanel(QWidget):
         self.table.verticalHeader().hide()
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeToContents)
         self.refusals = QTableWidget(0, 3)
-        self.refusals.setHorizontalHeaderLabels(["办件编号", "事项", "理由"])
+        self.refusals.setHorizontalHeaderLabels([_("办件编号"), _("事项"), _("理由")])
         self.bad = QTableWidget(0, 5)
-        self.bad.setHorizontalHeaderLabels(["办件编号", "事项", "窗口人员", "评价", "不满意的方面及意见"])
+        self.bad.setHorizontalHeaderLabels([_("办件编号"), _("事项"), _("窗口人员"), _("评价"), _("不满意的方面及意见")])
         for t in (self.refusals, self.bad):
             t.setEditTriggers(QTableWidget.NoEditTriggers)
             t.verticalHeader().hide()
             t.horizontalHeader().setStretchLastSection(True)
         lists = QTabWidget()
-        lists.addTab(self.table, "分组明细")
-        lists.addTab(self.refusals, "不予受理")
-        lists.addTab(self.bad, "差评")
+        lists.addTab(self.table, _("分组明细"))
+        lists.addTab(self.refusals, _("不予受理"))
+        lists.addTab(self.bad, _("差评"))
         self.lists = lists
         split = QSplitter(Qt.Vertical)
         split.addWidget(self.chart_view)
@@ -151,7 +156,7 @@ class StatisticsPanel(QWidget):
 
     def refresh(self) -> None:
         start, end = self.period()
-        self.message.setText("正在统计…")
+        self.message.setText(_("正在统计…"))
         self.ops.run(self.desk.statistics.report, start, end, (self.grouping.currentData(),), on_success=self._show,
                      on_failure=self.message.setText, disable=[self.query_button])
 
@@ -166,20 +171,20 @@ class StatisticsPanel(QWidget):
                 self.refusals.setItem(r, c, QTableWidgetItem(v))
         self.bad.setRowCount(len(report.bad_ratings))
         for r, b in enumerate(report.bad_ratings):
-            what = "、".join(b.tags) + (f"：{b.comment}" if b.comment else "")
-            for c, v in enumerate((b.case_number, b.item_name, b.clerk, LEVEL_LABELS[RatingLevel(b.level)], what)):
+            what = _("、").join(b.tags) + (_("：{comment}").format(comment=b.comment) if b.comment else "")
+            for c, v in enumerate((b.case_number, b.item_name, b.clerk, _(LEVEL_LABELS[RatingLevel(b.level)]), what)):
                 self.bad.setItem(r, c, QTableWidgetItem(v))
         self.refusals.resizeColumnsToContents()
         self.bad.resizeColumnsToContents()
-        self.message.setText(f"{report.start} 至 {report.end}：办件 {report.total.cases} 件。")
+        self.message.setText(_("{start} 至 {end}：办件 {cases} 件。").format(start=report.start, end=report.end, cases=report.total.cases))
 
     def _show_group(self) -> None:
         if self.report is None:
             return
         name = next(iter(self.report.groups), self.grouping.currentData())
         groups = self.report.groups.get(name, [])
-        label = GROUPINGS[name].removeprefix("按")
-        self.table.setHorizontalHeaderLabels([label] + [FIGURE_LABELS[k] for k in TABLE])
+        label = _(GROUP_HEADINGS[name])
+        self.table.setHorizontalHeaderLabels([label] + [_(FIGURE_LABELS[k]) for k in TABLE])
         self.table.setRowCount(len(groups))
         for r, (key, f) in enumerate(groups):
             self.table.setItem(r, 0, QTableWidgetItem(key))
@@ -194,22 +199,22 @@ class StatisticsPanel(QWidget):
         chart.removeAllSeries()
         for axis in chart.axes():
             chart.removeAxis(axis)
-        handled, instant = QBarSet("办件量"), QBarSet("即办件")
-        for _, f in groups:
+        handled, instant = QBarSet(_("办件量")), QBarSet(_("即办件"))
+        for _unused, f in groups:
             handled.append(f.cases)
             instant.append(f.instant)
         series = QBarSeries()
         series.append(handled)
         series.append(instant)
         chart.addSeries(series)
-        chart.setTitle(f"办件量（{label}）")
+        chart.setTitle(_("办件量（{label}）").format(label=label))
         categories = QBarCategoryAxis()
-        categories.append([k if len(k) <= 8 else k[:7] + "…" for k, _ in groups] or ["—"])
+        categories.append([k if len(k) <= 8 else k[:7] + "…" for k, _unused in groups] or ["—"])
         chart.addAxis(categories, Qt.AlignBottom)
         series.attachAxis(categories)
         values = QValueAxis()
         values.setLabelFormat("%d")
-        top = max([f.cases for _, f in groups] + [1])
+        top = max([f.cases for _unused, f in groups] + [1])
         step = max(1, math.ceil(top / 5))
         values.setRange(0, step * math.ceil(top / step))
         values.setTickType(QValueAxis.TicksDynamic)
@@ -220,12 +225,12 @@ class StatisticsPanel(QWidget):
 
     def _choose_export(self, suffix: str) -> None:
         if self.report is None:
-            self.message.setText("请先查询。")
+            self.message.setText(_("请先查询。"))
             return
         start, end = self.report.start, self.report.end
-        name = f"统计{start:%Y%m%d}-{end:%Y%m%d}{suffix}"
-        path, _ = QFileDialog.getSaveFileName(self, "导出统计", str(Path.home() / name),
-                                              "Excel 文件 (*.xlsx)" if suffix == ".xlsx" else "PDF 文件 (*.pdf)")
+        name = _("统计{start:%Y%m%d}-{end:%Y%m%d}{suffix}").format(start=start, end=end, suffix=suffix)
+        path, _unused = QFileDialog.getSaveFileName(self, _("导出统计"), str(Path.home() / name),
+                                              _("Excel 文件 (*.xlsx)") if suffix == ".xlsx" else _("PDF 文件 (*.pdf)"))
         if path:
             self.export(Path(path) if Path(path).suffix else Path(path + suffix))
 
@@ -233,5 +238,5 @@ class StatisticsPanel(QWidget):
         if self.report is None:
             return
         self.ops.run(self.desk.statistics.export, self.report.start, self.report.end, path, self.clerk,
-                     on_success=lambda p: self.message.setText(f"已导出：{p}"), on_failure=self.message.setText,
+                     on_success=lambda p: self.message.setText(_("已导出：{p}").format(p=p)), on_failure=self.message.setText,
                      disable=[self.export_xlsx_button, self.export_pdf_button])

@@ -6,6 +6,7 @@ from PySide6.QtCore import QTimer, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar
 
 from app.domain.accounts import Clerk
+from app.i18n import _
 from app.services.desk import Desk
 from app.ui.operations import Operations
 from app.ui.sync_panel import SyncControl, SyncDialog, describe
@@ -23,7 +24,7 @@ class DeskStatusBar(QStatusBar):
         profile = QLabel(desk.profile.label)
         profile.setStyleSheet("color:white;background:#c0392b;padding:0 6px" if desk.training else "")
         self.addPermanentWidget(profile)
-        self.addPermanentWidget(QLabel(f"{clerk.display_name}（{clerk.role.label}）"))
+        self.addPermanentWidget(QLabel(_("{display_name}（{label}）").format(display_name=clerk.display_name, label=clerk.role.label)))
         self.home_visit = QLabel()
         self.home_visit.setObjectName("home_visit")
         self.home_visit.setStyleSheet("color:white;background:#1f618d;padding:0 6px")
@@ -37,17 +38,17 @@ class DeskStatusBar(QStatusBar):
         self.retry_prints = QPushButton()
         self.retry_prints.setObjectName("retry_prints")
         self.retry_prints.setStyleSheet("color:#c0392b")
-        self.retry_prints.setToolTip("打印失败的单据已保留，处理打印机后点此重新打印")
+        self.retry_prints.setToolTip(_("打印失败的单据已保留，处理打印机后点此重新打印"))
         self.retry_prints.hide()
         self.retry_prints.clicked.connect(self.retry_held_prints)
         self.addPermanentWidget(self.retry_prints)
         self.held_changed.connect(self.show_held)
         desk.printing.on_held_changed(self.held_changed.emit)
         self.sync = SyncControl(desk, self)
-        self.sync_label = QPushButton("待上报：—")
+        self.sync_label = QPushButton(_("待上报：—"))
         self.sync_label.setObjectName("sync_pending")
         self.sync_label.setFlat(True)
-        self.sync_label.setToolTip("点击查看同步情况、立即同步、重试被拒的办件")
+        self.sync_label.setToolTip(_("点击查看同步情况、立即同步、重试被拒的办件"))
         self.sync_label.clicked.connect(self.open_sync_panel)
         self.addPermanentWidget(self.sync_label)
         self.sync.finished.connect(self._sync_finished)
@@ -61,27 +62,27 @@ class DeskStatusBar(QStatusBar):
         self.refresh()
 
     def show_home_visit(self, address: str) -> None:
-        self.home_visit.setText("上门办")
+        self.home_visit.setText(_("上门办"))
         self.home_visit.setToolTip(address)
         self.home_visit.setVisible(bool(address))
 
     def show_device(self, status) -> None:
         label = self.device_labels.get(status.kind)
         if label is not None:
-            label.setText(f"{status.label}：{status.state_text}")
+            label.setText(_("{label}：{state_text}").format(label=status.label, state_text=status.state_text))
             label.setToolTip(status.message)
             label.setStyleSheet(_STATE_STYLE[status.state])
 
     def show_held(self, count: int) -> None:
-        self.retry_prints.setText(f"重试打印（{count}）")
+        self.retry_prints.setText(_("重试打印（{count}）").format(count=count))
         self.retry_prints.setVisible(count > 0)
 
     def retry_held_prints(self) -> None:
         def done(outcome) -> None:
             printed, errors = outcome
-            text = f"已重新打印 {printed} 份单据。" if printed else ""
+            text = _("已重新打印 {printed} 份单据。").format(printed=printed) if printed else ""
             if errors:
-                text += f"仍有 {len(errors)} 份未能打印：{errors[0]}"
+                text += _("仍有 {n_errors} 份未能打印：{errors}").format(n_errors=len(errors), errors=errors[0])
             self.showMessage(text, 10000)
 
         self.ops.run(self.desk.printing.retry_all, on_success=done,
@@ -95,10 +96,10 @@ class DeskStatusBar(QStatusBar):
     def show_sync(self, status) -> None:
         self.sync_label.setText(describe(status))
         self.sync_label.setStyleSheet("color:#c0392b" if status.counts["quarantined"] or status.last_error else "")
-        tip = f"区级平台：{status.server or '未注册'}"
+        tip = _("区级平台：{value}").format(value=status.server or _('未注册'))
         if status.last_error:
-            tip += f"\n上次同步问题：{status.last_error}"
-        self.sync_label.setToolTip(tip + "\n点击查看同步情况、立即同步、重试被拒的办件")
+            tip += _("\n上次同步问题：{last_error}").format(last_error=status.last_error)
+        self.sync_label.setToolTip(tip + _("\n点击查看同步情况、立即同步、重试被拒的办件"))
         if status.unsent > self._unsent and status.enrolled:
             self.desk.sync.trigger()           # new work: send it soon rather than at the next timer
         self._unsent = status.unsent
@@ -109,5 +110,5 @@ class DeskStatusBar(QStatusBar):
 
     def _sync_finished(self, report) -> None:
         if report.error is not None and not report.error.retryable:
-            self.showMessage(f"同步未完成：{report.error.message}", 10000)
+            self.showMessage(_("同步未完成：{message}").format(message=report.error.message), 10000)
         self.refresh()

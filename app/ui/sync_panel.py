@@ -18,6 +18,7 @@ from PySide6.QtWidgets import (
     QVBoxLayout,
 )
 
+from app.i18n import _
 from app.services.desk import Desk
 from app.ui.operations import Operations
 
@@ -56,11 +57,11 @@ class SyncControl(QObject):
 
 def describe(status) -> str:
     if not status.enrolled:
-        return "未注册到区级平台"
-    when = f"{status.last_success:%m-%d %H:%M}" if status.last_success else "尚未成功"
-    text = f"待上报 {status.unsent} 件 · 上次同步 {when}"
+        return _("未注册到区级平台")
+    when = f"{status.last_success:%m-%d %H:%M}" if status.last_success else _("尚未成功")
+    text = _("待上报 {unsent} 件 · 上次同步 {when}").format(unsent=status.unsent, when=when)
     if status.counts["quarantined"]:
-        text += f" · 被拒 {status.counts['quarantined']} 件"
+        text += _(" · 被拒 {counts} 件").format(counts=status.counts['quarantined'])
     return text
 
 
@@ -70,20 +71,20 @@ class SyncDialog(QDialog):
     def __init__(self, desk: Desk, ops: Operations, control: SyncControl, parent=None):
         super().__init__(parent)
         self.desk, self.ops, self.control = desk, ops, control
-        self.setWindowTitle("与区级平台同步")
+        self.setWindowTitle(_("与区级平台同步"))
         self.resize(820, 420)
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.table = QTableWidget(0, 4)
-        self.table.setHorizontalHeaderLabels(["办件编号", "事项", "被拒原因", ""])
+        self.table.setHorizontalHeaderLabels([_("办件编号"), _("事项"), _("被拒原因"), ""])
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.Stretch)
         self.table.setEditTriggers(QTableWidget.NoEditTriggers)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(True)
-        self.sync_button = QPushButton("立即同步")
+        self.sync_button = QPushButton(_("立即同步"))
         self.sync_button.clicked.connect(self.sync_now)
         buttons = QDialogButtonBox(QDialogButtonBox.Close)
-        buttons.button(QDialogButtonBox.Close).setText("关闭")
+        buttons.button(QDialogButtonBox.Close).setText(_("关闭"))
         buttons.rejected.connect(self.reject)
         row = QHBoxLayout()
         row.addWidget(self.sync_button)
@@ -91,7 +92,7 @@ class SyncDialog(QDialog):
         row.addWidget(buttons)
         col = QVBoxLayout(self)
         col.addWidget(self.summary)
-        col.addWidget(QLabel("被区级平台拒收的办件（不影响其他办件上报；处理后点“重试”）"))
+        col.addWidget(QLabel(_("被区级平台拒收的办件（不影响其他办件上报；处理后点“重试”）")))
         col.addWidget(self.table, 1)
         col.addLayout(row)
         control.finished.connect(self._round_finished)
@@ -102,9 +103,9 @@ class SyncDialog(QDialog):
 
     def _show(self, loaded) -> None:
         status, held = loaded
-        lines = [f"区级平台：{status.server or '未注册'}", describe(status)]
+        lines = [_("区级平台：{value}").format(value=status.server or _('未注册')), describe(status)]
         if status.last_error:
-            lines.append(f"上次同步问题：{status.last_error}")
+            lines.append(_("上次同步问题：{last_error}").format(last_error=status.last_error))
         self.summary.setText("\n".join(lines))
         self.table.setRowCount(len(held))
         for r, q in enumerate(held):
@@ -112,22 +113,22 @@ class SyncDialog(QDialog):
                 item = QTableWidgetItem(v)
                 item.setToolTip(v)
                 self.table.setItem(r, k, item)
-            retry = QPushButton("重试")
-            retry.clicked.connect(lambda _=False, case_id=q.case_id: self.retry(case_id))
+            retry = QPushButton(_("重试"))
+            retry.clicked.connect(lambda _unused=False, case_id=q.case_id: self.retry(case_id))
             self.table.setCellWidget(r, 3, retry)
         self.table.resizeColumnToContents(0)
         self.table.resizeColumnToContents(1)
         self.table.resizeRowsToContents()
 
     def retry(self, case_id: str) -> None:
-        self.ops.run(self.desk.sync.retry, case_id, on_success=lambda _: (self.refresh(), self.sync_now()))
+        self.ops.run(self.desk.sync.retry, case_id, on_success=lambda _unused: (self.refresh(), self.sync_now()))
 
     def sync_now(self) -> None:
         if self.control.sync_now():
             self.sync_button.setEnabled(False)
-            self.sync_button.setText("正在同步…")
+            self.sync_button.setText(_("正在同步…"))
 
     def _round_finished(self, report) -> None:
         self.sync_button.setEnabled(True)
-        self.sync_button.setText("立即同步")
+        self.sync_button.setText(_("立即同步"))
         self.refresh()

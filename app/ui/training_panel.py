@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 from app.domain.accounts import Clerk
 from app.domain.case import DEFECTS
 from app.domain.catalog import merge_fields, merge_materials
+from app.i18n import N_, _
 from app.services.desk import Desk
 from app.services.training import LEVELS, TRAINERS
 from app.ui.operations import Operations
@@ -70,7 +71,7 @@ def _error_and_save(dialog: QDialog, col: QVBoxLayout, text: str) -> tuple[QLabe
     row.addStretch(1)
     save = QPushButton(text)
     save.setDefault(True)
-    cancel = QPushButton("取消")
+    cancel = QPushButton(_("取消"))
     cancel.clicked.connect(dialog.reject)
     row.addWidget(save)
     row.addWidget(cancel)
@@ -93,20 +94,20 @@ class TrainingPanel(QWidget):
         drills = QWidget()
         dcol = QVBoxLayout(drills)
         top = QHBoxLayout()
-        top.addWidget(QLabel("课程："))
+        top.addWidget(QLabel(_("课程：")))
         self.course = QComboBox()
         self.course.currentIndexChanged.connect(self._show_scenarios)
         top.addWidget(self.course, 1)
-        self.start_button = QPushButton("开始演练（Enter）")
+        self.start_button = QPushButton(_("开始演练（Enter）"))
         self.start_button.setObjectName("training_start")
         self.start_button.clicked.connect(self.start_selected)
         top.addWidget(self.start_button)
         dcol.addLayout(top)
-        self.scenario_table = _table(["级别", "情景", "事项", "限时", "我的最好成绩"])
-        self.scenario_table.doubleClicked.connect(lambda _: self.start_selected())
-        self.scenario_table.activated.connect(lambda _: self.start_selected())
+        self.scenario_table = _table([_("级别"), _("情景"), _("事项"), _("限时"), _("我的最好成绩")])
+        self.scenario_table.doubleClicked.connect(lambda _unused: self.start_selected())
+        self.scenario_table.activated.connect(lambda _unused: self.start_selected())
         dcol.addWidget(self.scenario_table, 1)
-        self.tabs.addTab(drills, "情景演练")
+        self.tabs.addTab(drills, _("情景演练"))
 
         quiz = QWidget()
         qcol = QFormLayout(quiz)
@@ -116,18 +117,18 @@ class TrainingPanel(QWidget):
         self.quiz_seed = QSpinBox()
         self.quiz_seed.setRange(1, 999_999)
         self.quiz_seed.setValue(1)
-        self.quiz_button = QPushButton("开始测试")
+        self.quiz_button = QPushButton(_("开始测试"))
         self.quiz_button.clicked.connect(self.start_quiz)
-        qcol.addRow("题目数量", self.quiz_count)
-        qcol.addRow("试卷编号（相同编号出相同的题）", self.quiz_seed)
+        qcol.addRow(_("题目数量"), self.quiz_count)
+        qcol.addRow(_("试卷编号（相同编号出相同的题）"), self.quiz_seed)
         qcol.addRow("", self.quiz_button)
         self.quiz_result = QLabel()
         qcol.addRow("", self.quiz_result)
-        self.tabs.addTab(quiz, "问卷测试")
+        self.tabs.addTab(quiz, _("问卷测试"))
 
         self.results_table: QTableWidget | None = None
         if clerk.role in TRAINERS:
-            self.tabs.addTab(self._trainer_tab(), "学员成绩")
+            self.tabs.addTab(self._trainer_tab(), _("学员成绩"))
         self.message = QLabel()
         self.message.setWordWrap(True)
         col.addWidget(self.message)
@@ -142,9 +143,9 @@ class TrainingPanel(QWidget):
             current = self.course.currentData()
             self.course.blockSignals(True)
             self.course.clear()
-            self.course.addItem("全部情景", None)
+            self.course.addItem(_("全部情景"), None)
             for c in courses:
-                self.course.addItem(f"{c.name}（{len(c.scenario_ids)} 个情景）", list(c.scenario_ids))
+                self.course.addItem(_("{name}（{n_scenario_ids} 个情景）").format(name=c.name, n_scenario_ids=len(c.scenario_ids)), list(c.scenario_ids))
             self.course.setCurrentIndex(max(0, self.course.findData(current)))
             self.course.blockSignals(False)
             self.best = {}
@@ -161,15 +162,15 @@ class TrainingPanel(QWidget):
         by_id = {s.id: s for s in self.scenarios}
         shown = [by_id[i] for i in chosen if i in by_id] if chosen else self.scenarios
         _fill(self.scenario_table,
-              [[s.level, s.title, s.bundle or "、".join(s.item_codes) or "—", f"{s.time_limit_s // 60} 分钟",
-                f"{self.best[s.id]} 分" if s.id in self.best else "—"] for s in shown], [s.id for s in shown])
+              [[s.level, s.title, s.bundle or _("、").join(s.item_codes) or "—", _("{value} 分钟").format(value=s.time_limit_s // 60),
+                _("{best} 分").format(best=self.best[s.id]) if s.id in self.best else "—"] for s in shown], [s.id for s in shown])
         if shown and self.scenario_table.currentRow() < 0:
             self.scenario_table.selectRow(0)
 
     def start_selected(self) -> None:
         row = self.scenario_table.currentRow()
         if row < 0:
-            self.message.setText("请先选择一个情景。")
+            self.message.setText(_("请先选择一个情景。"))
             return
         self.start_requested.emit(self.scenario_table.item(row, 0).data(Qt.UserRole))
 
@@ -188,9 +189,9 @@ class TrainingPanel(QWidget):
 
     def _hand_in(self, questions, answers, seed: int, dialog: QuizDialog) -> None:
         def graded(result) -> None:
-            graded_result, _ = result
+            graded_result, _unused = result
             dialog.show_result(graded_result)
-            self.quiz_result.setText(f"上次测试：{graded_result.score} 分（答对 {graded_result.correct}/{graded_result.total}）")
+            self.quiz_result.setText(_("上次测试：{score} 分（答对 {correct}/{total}）").format(score=graded_result.score, correct=graded_result.correct, total=graded_result.total))
             if self.results_table is not None:
                 self.refresh_results()
 
@@ -201,22 +202,22 @@ class TrainingPanel(QWidget):
     def _trainer_tab(self) -> QWidget:
         page = QWidget()
         col = QVBoxLayout(page)
-        self.results_table = _table(["学员", "情景", "次数", "最好成绩", "最近成绩", "最近用时", "通过"])
+        self.results_table = _table([_("学员"), _("情景"), _("次数"), _("最好成绩"), _("最近成绩"), _("最近用时"), _("通过")])
         self.results_table.setObjectName("trainer_results")
-        col.addWidget(QLabel("情景演练（每位学员 × 每个情景）"))
+        col.addWidget(QLabel(_("情景演练（每位学员 × 每个情景）")))
         col.addWidget(self.results_table, 3)
-        self.quiz_table = _table(["学员", "测试次数", "最好成绩", "最近成绩", "最近一次"], stretch=0)
-        col.addWidget(QLabel("问卷测试"))
+        self.quiz_table = _table([_("学员"), _("测试次数"), _("最好成绩"), _("最近成绩"), _("最近一次")], stretch=0)
+        col.addWidget(QLabel(_("问卷测试")))
         col.addWidget(self.quiz_table, 1)
         row = QHBoxLayout()
-        refresh = QPushButton("刷新")
+        refresh = QPushButton(_("刷新"))
         refresh.clicked.connect(self.refresh_results)
-        self.export_button = QPushButton("导出 Excel…")
+        self.export_button = QPushButton(_("导出 Excel…"))
         self.export_button.clicked.connect(lambda: self.export())
-        self.course_button = QPushButton("布置课程…")
+        self.course_button = QPushButton(_("布置课程…"))
         self.course_button.clicked.connect(self.edit_course)
-        self.author_button = QPushButton("把办件存为情景…")
-        self.author_button.setToolTip("先在受理页把一个办件正确办一遍，再输入它的办件编号：它就成为新情景的标准答案")
+        self.author_button = QPushButton(_("把办件存为情景…"))
+        self.author_button.setToolTip(_("先在受理页把一个办件正确办一遍，再输入它的办件编号：它就成为新情景的标准答案"))
         self.author_button.clicked.connect(lambda: self.author_scenario())
         for b in (refresh, self.export_button, self.course_button, self.author_button):
             row.addWidget(b)
@@ -227,19 +228,19 @@ class TrainingPanel(QWidget):
     def refresh_results(self) -> None:
         def shown(data) -> None:
             runs, quizzes = data
-            _fill(self.results_table, [[r.trainee, r.title, r.attempts, r.best, r.last, f"{r.last_elapsed_s:.0f} 秒",
-                                        "是" if r.passed else "否"] for r in runs])
+            _fill(self.results_table, [[r.trainee, r.title, r.attempts, r.best, r.last, _("{last_elapsed_s:.0f} 秒").format(last_elapsed_s=r.last_elapsed_s),
+                                        _("是") if r.passed else _("否")] for r in runs])
             _fill(self.quiz_table, [[q.trainee, q.quizzes, q.best, q.last, f"{q.last_at:%m-%d %H:%M}"] for q in quizzes])
 
         self.ops.run(self.service.results, self.clerk, on_success=shown)
 
     def export(self, path: str | None = None) -> None:
         if not path:
-            path, _ = QFileDialog.getSaveFileName(self, "导出学员成绩", str(Path.home() / "学员成绩.xlsx"),
-                                                  "Excel 工作簿 (*.xlsx)")
+            path, _unused = QFileDialog.getSaveFileName(self, _("导出学员成绩"), str(Path.home() / _("学员成绩.xlsx")),
+                                                  _("Excel 工作簿 (*.xlsx)"))
         if path:
             self.ops.run(self.service.export_results, self.clerk, Path(path),
-                         on_success=lambda p: self.message.setText(f"已导出：{p}"))
+                         on_success=lambda p: self.message.setText(_("已导出：{p}").format(p=p)))
 
     def edit_course(self) -> None:
         dialog = CourseDialog(self.scenarios, self)
@@ -250,11 +251,11 @@ class TrainingPanel(QWidget):
                 if trainees:
                     self.ops.run(self.service.assign_course, self.clerk, course.id, trainees,
                                  on_success=lambda c: (dialog.accept(), self.message.setText(
-                                     f"课程“{c.name}”已布置给：{'、'.join(c.trainees)}"), self.refresh()),
+                                     _("课程“{name}”已布置给：{join}").format(name=c.name, join=_('、').join(c.trainees))), self.refresh()),
                                  on_failure=dialog.error.setText)
                 else:
                     dialog.accept()
-                    self.message.setText(f"课程“{course.name}”已保存（{len(course.scenario_ids)} 个情景）")
+                    self.message.setText(_("课程“{name}”已保存（{n_scenario_ids} 个情景）").format(name=course.name, n_scenario_ids=len(course.scenario_ids)))
                     self.refresh()
 
             self.ops.run(self.service.save_course, self.clerk, dialog.name.text(), dialog.scenario_ids(),
@@ -269,8 +270,8 @@ class TrainingPanel(QWidget):
         """"Record as model answer": draft a scenario from a case worked at the window, edit it, save it."""
         if case_number is None:
             asked = QInputDialog(self)
-            asked.setWindowTitle("把办件存为情景")
-            asked.setLabelText("办件编号（您刚在受理页正确办理的办件）：")
+            asked.setWindowTitle(_("把办件存为情景"))
+            asked.setLabelText(_("办件编号（您刚在受理页正确办理的办件）："))
             asked.accepted.connect(lambda: self.author_scenario(asked.textValue().strip()))
             self.dialog = asked
             asked.open()
@@ -283,7 +284,7 @@ class TrainingPanel(QWidget):
                 def saved(scenario) -> None:
                     editor.accept()
                     self.scenarios = self.service.scenarios()
-                    self.message.setText(f"情景“{scenario.title}”已保存（{scenario.id}），标准答案得 100 分。")
+                    self.message.setText(_("情景“{title}”已保存（{id}），标准答案得 100 分。").format(title=scenario.title, id=scenario.id))
                     self.refresh()
 
                 self.ops.run(self.service.save_scenario, self.clerk, editor.scenario(), on_success=saved,
@@ -299,12 +300,12 @@ class TrainingPanel(QWidget):
 class ScenarioEditor(QDialog):
     """A drafted scenario's title, level, time limit, what the citizen says and what they bring."""
 
-    HOW = (("present", "带来了"), ("missing", "没有带"), ("copy_only", "只有复印件"))
+    HOW = (("present", N_("带来了")), ("missing", N_("没有带")), ("copy_only", N_("只有复印件")))
 
     def __init__(self, draft: dict, catalog, parent=None):
         super().__init__(parent)
         self.draft = draft
-        self.setWindowTitle("编辑情景")
+        self.setWindowTitle(_("编辑情景"))
         fit_to_screen(self, 900, 640)
         col = QVBoxLayout(self)
         form = QFormLayout()
@@ -314,20 +315,20 @@ class ScenarioEditor(QDialog):
         self.level.setCurrentText(draft["level"])
         self.limit = QSpinBox()
         self.limit.setRange(60, 3600)
-        self.limit.setSuffix(" 秒")
+        self.limit.setSuffix(_(" 秒"))
         self.limit.setValue(draft["time_limit_s"])
         self.opening = QLineEdit(draft["citizen"]["says"].get("opening", ""))
-        form.addRow("标题", self.title)
-        form.addRow("级别", self.level)
-        form.addRow("限时", self.limit)
-        form.addRow("群众开口第一句", self.opening)
+        form.addRow(_("标题"), self.title)
+        form.addRow(_("级别"), self.level)
+        form.addRow(_("限时"), self.limit)
+        form.addRow(_("群众开口第一句"), self.opening)
         col.addLayout(form)
         items = catalog.bundle_items(draft["items"]) if isinstance(draft["items"], str) else [
             catalog.item(c) for c in draft["items"]]
         fields = merge_fields(items)
-        col.addWidget(QLabel("问群众时的回答（空着表示群众说不清）"))
+        col.addWidget(QLabel(_("问群众时的回答（空着表示群众说不清）")))
         self.says = QTableWidget(len(fields), 2)
-        self.says.setHorizontalHeaderLabels(["栏目", "群众的回答"])
+        self.says.setHorizontalHeaderLabels([_("栏目"), _("群众的回答")])
         self.says.horizontalHeader().setSectionResizeMode(1, QHeaderView.Stretch)
         self.says.verticalHeader().hide()
         for r, f in enumerate(fields):
@@ -337,10 +338,10 @@ class ScenarioEditor(QDialog):
             self.says.setItem(r, 0, label)
             self.says.setItem(r, 1, QTableWidgetItem(draft["citizen"]["says"].get(f.key, "")))
         col.addWidget(self.says, 1)
-        col.addWidget(QLabel("群众带来的材料（与标准答案的做法一致）"))
+        col.addWidget(QLabel(_("群众带来的材料（与标准答案的做法一致）")))
         materials = merge_materials(items)
         self.brings = QTableWidget(len(materials), 2)
-        self.brings.setHorizontalHeaderLabels(["材料", "群众带来的"])
+        self.brings.setHorizontalHeaderLabels([_("材料"), _("群众带来的")])
         self.brings.horizontalHeader().setSectionResizeMode(0, QHeaderView.Stretch)
         self.brings.verticalHeader().hide()
         self.how: dict[str, QComboBox] = {}
@@ -350,10 +351,11 @@ class ScenarioEditor(QDialog):
             self.brings.setItem(r, 0, name)
             box = QComboBox()
             for key, text in self.HOW:
+                text = _(text)
                 box.addItem(text, key)
             for key, text in DEFECTS.items():
                 if key != "copy_only":
-                    box.addItem(f"不合格：{text}", {"defective": key})
+                    box.addItem(_("不合格：{text}").format(text=_(text)), {"defective": key})
             current = draft["brings"].get(m.code, "present" if m.required else "missing")
             box.setCurrentIndex(max(0, box.findData(current)))
             self.brings.setCellWidget(r, 1, box)
@@ -361,7 +363,7 @@ class ScenarioEditor(QDialog):
         if self.how:
             self.brings.setColumnWidth(1, max(b.sizeHint().width() for b in self.how.values()) + 8)
         col.addWidget(self.brings, 1)
-        self.error, self.save = _error_and_save(self, col, "检查并保存")
+        self.error, self.save = _error_and_save(self, col, _("检查并保存"))
 
     def scenario(self) -> dict:
         """The scenario as edited (its file's format)."""
@@ -383,7 +385,7 @@ class QuizDialog(QDialog):
 
     def __init__(self, questions, parent=None):
         super().__init__(parent)
-        self.setWindowTitle("问卷测试")
+        self.setWindowTitle(_("问卷测试"))
         fit_to_screen(self, 820, 640)
         self.questions = questions
         self.groups: list[QButtonGroup] = []
@@ -411,9 +413,9 @@ class QuizDialog(QDialog):
         col.addWidget(self.result)
         row = QHBoxLayout()
         row.addStretch(1)
-        self.hand_in = QPushButton("交卷")
+        self.hand_in = QPushButton(_("交卷"))
         self.hand_in.setDefault(True)
-        close = QPushButton("关闭")
+        close = QPushButton(_("关闭"))
         row.addWidget(self.hand_in)
         row.addWidget(close)
         col.addLayout(row)
@@ -428,14 +430,14 @@ class QuizDialog(QDialog):
 
     def show_result(self, result) -> None:
         self.hand_in.setEnabled(False)
-        wrong = {n for n, _, _ in result.wrong}
+        wrong = {n for n, _unused, _unused in result.wrong}
         for n, (label, q) in enumerate(zip(self.labels, self.questions, strict=True), 1):
             if n in wrong:
-                label.setText(f"{n}. {q.text}  ✗ 正确答案：{'ABCD'[q.answer]}（{q.guide}）")
+                label.setText(_("{n}. {text}  ✗ 正确答案：{value}（{guide}）").format(n=n, text=q.text, value='ABCD'[q.answer], guide=q.guide))
                 label.setStyleSheet("font-weight:bold;color:#c0392b")
             else:
                 label.setStyleSheet("font-weight:bold;color:#1e8449")
-        self.result.setText(f"得分 {result.score}（答对 {result.correct}/{result.total}）")
+        self.result.setText(_("得分 {score}（答对 {correct}/{total}）").format(score=result.score, correct=result.correct, total=result.total))
 
 
 class CourseDialog(QDialog):
@@ -443,26 +445,26 @@ class CourseDialog(QDialog):
 
     def __init__(self, scenarios, parent=None):
         super().__init__(parent)
-        self.setWindowTitle("布置课程")
+        self.setWindowTitle(_("布置课程"))
         fit_to_screen(self, 640, 560)
         col = QVBoxLayout(self)
         form = QFormLayout()
         self.name = QLineEdit()
         self.trainee_names = QLineEdit()
-        self.trainee_names.setPlaceholderText("学员账号，用逗号分隔")
-        form.addRow("课程名称", self.name)
-        form.addRow("布置给", self.trainee_names)
+        self.trainee_names.setPlaceholderText(_("学员账号，用逗号分隔"))
+        form.addRow(_("课程名称"), self.name)
+        form.addRow(_("布置给"), self.trainee_names)
         col.addLayout(form)
-        col.addWidget(QLabel("情景（勾选，按列表顺序）"))
+        col.addWidget(QLabel(_("情景（勾选，按列表顺序）")))
         self.list = QListWidget()
         for s in scenarios:
-            item = QListWidgetItem(f"【{s.level}】{s.title}")
+            item = QListWidgetItem(_("【{level}】{title}").format(level=s.level, title=s.title))
             item.setData(Qt.UserRole, s.id)
             item.setFlags(item.flags() | Qt.ItemIsUserCheckable)
             item.setCheckState(Qt.Unchecked)
             self.list.addItem(item)
         col.addWidget(self.list, 1)
-        self.error, self.save = _error_and_save(self, col, "保存")
+        self.error, self.save = _error_and_save(self, col, _("保存"))
 
     def scenario_ids(self) -> list[str]:
         return [self.list.item(i).data(Qt.UserRole) for i in range(self.list.count())

@@ -14,6 +14,7 @@ from PySide6.QtGui import QImage
 from PySide6.QtMultimedia import QVideoFrame, QVideoFrameFormat
 
 from app.devices.errors import CaptureError
+from app.i18n import _
 
 PF = QVideoFrameFormat.PixelFormat
 _PLANAR_420 = {PF.Format_YUV420P: (1, 2), PF.Format_YV12: (2, 1)}     # plane index of Cb, Cr
@@ -35,7 +36,7 @@ def frame_to_bgr(frame: QVideoFrame) -> np.ndarray:
     """The whole frame as a BGR uint8 array (its own copy)."""
     image = frame.toImage()
     if image.isNull():
-        raise CaptureError("高拍仪画面无法解码，请重试")
+        raise CaptureError(_("高拍仪画面无法解码，请重试"))
     image = image.convertToFormat(QImage.Format.Format_RGB32)
     w, h, stride = image.width(), image.height(), image.bytesPerLine()
     bgra = np.frombuffer(image.constBits(), np.uint8, count=stride * h).reshape(h, stride // 4, 4)[:, :w]

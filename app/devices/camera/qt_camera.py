@@ -41,6 +41,7 @@ from app.devices.camera.formats import StreamFormat, choose_format
 from app.devices.camera.frames import frame_to_bgr, preview_bgr
 from app.devices.camera.qt_devices import CameraInfo, list_cameras, pick_camera, stream_format
 from app.devices.errors import CaptureError, DeviceUnavailable
+from app.i18n import N_, _
 from app.threads import lower_priority
 
 log = logging.getLogger(__name__)
@@ -48,8 +49,8 @@ log = logging.getLogger(__name__)
 STALLED_SECONDS = 5.0          # no frame for this long while streaming: the camera is gone or hung
 STILL_TIMEOUT_SECONDS = 3.0
 CALL_TIMEOUT_SECONDS = 5.0
-NO_PICTURE = "高拍仪没有画面，正在重新连接…"
-UNPLUGGED = "高拍仪已断开，请检查 USB 连接"
+NO_PICTURE = N_("高拍仪没有画面，正在重新连接…")
+UNPLUGGED = N_("高拍仪已断开，请检查 USB 连接")
 
 
 AV_LOG_FATAL = 8
@@ -85,7 +86,7 @@ class _MainThread(QObject):
     def __init__(self):
         app = QCoreApplication.instance()
         if app is None:
-            raise DeviceUnavailable("高拍仪需要在程序界面中使用")
+            raise DeviceUnavailable(_("高拍仪需要在程序界面中使用"))
         super().__init__()
         self.moveToThread(app.thread())
         self._thread = app.thread()
@@ -112,7 +113,7 @@ class _MainThread(QObject):
             return future.result(CALL_TIMEOUT_SECONDS)
         except FutureTimeout:
             future.cancel()
-            raise DeviceUnavailable("高拍仪无响应，请稍后重试") from None
+            raise DeviceUnavailable(_("高拍仪无响应，请稍后重试")) from None
 
 
 class _FrameReceiver(QObject):
@@ -134,7 +135,7 @@ class CameraSource:
     def __init__(self, info: CameraInfo, on_lost: Callable[[DeviceUnavailable], None]):
         device = next((d for d in QMediaDevices.videoInputs() if bytes(d.id()).hex() == info.id), None)
         if device is None:
-            raise DeviceUnavailable(UNPLUGGED)
+            raise DeviceUnavailable(_(UNPLUGGED))
         self.info = info
         self.camera = QCamera(device)
         self.format = choose_format(info.formats)
@@ -145,7 +146,7 @@ class CameraSource:
         self.session = QMediaCaptureSession()
         self.session.setCamera(self.camera)
         self.camera.errorOccurred.connect(
-            lambda error, text: on_lost(DeviceUnavailable(f"高拍仪出错：{text or error}")))
+            lambda error, text: on_lost(DeviceUnavailable(_("高拍仪出错：{value}").format(value=text or error))))
 
     def start(self, sink: QVideoSink) -> None:
         self.session.setVideoSink(sink)
@@ -161,13 +162,13 @@ class VideoFileSource:
 
     def __init__(self, path: Path, on_lost: Callable[[DeviceUnavailable], None]):
         if not path.is_file():
-            raise DeviceUnavailable(f"找不到回放录像 {path.name}")
+            raise DeviceUnavailable(_("找不到回放录像 {name}").format(name=path.name))
         self.format = None
         self.player = QMediaPlayer()
         self.player.setLoops(QMediaPlayer.Loops.Infinite)
         self.player.setSource(QUrl.fromLocalFile(str(path)))
         self.player.errorOccurred.connect(
-            lambda error, text: on_lost(DeviceUnavailable(f"回放录像无法播放：{text or error}")))
+            lambda error, text: on_lost(DeviceUnavailable(_("回放录像无法播放：{value}").format(value=text or error))))
 
     def start(self, sink: QVideoSink) -> None:
         self.player.setVideoSink(sink)
@@ -194,7 +195,7 @@ class QtCamera:
         self.wanted = wanted
         self.video_file = video_file
         self.preview_side = preview_side
-        self.name = video_file.name if video_file else (wanted or "高拍仪")
+        self.name = video_file.name if video_file else (wanted or _("高拍仪"))
         self.still_size: tuple[int, int] = (0, 0)
         self.preview_size: tuple[int, int] = (0, 0)
         self._main = _MainThread()
@@ -246,14 +247,14 @@ class QtCamera:
         deadline = time.monotonic() + STILL_TIMEOUT_SECONDS
         with self._frames:
             if self._source is None:
-                raise DeviceUnavailable(str(self._lost) if self._lost else "高拍仪未打开")
+                raise DeviceUnavailable(str(self._lost) if self._lost else _("高拍仪未打开"))
             wanted = self._sequence + 1
             while self._sequence < wanted:
                 if self._lost is not None:
                     raise DeviceUnavailable(str(self._lost))
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
-                    raise CaptureError("高拍仪没有送出画面，请重试")
+                    raise CaptureError(_("高拍仪没有送出画面，请重试"))
                 self._frames.wait(remaining)
             frame = self._latest
         return frame_to_bgr(frame)
@@ -325,7 +326,7 @@ class QtCamera:
         if isinstance(source, CameraSource):
             present = {bytes(d.id()).hex() for d in QMediaDevices.videoInputs()}
             if source.info.id not in present:
-                self._report_lost(DeviceUnavailable(UNPLUGGED))
+                self._report_lost(DeviceUnavailable(_(UNPLUGGED)))
 
     def _report_lost(self, error: DeviceUnavailable) -> None:
         log.warning("camera lost: %s", error)
@@ -355,7 +356,7 @@ class QtCamera:
             with self._frames:
                 while self._sequence == seen and self._lost is None and not stop.is_set():
                     if time.monotonic() - self._last_frame_at > STALLED_SECONDS:
-                        self._lost = DeviceUnavailable(NO_PICTURE)
+                        self._lost = DeviceUnavailable(_(NO_PICTURE))
                         break
                     self._frames.wait(0.25)
                 if stop.is_set():

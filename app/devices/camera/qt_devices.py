@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from app.devices.camera.formats import StreamFormat
 from app.devices.errors import DeviceUnavailable
+from app.i18n import N_, _
 
-NO_CAMERA = "未找到高拍仪，请检查 USB 连接和驱动"
+NO_CAMERA = N_("未找到高拍仪，请检查 USB 连接和驱动")
 
 
 @dataclass(frozen=True)
@@ -46,10 +47,10 @@ def list_cameras() -> list[CameraInfo]:
 def pick_camera(cameras: list[CameraInfo], wanted: str) -> CameraInfo:
     """The remembered camera (by name or id), or the default one when none is remembered."""
     if not cameras:
-        raise DeviceUnavailable(NO_CAMERA)
+        raise DeviceUnavailable(_(NO_CAMERA))
     if wanted:
         for camera in cameras:
             if wanted in (camera.name, camera.id):
                 return camera
-        raise DeviceUnavailable(f"高拍仪“{wanted}”未连接，请检查 USB 连接，或在拍摄窗口中选择其他摄像头")
+        raise DeviceUnavailable(_("高拍仪“{wanted}”未连接，请检查 USB 连接，或在拍摄窗口中选择其他摄像头").format(wanted=wanted))
     return next((c for c in cameras if c.default), cameras[0])

@@ -19,18 +19,19 @@ from app.devices.camera.base import ErrorSink, FrameSink
 from app.devices.camera.sample_documents import SampleDocument
 from app.devices.camera.scene import Scene, random_scene, render
 from app.devices.errors import DeviceUnavailable
+from app.i18n import N_, _
 from app.threads import lower_priority
 
 log = logging.getLogger(__name__)
 
-UNPLUGGED = "高拍仪已断开，请检查 USB 连接"
+UNPLUGGED = N_("高拍仪已断开，请检查 USB 连接")
 
 
 class SimulatedCamera:
     def __init__(self, still_size: tuple[int, int] = (2592, 1944), preview_size: tuple[int, int] = (648, 486),
                  *, fps: float = 12.0, seed: int | None = None, font_path: str | None = None,
                  lay_seconds: float = 0.5, leave_seconds: float = 0.4, clock=time.monotonic):
-        self.name = "模拟高拍仪"
+        self.name = _("模拟高拍仪")
         self.still_size, self.preview_size = still_size, preview_size
         self.fps = fps
         self.font_path = font_path
@@ -97,7 +98,7 @@ class SimulatedCamera:
 
     def open(self) -> None:
         if not self._plugged:
-            raise DeviceUnavailable(UNPLUGGED)
+            raise DeviceUnavailable(_(UNPLUGGED))
         self._open = True
 
     def close(self) -> None:
@@ -115,7 +116,7 @@ class SimulatedCamera:
             while not stop.is_set():
                 started = time.monotonic()
                 if not self._plugged:
-                    on_error(DeviceUnavailable(UNPLUGGED))
+                    on_error(DeviceUnavailable(_(UNPLUGGED)))
                     return
                 try:
                     on_frame(render(self.scene_now(), self.preview_size, self.font_path))
@@ -134,9 +135,9 @@ class SimulatedCamera:
 
     def capture_still(self) -> np.ndarray:
         if not self._plugged:
-            raise DeviceUnavailable(UNPLUGGED)
+            raise DeviceUnavailable(_(UNPLUGGED))
         if not self._open:
-            raise DeviceUnavailable("高拍仪未打开")
+            raise DeviceUnavailable(_("高拍仪未打开"))
         return render(self.scene_now(), self.still_size, self.font_path)
 
 

@@ -8,8 +8,9 @@ from dataclasses import dataclass, replace
 from typing import Protocol
 
 from app.domain.identity import Identity
+from app.i18n import N_, _
 
-PHOTO_UNAVAILABLE = "照片不可用"
+PHOTO_UNAVAILABLE = N_("照片不可用")
 
 
 @dataclass(frozen=True)
@@ -25,7 +26,7 @@ class CardRead:
         """The identity to record: an appended address (a move after issue) is kept beside the printed one."""
         if not self.appended_address:
             return self.identity
-        return replace(self.identity, address=f"{self.identity.address}（追加住址：{self.appended_address}）")
+        return replace(self.identity, address=_("{address}（追加住址：{appended_address}）").format(address=self.identity.address, appended_address=self.appended_address))
 
 
 class IdCardReader(Protocol):

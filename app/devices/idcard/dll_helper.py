@@ -31,6 +31,7 @@ from pathlib import Path
 from app.devices.errors import CardReadError, DeviceUnavailable, NoCard
 from app.devices.idcard.base import CardRead
 from app.domain.identity import Identity
+from app.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +62,7 @@ def error_to_wire(e: Exception) -> dict:
 
 def error_from_wire(d: dict) -> Exception:
     cls = {k: c for c, k in ERROR_KINDS}.get(d.get("error"), DeviceUnavailable)
-    return cls(d.get("message") or "身份证阅读器出错")
+    return cls(d.get("message") or _("身份证阅读器出错"))
 
 
 # --- the helper process --------------------------------------------------------------------------
@@ -130,8 +131,8 @@ def main(argv: list[str] | None = None) -> int:
 class HelperProcessReader:
     """A reader driver whose driver runs in a helper process; the process is restarted if it dies."""
 
-    def __init__(self, command: list[str], name: str = "身份证阅读器（32位接口）"):
-        self.command, self.name = command, name
+    def __init__(self, command: list[str], name: str = N_("身份证阅读器（32位接口）")):
+        self.command, self.name = command, _(name)
         self._process: subprocess.Popen | None = None
         self._answers: queue.Queue = queue.Queue()
         self._next_id = 0
@@ -145,7 +146,7 @@ class HelperProcessReader:
                 text=True, encoding="utf-8", bufsize=1)
         except OSError as e:
             log.warning("cannot start the reader helper %s: %s", self.command[0], e)
-            raise DeviceUnavailable("无法启动身份证阅读器接口程序，请检查安装") from e
+            raise DeviceUnavailable(_("无法启动身份证阅读器接口程序，请检查安装")) from e
         self._answers = queue.Queue()
         threading.Thread(target=self._pump, args=(self._process, self._answers), daemon=True,
                          name="idcard-helper").start()
@@ -168,16 +169,16 @@ class HelperProcessReader:
             self._process.stdin.flush()
         except OSError as e:
             self._kill()
-            raise DeviceUnavailable("身份证阅读器接口程序已退出，将自动重启") from e
+            raise DeviceUnavailable(_("身份证阅读器接口程序已退出，将自动重启")) from e
         while True:
             try:
                 answer = self._answers.get(timeout=REQUEST_TIMEOUT)
             except queue.Empty:
                 self._kill()
-                raise DeviceUnavailable("身份证阅读器接口程序无响应，已重启") from None
+                raise DeviceUnavailable(_("身份证阅读器接口程序无响应，已重启")) from None
             if answer is None:
                 self._kill()
-                raise DeviceUnavailable("身份证阅读器接口程序已退出，将自动重启")
+                raise DeviceUnavailable(_("身份证阅读器接口程序已退出，将自动重启"))
             if answer.get("id") == rid:
                 break
         if not answer.get("ok"):

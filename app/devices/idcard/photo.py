@@ -13,6 +13,7 @@ from pathlib import Path
 
 from app.devices.errors import DeviceUnavailable
 from app.devices.idcard.vendor_dll import load_library
+from app.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -30,5 +31,5 @@ class WltDllPhotoDecoder:
             bmp = source.with_suffix(".bmp")
             if result != 1 or not bmp.exists():
                 log.info("WLT decoder returned %s", result)
-                raise DeviceUnavailable("照片解码失败")
+                raise DeviceUnavailable(_("照片解码失败"))
             return bmp.read_bytes()

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
+from app.i18n import N_, _
+
 PREAMBLE = bytes.fromhex("AAAAAA9669")
 
 RESET = (0x10, 0xFF)
@@ -21,11 +23,11 @@ FIND_SUCCESS = 0x9F
 NO_CONTENT = 0x91
 
 RESULT_MESSAGES = {
-    0x90: "成功", 0x9F: "寻卡成功", 0x91: "无此内容",
-    0x10: "指令校验和错误", 0x11: "指令长度错误", 0x21: "指令无法识别", 0x23: "越权操作", 0x24: "无法识别的错误",
-    0x31: "卡认证机具失败", 0x32: "机具认证卡失败", 0x33: "信息验证错误",
-    0x40: "无法识别的卡类型", 0x41: "读卡操作失败", 0x47: "取随机数失败", 0x60: "模块自检失败",
-    0x66: "模块未经授权", 0x80: "寻卡失败（未放卡）", 0x81: "选卡失败",
+    0x90: N_("成功"), 0x9F: N_("寻卡成功"), 0x91: N_("无此内容"),
+    0x10: N_("指令校验和错误"), 0x11: N_("指令长度错误"), 0x21: N_("指令无法识别"), 0x23: N_("越权操作"), 0x24: N_("无法识别的错误"),
+    0x31: N_("卡认证机具失败"), 0x32: N_("机具认证卡失败"), 0x33: N_("信息验证错误"),
+    0x40: N_("无法识别的卡类型"), 0x41: N_("读卡操作失败"), 0x47: N_("取随机数失败"), 0x60: N_("模块自检失败"),
+    0x66: N_("模块未经授权"), 0x80: N_("寻卡失败（未放卡）"), 0x81: N_("选卡失败"),
 }
 
 
@@ -66,7 +68,7 @@ class Response:
 
     @property
     def message(self) -> str:
-        return RESULT_MESSAGES.get(self.sw3, f"未知结果码 {self.sw3:02X}")
+        return RESULT_MESSAGES.get(self.sw3, _("未知结果码 {sw3:02X}").format(sw3=self.sw3))
 
     @property
     def outcome(self) -> Outcome:

@@ -11,6 +11,7 @@ from app.devices.errors import CardReadError, DeviceUnavailable, NoCard
 from app.devices.idcard import sam_frame as sf
 from app.devices.idcard.base import CardRead
 from app.devices.idcard.text_block import decode_appended_address, decode_text_block
+from app.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ class NoAnswer(DeviceUnavailable):
     """The module did not answer within its timeout."""
 
     def __init__(self):
-        super().__init__("身份证阅读器无响应，请检查连接线和电源")
+        super().__init__(_("身份证阅读器无响应，请检查连接线和电源"))
 
 
 def read_frame(transport: Transport, timeout: float) -> bytes:
@@ -71,9 +72,9 @@ def read_frame(transport: Transport, timeout: float) -> bytes:
 class SamReader:
     """find → select → read over the frame protocol; every byte passes through the real decoder."""
 
-    def __init__(self, transport: Transport | None, name: str = "身份证阅读器"):
+    def __init__(self, transport: Transport | None, name: str = N_("身份证阅读器")):
         self.transport = transport
-        self.name = name
+        self.name = _(name)
         self.module_id = ""
 
     # --- connection ---------------------------------------------------------------------------
@@ -85,9 +86,9 @@ class SamReader:
         try:
             status = self.command(sf.STATUS)
         except CardReadError as e:
-            raise DeviceUnavailable("身份证阅读器通信异常：请检查端口和波特率设置") from e
+            raise DeviceUnavailable(_("身份证阅读器通信异常：请检查端口和波特率设置")) from e
         if status.outcome is not sf.Outcome.SUCCESS:
-            raise DeviceUnavailable(f"身份证阅读器安全模块异常：{status.message}")
+            raise DeviceUnavailable(_("身份证阅读器安全模块异常：{message}").format(message=status.message))
         self.module_id = self.read_module_id()
 
     def close(self) -> None:
@@ -100,43 +101,43 @@ class SamReader:
 
     def command(self, command: tuple[int, int], data: bytes = b"") -> sf.Response:
         if self.transport is None:
-            raise DeviceUnavailable("身份证阅读器未连接")
+            raise DeviceUnavailable(_("身份证阅读器未连接"))
         self.transport.discard_input()
         self.transport.write(sf.encode_request(command, data))
         try:
             return sf.decode_response(read_frame(self.transport, TIMEOUTS.get(command, 1.0)))
         except sf.FrameError as e:
             log.warning("bad frame from the reader after command %02X %02X: %s", *command, e)
-            raise CardReadError("读卡数据校验失败，请重新放卡") from e
+            raise CardReadError(_("读卡数据校验失败，请重新放卡")) from e
 
     def reset(self) -> None:
         answer = self.command(sf.RESET)
         if answer.outcome is not sf.Outcome.SUCCESS:
-            raise DeviceUnavailable(f"身份证阅读器复位失败：{answer.message}")
+            raise DeviceUnavailable(_("身份证阅读器复位失败：{message}").format(message=answer.message))
 
     def read_module_id(self) -> str:
         answer = self.command(sf.READ_MODULE_ID)
         if answer.outcome is not sf.Outcome.SUCCESS:
-            raise DeviceUnavailable(f"读取安全模块号失败：{answer.message}")
+            raise DeviceUnavailable(_("读取安全模块号失败：{message}").format(message=answer.message))
         try:
             return sf.format_module_id(answer.data)
         except sf.FrameError as e:
-            raise DeviceUnavailable("安全模块号格式异常") from e
+            raise DeviceUnavailable(_("安全模块号格式异常")) from e
 
     def read_card(self, on_found: Callable[[], None] | None = None, with_fingerprint: bool = False) -> CardRead:
         found = self.command(sf.FIND_CARD)
-        expect_outcome(found, sf.Outcome.FOUND, "寻卡")
+        expect_outcome(found, sf.Outcome.FOUND, _("寻卡"))
         if on_found:
             on_found()
-        expect_outcome(self.command(sf.SELECT_CARD), sf.Outcome.SUCCESS, "选卡")
+        expect_outcome(self.command(sf.SELECT_CARD), sf.Outcome.SUCCESS, _("选卡"))
         read = self.command(sf.READ_TEXT_PHOTO_FINGERPRINT if with_fingerprint else sf.READ_TEXT_PHOTO)
-        expect_outcome(read, sf.Outcome.SUCCESS, "读卡")
+        expect_outcome(read, sf.Outcome.SUCCESS, _("读卡"))
         try:
             data = sf.split_card_data(read.data, with_fingerprint)
             identity = decode_text_block(data.text)
         except sf.FrameError as e:
             log.warning("undecodable card data: %s", e)
-            raise CardReadError("证件信息无法识别，请重新放卡或手工录入") from e
+            raise CardReadError(_("证件信息无法识别，请重新放卡或手工录入")) from e
         appended = self.command(sf.READ_APPENDED_ADDRESS)
         address = decode_appended_address(appended.data) if appended.outcome is sf.Outcome.SUCCESS else ""
         return CardRead(identity, data.photo, address, data.fingerprint)
@@ -150,5 +151,5 @@ def expect_outcome(answer: sf.Response, wanted: sf.Outcome, step: str) -> None:
         raise NoCard()
     log.info("%s answered %02X (%s)", step, answer.sw3, outcome.value)
     if outcome in (sf.Outcome.CARD_UNREADABLE, sf.Outcome.AUTH_FAILED):
-        raise CardReadError(f"{step}失败：{answer.message}，请重新放卡")
-    raise DeviceUnavailable(f"身份证阅读器{step}出错：{answer.message}")
+        raise CardReadError(_("{step}失败：{message}，请重新放卡").format(step=step, message=answer.message))
+    raise DeviceUnavailable(_("身份证阅读器{step}出错：{message}").format(step=step, message=answer.message))

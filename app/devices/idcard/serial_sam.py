@@ -11,6 +11,7 @@ from serial.tools import list_ports
 from app.devices.errors import CardReadError, DeviceUnavailable
 from app.devices.idcard import sam_frame as sf
 from app.devices.idcard.sam_reader import SamReader
+from app.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -26,7 +27,7 @@ class SerialTransport:
                                         timeout=0.5, write_timeout=1.0)
         except (serial.SerialException, OSError, ValueError) as e:
             log.info("cannot open %s: %s", port, e)
-            raise DeviceUnavailable(f"无法打开串口 {port}，请检查阅读器连接或端口设置") from e
+            raise DeviceUnavailable(_("无法打开串口 {port}，请检查阅读器连接或端口设置").format(port=port)) from e
         self.port = port
 
     def write(self, data: bytes) -> None:
@@ -34,20 +35,20 @@ class SerialTransport:
             self.serial.write(data)
             self.serial.flush()
         except (serial.SerialException, OSError) as e:
-            raise DeviceUnavailable(f"串口 {self.port} 写入失败，阅读器可能已拔出") from e
+            raise DeviceUnavailable(_("串口 {port} 写入失败，阅读器可能已拔出").format(port=self.port)) from e
 
     def read(self, size: int, timeout: float) -> bytes:
         try:
             self.serial.timeout = max(timeout, 0.001)
             return self.serial.read(size)
         except (serial.SerialException, OSError) as e:
-            raise DeviceUnavailable(f"串口 {self.port} 读取失败，阅读器可能已拔出") from e
+            raise DeviceUnavailable(_("串口 {port} 读取失败，阅读器可能已拔出").format(port=self.port)) from e
 
     def discard_input(self) -> None:
         try:
             self.serial.reset_input_buffer()
         except (serial.SerialException, OSError) as e:
-            raise DeviceUnavailable(f"串口 {self.port} 不可用，阅读器可能已拔出") from e
+            raise DeviceUnavailable(_("串口 {port} 不可用，阅读器可能已拔出").format(port=self.port)) from e
 
     def close(self) -> None:
         self.serial.close()
@@ -57,7 +58,7 @@ class SerialSamReader(SamReader):
     """A SAM reader on one serial port; opens the port on first use and reopens after a fault."""
 
     def __init__(self, port: str, baudrate: int = 115200):
-        super().__init__(None, name=f"身份证阅读器（{port}）")
+        super().__init__(None, name=_("身份证阅读器（{port}）").format(port=port))
         self.port, self.baudrate = port, baudrate
 
     def open(self) -> None:
@@ -122,7 +123,7 @@ class AutoDetectSamReader(SamReader):
     """The configured port and speed, or the first that answers; detection runs on first open (off the GUI)."""
 
     def __init__(self, port: str = "", baudrate: int = 0):
-        super().__init__(None, name="身份证阅读器（串口）")
+        super().__init__(None, name=_("身份证阅读器（串口）"))
         self.port, self.baudrate = port, baudrate
         self._reader: SerialSamReader | None = None
 
@@ -131,10 +132,10 @@ class AutoDetectSamReader(SamReader):
             bauds = (self.baudrate,) if self.baudrate else BAUD_RATES
             found = detect([self.port] if self.port else None, bauds)
             if found is None:
-                where = f"串口 {self.port}" if self.port else "所有串口"
-                raise DeviceUnavailable(f"未找到身份证阅读器（已检测{where}）")
+                where = _("串口 {port}").format(port=self.port) if self.port else _("所有串口")
+                raise DeviceUnavailable(_("未找到身份证阅读器（已检测{where}）").format(where=where))
             self._reader = SerialSamReader(found.port, found.baudrate)
-            self.name = f"身份证阅读器（{found.port}，{found.baudrate}）"
+            self.name = _("身份证阅读器（{port}，{baudrate}）").format(port=found.port, baudrate=found.baudrate)
         self._reader.open()
         self.module_id = self._reader.module_id
 

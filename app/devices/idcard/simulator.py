@@ -16,6 +16,7 @@ from app.devices.idcard import sam_frame as sf
 from app.devices.idcard.sam_reader import SamReader
 from app.devices.idcard.text_block import LAYOUTS, encode_text_block
 from app.domain.identity import NATIONS, CardType, Identity
+from app.i18n import _
 
 # roster keys that are text-block fields (roster "id" is the layout's "id" too)
 _FIELDS = ("name", "english_name", "sex", "nation", "birth", "address", "id", "authority", "valid_from",
@@ -75,7 +76,7 @@ class SimulatedSamModule:
 
     def _answer(self, frame: bytes) -> bytes:
         try:
-            command, _ = sf.decode_request(frame)
+            command, _unused = sf.decode_request(frame)
         except sf.FrameError:
             return sf.encode_response(0x10)
         if command in (sf.RESET, sf.STATUS):
@@ -129,7 +130,7 @@ class LoopbackTransport:
         n = min(size, len(self._buffer))
         if n == 0 and timeout > 0:
             threading.Event().wait(min(timeout, 0.05))   # a silent module: behave like a line timing out
-        return bytes(self._buffer.popleft() for _ in range(n))
+        return bytes(self._buffer.popleft() for _unused in range(n))
 
     def discard_input(self) -> None:
         self._buffer.clear()
@@ -140,7 +141,7 @@ class SimulatedIdCardReader(SamReader):
 
     def __init__(self, roster: list[dict]):
         self.module = SimulatedSamModule(roster)
-        super().__init__(LoopbackTransport(self.module), name="模拟身份证阅读器")
+        super().__init__(LoopbackTransport(self.module), name=_("模拟身份证阅读器"))
 
     @property
     def roster(self) -> list[dict]:
@@ -166,7 +167,7 @@ def card_of(identity: Identity) -> dict:
     card = {"name": identity.name, "sex": identity.sex.value if identity.sex else "1",
             "nation": codes.get(identity.nation, ""), "birth": day(identity.birth_date), "address": identity.address,
             "id": identity.id_number, "authority": identity.issuing_authority, "valid_from": day(identity.valid_from),
-            "valid_to": "长期" if identity.long_term else day(identity.valid_to), "card": identity.card_type.value}
+            "valid_to": _("长期") if identity.long_term else day(identity.valid_to), "card": identity.card_type.value}
     for key, value in (("english_name", identity.english_name), ("nationality", identity.nationality),
                        ("pass_number", identity.pass_number), ("issue_count", identity.issue_count)):
         if value:

@@ -21,6 +21,7 @@ from app.devices.idcard.base import CardRead
 from app.devices.idcard.sam_reader import expect_outcome
 from app.devices.idcard.text_block import LONG_TERM, decode_appended_address, decode_text_block
 from app.domain.identity import NATIONS, CardType, Identity, Sex, card_date
+from app.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ def find_port(configured: int, opens: Callable[[int], bool]) -> int:
     for port in (configured,) if configured else USB_PORTS + SERIAL_PORTS:
         if opens(port):
             return port
-    raise DeviceUnavailable("未找到身份证阅读器（已扫描 USB 1001–1016 和串口 1–16）")
+    raise DeviceUnavailable(_("未找到身份证阅读器（已扫描 USB 1001–1016 和串口 1–16）"))
 
 
 def dll_machine(path: Path) -> str:
@@ -43,10 +44,10 @@ def dll_machine(path: Path) -> str:
     with open(path, "rb") as f:
         head = f.read(4096)
     if head[:2] != b"MZ" or len(head) < 0x40:
-        raise DeviceUnavailable(f"{path.name} 不是有效的 DLL 文件")
+        raise DeviceUnavailable(_("{name} 不是有效的 DLL 文件").format(name=path.name))
     pe = int.from_bytes(head[0x3C:0x40], "little")
     if head[pe:pe + 4] != b"PE\0\0":
-        raise DeviceUnavailable(f"{path.name} 不是有效的 DLL 文件")
+        raise DeviceUnavailable(_("{name} 不是有效的 DLL 文件").format(name=path.name))
     machine = int.from_bytes(head[pe + 4:pe + 6], "little")
     return {0x14C: "x86", 0x8664: "x64"}.get(machine, f"0x{machine:04X}")
 
@@ -58,12 +59,12 @@ def process_machine() -> str:
 def load_library(path: Path):
     """The DLL with stdcall functions; only on Windows."""
     if os.name != "nt":
-        raise DeviceUnavailable("厂家动态库只能在 Windows 上使用")
+        raise DeviceUnavailable(_("厂家动态库只能在 Windows 上使用"))
     try:
         return ctypes.WinDLL(str(path))
     except OSError as e:
         log.warning("cannot load %s: %s", path, e)
-        raise DeviceUnavailable(f"无法加载 {path.name}：请确认已安装阅读器驱动，且与本程序位数一致") from e
+        raise DeviceUnavailable(_("无法加载 {name}：请确认已安装阅读器驱动，且与本程序位数一致").format(name=path.name)) from e
 
 
 def _uint():
@@ -76,7 +77,7 @@ class SdtApiReader:
     def __init__(self, lib, port: int = 0):
         self.lib, self.configured_port = lib, port
         self.port = 0
-        self.name = "身份证阅读器（sdtapi）"
+        self.name = _("身份证阅读器（sdtapi）")
         self.module_id = ""
 
     def open(self) -> None:
@@ -86,7 +87,7 @@ class SdtApiReader:
         buf = ctypes.create_string_buffer(128)
         if self.lib.SDT_GetSAMIDToStr(self.port, buf, 1) == sf.SUCCESS:
             self.module_id = buf.value.decode("ascii", errors="replace")
-        self.name = f"身份证阅读器（sdtapi，端口 {self.port}）"
+        self.name = _("身份证阅读器（sdtapi，端口 {port}）").format(port=self.port)
 
     def close(self) -> None:
         if self.port:
@@ -99,17 +100,17 @@ class SdtApiReader:
     def read_card(self, on_found: Callable[[], None] | None = None) -> CardRead:
         self.open()
         scratch = ctypes.create_string_buffer(16)
-        self._call(self.lib.SDT_StartFindIDCard(self.port, scratch, 1), sf.Outcome.FOUND, "寻卡")
+        self._call(self.lib.SDT_StartFindIDCard(self.port, scratch, 1), sf.Outcome.FOUND, _("寻卡"))
         if on_found:
             on_found()
-        self._call(self.lib.SDT_SelectIDCard(self.port, scratch, 1), sf.Outcome.SUCCESS, "选卡")
+        self._call(self.lib.SDT_SelectIDCard(self.port, scratch, 1), sf.Outcome.SUCCESS, _("选卡"))
         text, text_len = ctypes.create_string_buffer(256), _uint()
         photo, photo_len = ctypes.create_string_buffer(1024), _uint()
-        self._call(self.lib.SDT_ReadBaseMsg(self.port, text, text_len, photo, photo_len, 1), sf.Outcome.SUCCESS, "读卡")
+        self._call(self.lib.SDT_ReadBaseMsg(self.port, text, text_len, photo, photo_len, 1), sf.Outcome.SUCCESS, _("读卡"))
         try:
             identity = decode_text_block(text.raw[:text_len.contents.value])
         except sf.FrameError as e:
-            raise CardReadError("证件信息无法识别，请重新放卡或手工录入") from e
+            raise CardReadError(_("证件信息无法识别，请重新放卡或手工录入")) from e
         extra, extra_len = ctypes.create_string_buffer(70), _uint()
         address = ""
         if self.lib.SDT_ReadNewAppMsg(self.port, extra, extra_len, 1) == sf.SUCCESS:
@@ -157,13 +158,13 @@ class TermbReader:
     def __init__(self, lib, port: int = 0):
         self.lib, self.configured_port = lib, port
         self.port = 0
-        self.name = "身份证阅读器（termb）"
+        self.name = _("身份证阅读器（termb）")
 
     def open(self) -> None:
         if self.port:
             return
         self.port = find_port(self.configured_port, lambda port: self.lib.CVR_InitComm(port) == 1)
-        self.name = f"身份证阅读器（termb，端口 {self.port}）"
+        self.name = _("身份证阅读器（termb，端口 {port}）").format(port=self.port)
 
     def close(self) -> None:
         if self.port:
@@ -182,7 +183,7 @@ class TermbReader:
         if on_found:
             on_found()
         if self.lib.CVR_Read_Content(4) != 1:
-            raise CardReadError("读卡失败，请重新放卡")
+            raise CardReadError(_("读卡失败，请重新放卡"))
         values = {key: self._string(getter) for key, getter in self.GETTERS.items()}
         card_type = _CERT_TYPES.get(self._string("GetCertType").strip().upper(), CardType.RESIDENT)
         photo, length = ctypes.create_string_buffer(65536), ctypes.pointer(ctypes.c_int(65536))
@@ -206,13 +207,13 @@ class SynReader:
     def __init__(self, lib, port: int = 0):
         self.lib, self.configured_port = lib, port
         self.port = 0
-        self.name = "身份证阅读器（Syn）"
+        self.name = _("身份证阅读器（Syn）")
 
     def open(self) -> None:
         if self.port:
             return
         self.port = find_port(self.configured_port, lambda port: self.lib.Syn_OpenPort(port) == 0)
-        self.name = f"身份证阅读器（Syn，端口 {self.port}）"
+        self.name = _("身份证阅读器（Syn，端口 {port}）").format(port=self.port)
 
     def close(self) -> None:
         if self.port:
@@ -227,10 +228,10 @@ class SynReader:
         if on_found:
             on_found()
         if self.lib.Syn_SelectIDCard(self.port, scratch, 0) != 0:
-            raise CardReadError("选卡失败，请重新放卡")
+            raise CardReadError(_("选卡失败，请重新放卡"))
         data = SynIdCardData()
         if self.lib.Syn_ReadMsg(self.port, 0, ctypes.pointer(data)) != 0:
-            raise CardReadError("读卡失败，请重新放卡")
+            raise CardReadError(_("读卡失败，请重新放卡"))
         values = {"name": data.Name, "sex": data.Sex, "nation": data.Nation, "birth": data.Born,
                   "address": data.Address, "id": data.IDCardNo, "authority": data.GrantDept,
                   "valid_from": data.UserLifeBegin, "valid_to": data.UserLifeEnd}
@@ -244,5 +245,5 @@ DRIVERS = {"sdtapi": SdtApiReader, "termb": TermbReader, "syn": SynReader}
 def make_dll_reader(api: str, dll_path: Path, port: int = 0):
     """A driver for the vendor DLL, loaded in this process (the DLL must match this process's bits)."""
     if api not in DRIVERS:
-        raise DeviceUnavailable(f"不支持的厂家接口“{api}”，可选：{'、'.join(APIS)}")
+        raise DeviceUnavailable(_("不支持的厂家接口“{api}”，可选：{join}").format(api=api, join=_('、').join(APIS)))
     return DRIVERS[api](load_library(dll_path), port)

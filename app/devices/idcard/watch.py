@@ -16,6 +16,7 @@ from enum import Enum
 from app.devices.errors import CardReadError, DeviceUnavailable, NoCard
 from app.devices.idcard.base import CardRead, IdCardReader
 from app.domain.identity import mask_id_number
+from app.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -31,8 +32,8 @@ class ReaderState(Enum):
 
     @property
     def label(self) -> str:
-        return {"connected": "已连接", "no_reader": "未连接", "reading": "正在读卡",
-                "error": "读卡失败"}[self.value]
+        return {"connected": _("已连接"), "no_reader": _("未连接"), "reading": _("正在读卡"),
+                "error": _("读卡失败")}[self.value]
 
 
 @dataclass(frozen=True)
@@ -76,7 +77,7 @@ class CardWatch:
     def _read(self, explicit: bool) -> tuple[WatchEvent, Exception | None]:
         try:
             self.reader.open()
-            card = self.reader.read_card(on_found=lambda: self._emit(WatchEvent(ReaderState.READING, "正在读卡…")))
+            card = self.reader.read_card(on_found=lambda: self._emit(WatchEvent(ReaderState.READING, _("正在读卡…"))))
         except NoCard as e:
             self._last_number = None
             return self._emit(WatchEvent(ReaderState.CONNECTED, self.reader.name)), e

@@ -11,6 +11,7 @@ from PySide6.QtGui import QColor, QGuiApplication, QImage, QPainter
 from PySide6.QtPdf import QPdfDocument
 
 from app.devices.errors import PrinterError
+from app.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -35,7 +36,7 @@ class PdfPages:
         self.document.load(self._buffer)
         if self.document.status() != QPdfDocument.Status.Ready or self.document.pageCount() == 0:
             log.error("PDF could not be loaded for printing: %s", self.document.error())
-            raise PrinterError("打印失败：单据文件无法读取，请重新生成后再打印。")
+            raise PrinterError(_("打印失败：单据文件无法读取，请重新生成后再打印。"))
 
     def __len__(self) -> int:
         return self.document.pageCount()

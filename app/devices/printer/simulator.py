@@ -15,6 +15,7 @@ from pathlib import Path
 
 from app.devices.errors import PrinterError
 from app.devices.printer.base import PrintJob, PrintResult
+from app.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,7 @@ SEALED_SUFFIX = ".zce"
 
 
 class SimulatedPrinter:
-    def __init__(self, out_dir: Path, name: str = "模拟打印机", seal: Callable[[bytes, str], bytes] | None = None):
+    def __init__(self, out_dir: Path, name: str = "模拟打印机", seal: Callable[[bytes, str], bytes] | None = None):  # i18n: data
         self.out_dir = out_dir
         self.name = name
         self.seal = seal
@@ -42,5 +43,5 @@ class SimulatedPrinter:
                 f.write(content)
         except OSError as e:
             log.error("simulated printer could not write %s: %s", path, e)
-            raise PrinterError("打印失败：模拟打印机无法写入输出文件夹，打印任务已保留，可重试。") from e
+            raise PrinterError(_("打印失败：模拟打印机无法写入输出文件夹，打印任务已保留，可重试。")) from e
         return PrintResult(self.name, path)

@@ -16,11 +16,12 @@ from PySide6.QtPrintSupport import QPrinter, QPrinterInfo
 from app.devices.errors import PrinterError
 from app.devices.printer.base import PrintJob, PrintResult
 from app.devices.printer.pdf_pages import PdfPages, ensure_gui_application
+from app.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
 MAX_DPI = 300
-KEPT = "打印任务已保留，可在处理后重试。"
+KEPT = N_("打印任务已保留，可在处理后重试。")
 
 
 @dataclass(frozen=True)
@@ -30,7 +31,7 @@ class PrinterStatus:
     state: str          # 就绪 / 正在打印 / 已停止 / 错误
 
 
-STATE_LABELS = {"Idle": "就绪", "Active": "正在打印", "Aborted": "已中止", "Error": "错误（缺纸、卡纸或脱机）"}
+STATE_LABELS = {"Idle": N_("就绪"), "Active": N_("正在打印"), "Aborted": N_("已中止"), "Error": N_("错误（缺纸、卡纸或脱机）")}
 
 
 def list_printers() -> list[PrinterStatus]:
@@ -39,7 +40,7 @@ def list_printers() -> list[PrinterStatus]:
     default = QPrinterInfo.defaultPrinterName()
     out = []
     for info in QPrinterInfo.availablePrinters():
-        state = STATE_LABELS.get(info.state().name, info.state().name)
+        state = _(STATE_LABELS.get(info.state().name, info.state().name))
         out.append(PrinterStatus(info.printerName(), info.printerName() == default, state))
     return sorted(out, key=lambda p: (not p.default, p.name))
 
@@ -52,7 +53,7 @@ class SpoolerPrinter:
 
     @property
     def name(self) -> str:
-        return self.printer_name or "系统默认打印机"
+        return self.printer_name or _("系统默认打印机")
 
     def choices(self) -> list[str]:
         return [p.name for p in list_printers()]
@@ -65,15 +66,14 @@ class SpoolerPrinter:
         if self.printer_name:
             info = QPrinterInfo.printerInfo(self.printer_name)
             if info.isNull():
-                raise PrinterError(f"找不到打印机“{self.printer_name}”，请检查打印机是否已安装、已连接。{KEPT}")
+                raise PrinterError(_("找不到打印机“{printer_name}”，请检查打印机是否已安装、已连接。{KEPT}").format(printer_name=self.printer_name, KEPT=_(KEPT)))
         else:
             info = QPrinterInfo.defaultPrinter()
             if info.isNull():
-                raise PrinterError(f"系统没有默认打印机，请在设置中选择打印机。{KEPT}")
+                raise PrinterError(_("系统没有默认打印机，请在设置中选择打印机。{KEPT}").format(KEPT=_(KEPT)))
         state = info.state()
         if state in (QPrinter.PrinterState.Error, QPrinter.PrinterState.Aborted):
-            raise PrinterError(f"打印机“{info.printerName()}”当前无法打印（缺纸、卡纸、脱机或已暂停），"
-                               f"请检查打印机。{KEPT}")
+            raise PrinterError(_("打印机“{printerName}”当前无法打印（缺纸、卡纸、脱机或已暂停），请检查打印机。{KEPT}").format(printerName=info.printerName(), KEPT=_(KEPT)))
         return info
 
     def print_pdf(self, job: PrintJob) -> PrintResult:
@@ -93,17 +93,17 @@ class SpoolerPrinter:
             dpi = min(printer.resolution(), MAX_DPI)
             painter = QPainter()
             if not painter.begin(printer):
-                raise PrinterError(f"打印机“{info.printerName()}”无法开始打印，请检查打印机是否脱机。{KEPT}")
+                raise PrinterError(_("打印机“{printerName}”无法开始打印，请检查打印机是否脱机。{KEPT}").format(printerName=info.printerName(), KEPT=_(KEPT)))
             try:
                 for k in range(count):
                     if k and not printer.newPage():
-                        raise PrinterError(f"打印机“{info.printerName()}”在打印第{k + 1}页时出错。{KEPT}")
+                        raise PrinterError(_("打印机“{printerName}”在打印第{value}页时出错。{KEPT}").format(printerName=info.printerName(), value=k + 1, KEPT=_(KEPT)))
                     target = QRectF(printer.pageLayout().fullRectPixels(printer.resolution()))
                     painter.drawImage(target, pages.render(k, dpi))
             finally:
                 ended = painter.end()
             if not ended:
-                raise PrinterError(f"打印机“{info.printerName()}”未能完成打印任务。{KEPT}")
+                raise PrinterError(_("打印机“{printerName}”未能完成打印任务。{KEPT}").format(printerName=info.printerName(), KEPT=_(KEPT)))
         finally:
             pages.close()
         log.info("printed %d page(s) of a %s on %s at %d dpi", count, job.paper, info.printerName(), dpi)

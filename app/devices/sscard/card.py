@@ -7,6 +7,7 @@ from typing import Protocol
 
 from app.devices.errors import CardReadError
 from app.devices.sscard import apdu as a
+from app.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -18,7 +19,7 @@ class Channel(Protocol):
 
 class NotSocialSecurityCard(CardReadError):
     def __init__(self):
-        super().__init__("这张卡不是社会保障卡（或不支持读取），请核对")
+        super().__init__(_("这张卡不是社会保障卡（或不支持读取），请核对"))
 
 
 def exchange(channel: Channel, command: bytes) -> tuple[bytes, int]:
@@ -36,25 +37,25 @@ def _record(channel: Channel, command: bytes, what: str) -> bytes:
     data, sw = exchange(channel, command)
     if sw != a.SW_OK:
         log.info("reading %s answered %04X", what, sw)
-        raise CardReadError(f"读取社保卡{what}失败（{sw:04X}），请重新插卡")
+        raise CardReadError(_("读取社保卡{what}失败（{sw:04X}），请重新插卡").format(what=what, sw=sw))
     try:
         return a.tlv_value(data)
     except a.CardDataError as e:
         log.warning("social-security card %s malformed: %s", what, e)
-        raise CardReadError(f"社保卡{what}数据格式异常") from e
+        raise CardReadError(_("社保卡{what}数据格式异常").format(what=what)) from e
 
 
 def read_social_security_card(channel: Channel, atr: bytes = b"") -> a.SocialSecurityCard:
-    _, sw = exchange(channel, a.SELECT_SSSE)
+    _unused, sw = exchange(channel, a.SELECT_SSSE)
     if sw != a.SW_OK:
         raise NotSocialSecurityCard()
-    card_number = a.gbk_text(_record(channel, a.READ_CARD_NUMBER, "卡号"))
-    _, sw = exchange(channel, a.SELECT_EF06)
+    card_number = a.gbk_text(_record(channel, a.READ_CARD_NUMBER, _("卡号")))
+    _unused, sw = exchange(channel, a.SELECT_EF06)
     if sw != a.SW_OK:
-        raise CardReadError(f"社保卡个人信息文件无法选择（{sw:04X}）")
+        raise CardReadError(_("社保卡个人信息文件无法选择（{sw:04X}）").format(sw=sw))
     values = {key: _record(channel, a.read_record(rec, le), label)
               for (key, (rec, le)), label in zip(a.EF06_RECORDS.items(),
-                                                 ("社会保障号码", "姓名", "性别", "民族", "出生地", "出生日期"),
+                                                 (_("社会保障号码"), _("姓名"), _("性别"), _("民族"), _("出生地"), _("出生日期")),
                                                  strict=True)}
     return a.SocialSecurityCard(
         card_number=card_number, ss_number=a.gbk_text(values["ss_number"]).upper(), name=a.gbk_text(values["name"]),
@@ -69,4 +70,4 @@ def read_uid(channel: Channel) -> str:
         data, sw = exchange(channel, command)
         if sw == a.SW_OK and data:
             return data.hex().upper()
-    raise CardReadError("无法读取卡片序列号")
+    raise CardReadError(_("无法读取卡片序列号"))

@@ -10,10 +10,11 @@ import logging
 from dataclasses import dataclass
 
 from app.devices.errors import CardReadError, DeviceUnavailable, NoCard
+from app.i18n import N_, _
 
 log = logging.getLogger(__name__)
 
-SERVICE_DOWN = "读卡服务未启动"
+SERVICE_DOWN = N_("读卡服务未启动")
 
 try:
     from smartcard import scard
@@ -23,7 +24,7 @@ except ImportError:   # pyscard missing from this installation
 
 class PcscUnavailable(DeviceUnavailable):
     def __init__(self, detail: str = ""):
-        super().__init__(SERVICE_DOWN + (f"（{detail}）" if detail else ""))
+        super().__init__(_(SERVICE_DOWN) + (_("（{detail}）").format(detail=detail) if detail else ""))
 
 
 @dataclass(frozen=True)
@@ -48,21 +49,21 @@ class PcscChannel:
         hresult, self._card, self._protocol = scard.SCardConnect(
             context.handle, reader, scard.SCARD_SHARE_SHARED, scard.SCARD_PROTOCOL_T0 | scard.SCARD_PROTOCOL_T1)
         if hresult == scard.SCARD_E_NO_SMARTCARD or hresult == scard.SCARD_W_REMOVED_CARD:
-            raise NoCard("请将社保卡插入读卡器")
+            raise NoCard(_("请将社保卡插入读卡器"))
         if hresult != scard.SCARD_S_SUCCESS:
             log.info("SCardConnect(%s) failed: %s", reader, _text(hresult))
-            raise CardReadError(f"无法连接卡片：{_text(hresult)}")
-        hresult, _, _, _, atr = scard.SCardStatus(self._card)
+            raise CardReadError(_("无法连接卡片：{text}").format(text=_text(hresult)))
+        hresult, _unused, _unused, _unused, atr = scard.SCardStatus(self._card)
         self.atr = bytes(atr) if hresult == scard.SCARD_S_SUCCESS else b""
 
     def transmit(self, command: bytes) -> tuple[bytes, int]:
         hresult, response = scard.SCardTransmit(self._card, self._protocol, list(command))
         if hresult != scard.SCARD_S_SUCCESS:
             log.info("SCardTransmit failed: %s", _text(hresult))
-            raise CardReadError("读卡过程中卡片被拔出或通信失败，请重新插卡")
+            raise CardReadError(_("读卡过程中卡片被拔出或通信失败，请重新插卡"))
         response = bytes(response)
         if len(response) < 2:
-            raise CardReadError("卡片应答不完整")
+            raise CardReadError(_("卡片应答不完整"))
         return response[:-2], int.from_bytes(response[-2:], "big")
 
     def close(self) -> None:
@@ -74,7 +75,7 @@ class PcscContext:
 
     def __init__(self):
         if scard is None:
-            raise PcscUnavailable("未安装 pyscard")
+            raise PcscUnavailable(_("未安装 pyscard"))
         hresult, self.handle = scard.SCardEstablishContext(scard.SCARD_SCOPE_USER)
         if hresult != scard.SCARD_S_SUCCESS:
             log.info("SCardEstablishContext failed: %s", _text(hresult))
@@ -98,7 +99,7 @@ class PcscContext:
         if hresult != scard.SCARD_S_SUCCESS:
             log.info("SCardGetStatusChange failed: %s", _text(hresult))
             raise PcscUnavailable()
-        self.last_event_states = {reader: event for reader, event, _ in answers}
+        self.last_event_states = {reader: event for reader, event, _unused in answers}
         return [SlotState(reader, bool(event & scard.SCARD_STATE_PRESENT), bytes(atr)) for reader, event, atr in answers]
 
     def connect(self, reader: str) -> PcscChannel:

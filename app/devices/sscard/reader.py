@@ -14,6 +14,7 @@ from app.devices.idcard.base import CardRead
 from app.devices.sscard.apdu import SocialSecurityCard
 from app.devices.sscard.card import Channel, NotSocialSecurityCard, read_social_security_card, read_uid
 from app.domain.identity import NATIONS, CardType, Identity, Sex
+from app.i18n import _
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +24,7 @@ class UidOnlyCard(CardReadError):
 
     def __init__(self, uid: str):
         self.uid = uid
-        super().__init__(f"此卡只能读取序列号（{uid}），不能读取身份信息。身份证请放在身份证阅读器上。")
+        super().__init__(_("此卡只能读取序列号（{uid}），不能读取身份信息。身份证请放在身份证阅读器上。").format(uid=uid))
 
 
 def identity_of(card: SocialSecurityCard) -> Identity:
@@ -48,7 +49,7 @@ class PcscCardReader:
         from app.devices.sscard.pcsc import PcscContext
 
         self.reader_name = reader_name
-        self.name = reader_name or "社保卡读卡器"
+        self.name = reader_name or _("社保卡读卡器")
         self._context_factory = context_factory or PcscContext
         self._context = None
         self._last: tuple[str, int, CardRead] | None = None   # reader, insertion counter, what it held
@@ -73,11 +74,11 @@ class PcscCardReader:
         self.open()
         readers = [r for r in self._context.readers() if not self.reader_name or r == self.reader_name]
         if not readers:
-            raise DeviceUnavailable("未找到社保卡读卡器")
+            raise DeviceUnavailable(_("未找到社保卡读卡器"))
         slot = next((s for s in self._context.states(readers) if s.present), None)
         if slot is None:
             self._last = None
-            raise NoCard("请插入社保卡")
+            raise NoCard(_("请插入社保卡"))
         counter = self._context.last_event_states.get(slot.reader, 0) >> 16
         if self._last and self._last[:2] == (slot.reader, counter):
             return self._last[2]

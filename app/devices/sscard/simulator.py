@@ -17,8 +17,9 @@ from app.devices.sscard.virtual_card import (
     VirtualSocialSecurityCard,
     holder_from_resident,
 )
+from app.i18n import _
 
-READER = "模拟社保卡读卡器 0"
+READER = "模拟社保卡读卡器 0"  # i18n: data (the name PC/SC lists the reader under)
 
 
 class SimulatedPcscService:
@@ -51,7 +52,7 @@ class SimulatedPcscService:
     def connect(self, reader: str) -> LoopbackChannel:
         with self._lock:
             if self.card is None:
-                raise NoCard("请插入社保卡")
+                raise NoCard(_("请插入社保卡"))
             return LoopbackChannel(self.card)
 
     def close(self) -> None:
@@ -64,7 +65,7 @@ class SimulatedSocialSecurityReader(PcscCardReader):
     def __init__(self, roster: list[dict]):
         self.service = SimulatedPcscService()
         super().__init__(READER, context_factory=lambda: self.service)
-        self.name = "模拟社保卡读卡器"
+        self.name = _("模拟社保卡读卡器")
         self.roster = roster
 
     def present(self, index: int) -> None:
