@@ -70,13 +70,17 @@ def _catalog_list(as_json: bool) -> int:
         json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
         print()
         return 0
-    print(_("事项目录版本 {data}：{n_data} 个事项，{n_data2} 个一件事").format(data=data['version'], n_data=len(data['items']), n_data2=len(data['bundles'])))
+    print(_("事项目录版本 {version}：{n_items} 个事项，{n_bundles} 个一件事").format(
+            version=data['version'], n_items=len(data['items']), n_bundles=len(data['bundles'])))
     for it in data["items"]:
         g = it["guide"]
-        limit = _("即办") if it["instant"] else _("承诺{g}/法定{g2}个工作日").format(g=g['promised_limit_days'], g2=g['legal_limit_days'])
-        print(_("  {it}  {it2}  [{it3}]  {limit}  {g}  决定机关：{g2}  材料{n_it}项").format(it=it['code'], it2=it['name'], it3=it['agency'], limit=limit, g=g['fee'], g2=g['deciding_agency'], n_it=len(it['materials'])))
+        limit = _("即办") if it["instant"] else _("承诺{promised_limit_days}/法定{legal_limit_days}个工作日").format(
+                promised_limit_days=g['promised_limit_days'], legal_limit_days=g['legal_limit_days'])
+        print(_("  {code}  {name}  [{agency}]  {limit}  {fee}  决定机关：{deciding_agency}  材料{n_materials}项").format(
+                code=it['code'], name=it['name'], agency=it['agency'], limit=limit, fee=g['fee'], deciding_agency=g['deciding_agency'], n_materials=len(it['materials'])))
     for b in data["bundles"]:
-        print(_("  {b}  {b2}：{join}（合并后材料{n_b}项）").format(b=b['code'], b2=b['name'], join=_('、').join(b['items']), n_b=len(b['materials'])))
+        print(_("  {code}  {name}：{items}（合并后材料{n_materials}项）").format(
+                code=b['code'], name=b['name'], items=_('、').join(b['items']), n_materials=len(b['materials'])))
     return 0
 
 
@@ -96,8 +100,9 @@ def _db_check(profile: Profile) -> int:
         return 1
     check = check_database(paths.database, paths.migrations, paths.attachments, key)
     print(_("数据库：{database}").format(database=paths.database))
-    print(_("加密：{value}").format(value=_('是') if check.encrypted else _('否（个人信息未加密）'))
-          + (_("（数据密钥 {method}，指纹 {key_fingerprint}）").format(method=key.method, key_fingerprint=check.key_fingerprint) if key else _("（没有数据密钥）")))
+    print(_("加密：{encrypted}").format(encrypted=_('是') if check.encrypted else _('否（个人信息未加密）'))
+          + (_("（数据密钥 {method}，指纹 {key_fingerprint}）").format(
+                  method=key.method, key_fingerprint=check.key_fingerprint) if key else _("（没有数据密钥）")))
     print(_("完整性：{integrity}").format(integrity=check.integrity))
     print(_("结构版本：{revision}（程序需要 {head}）").format(revision=check.revision, head=check.head))
     for table, n in check.counts.items():
@@ -105,9 +110,11 @@ def _db_check(profile: Profile) -> int:
     if check.plain_attachments:
         print(_("未加密的材料文件：{plain_attachments} 个（启动综窗时会自动加密）").format(plain_attachments=check.plain_attachments))
     if check.exposed:
-        print(_("其他账号可读的文件：{n_exposed} 个（如 {exposed}），应为仅本账号可读（0600）").format(n_exposed=len(check.exposed), exposed=check.exposed[0]))
+        print(_("其他账号可读的文件：{n_exposed} 个（如 {exposed}），应为仅本账号可读（0600）").format(
+                n_exposed=len(check.exposed), exposed=check.exposed[0]))
     if check.missing_attachments:
-        print(_("缺失的材料文件：{n_missing_attachments} 个（如 {missing_attachments}…），请从备份恢复 {attachments}").format(n_missing_attachments=len(check.missing_attachments), missing_attachments=check.missing_attachments[0][:16], attachments=paths.attachments))
+        print(_("缺失的材料文件：{n_missing_attachments} 个（如 {missing_attachments}…），请从备份恢复 {attachments}").format(
+                n_missing_attachments=len(check.missing_attachments), missing_attachments=check.missing_attachments[0][:16], attachments=paths.attachments))
     return 0 if check.ok else 1
 
 
@@ -144,7 +151,8 @@ def _clerk_add(profile: Profile, args) -> int:
 
     def create(desk) -> str:
         clerk = desk.accounts.create(args.username, args.name, Role(args.role), password)
-        return _("已创建账号 {username}（{display_name}，{label}）").format(username=clerk.username, display_name=clerk.display_name, label=clerk.role.label)
+        return _("已创建账号 {username}（{display_name}，{label}）").format(
+                username=clerk.username, display_name=clerk.display_name, label=clerk.role.label)
 
     return _on_desk(profile, create)
 
@@ -215,7 +223,7 @@ def _message(error: BaseException) -> str:
     if isinstance(error, OSError) and error.errno == errno.ENOSPC:
         return _("磁盘空间已满，操作未完成；数据未改动。请清理磁盘后重试。")
     if isinstance(error, OSError):
-        return _("文件无法读写（{value}），操作未完成。").format(value=error.strerror or type(error).__name__)
+        return _("文件无法读写（{strerror}），操作未完成。").format(strerror=error.strerror or type(error).__name__)
     return _("发生意外错误，操作未完成；详情已写入日志，请联系技术支持。")
 
 

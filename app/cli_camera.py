@@ -57,7 +57,8 @@ def _sample_video(args) -> int:
     except OSError as e:
         print(_("无法写入 {output}：{e}").format(output=args.output, e=e), file=sys.stderr)
         return 2
-    print(_("已生成 {output}：{n_documents} 份材料，{frames} 帧，{width}×{height}。在设置中填写 camera_driver = video、camera_video = {resolve} 即可回放。").format(output=args.output, n_documents=len(documents), frames=frames, width=width, height=height, resolve=args.output.resolve()))
+    print(_("已生成 {output}：{n_documents} 份材料，{frames} 帧，{width}×{height}。在设置中填写 camera_driver = video、camera_video = {resolve} 即可回放。").format(
+            output=args.output, n_documents=len(documents), frames=frames, width=width, height=height, resolve=args.output.resolve()))
     return 0
 
 
@@ -75,7 +76,7 @@ def _camera_list() -> int:
     for cam in cameras:
         chosen = choose_format(cam.formats)
         print(f"{'*' if cam.default else ' '} {cam.name}")
-        print(_("    将使用：{value}").format(value=chosen.describe() if chosen else _('（无可用格式）')))
+        print(_("    将使用：{describe}").format(describe=chosen.describe() if chosen else _('（无可用格式）')))
         for f in sorted(cam.formats, key=lambda f: (-f.pixels, f.pixel_format)):
             print(f"    {f.describe()}")
     return 0

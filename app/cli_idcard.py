@@ -92,7 +92,8 @@ def read(args, profile: Profile) -> int:
         return 2
     try:
         deadline = time.monotonic() + args.wait
-        print(_("已连接 {name}").format(name=reader.name) + (_("，安全模块号 {module_id}").format(module_id=reader.module_id) if getattr(reader, "module_id", "") else ""))
+        print(_("已连接 {name}").format(
+                name=reader.name) + (_("，安全模块号 {module_id}").format(module_id=reader.module_id) if getattr(reader, "module_id", "") else ""))
         print(_("请放卡…"))
         while True:
             try:

@@ -112,9 +112,10 @@ def _list(profile: Profile) -> int:
         print(_("系统中没有打印机。请先在操作系统中安装打印机驱动。"))
     for p in printers:
         print(f"  {'*' if p.default else ' '} {p.name}  [{p.state}]")
-    print(_("A4打印机：{value}").format(value=settings.a4_printer or _('系统默认打印机')))
+    print(_("A4打印机：{a4_printer}").format(a4_printer=settings.a4_printer or _('系统默认打印机')))
     receipt = settings.receipt_printer or _("同A4打印机")
-    print(_("回执打印机：{receipt}（纸张 {value}）").format(receipt=receipt, value=_('80毫米卷纸') if settings.receipt_paper == '80mm' else 'A4'))
+    print(_("回执打印机：{receipt}（纸张 {paper}）").format(
+            receipt=receipt, paper=_('80毫米卷纸') if settings.receipt_paper == '80mm' else 'A4'))
     return 0
 
 
@@ -151,5 +152,6 @@ def _test(args, profile: Profile) -> int:
         print(str(e), file=sys.stderr)
         return 1
     where = _("，输出文件 {output}").format(output=result.output) if result.output else ""
-    print(_("测试页已发送到“{printer}”{where}。请检查：中文清晰、二维码可扫出测试编号 {code}、边框距纸边10毫米。").format(printer=result.printer, where=where, code=page.code))
+    print(_("测试页已发送到“{printer}”{where}。请检查：中文清晰、二维码可扫出测试编号 {code}、边框距纸边10毫米。").format(
+            printer=result.printer, where=where, code=page.code))
     return 0

@@ -58,7 +58,8 @@ def run(args, profile: Profile) -> int:
             json.dump(desk.statistics.as_json(report), sys.stdout, ensure_ascii=False, indent=1)
             print()
             return 0
-        print(_("{centre_name} {window_name}　{start} 至 {end}").format(centre_name=desk.settings.centre_name, window_name=desk.settings.window_name, start=start, end=end))
+        print(_("{centre_name} {window_name}　{start} 至 {end}").format(
+                centre_name=desk.settings.centre_name, window_name=desk.settings.window_name, start=start, end=end))
         for key, label in FIGURE_LABELS.items():
             print(_("  {label}：{shown}").format(label=_(label), shown=shown(key, getattr(report.total, key))))
         return 0

@@ -30,13 +30,17 @@ def _desk(profile: Profile):
 def _print_status(desk) -> int:
     status = desk.sync.status()
     c = status.counts
-    print(_("区级平台：{value}").format(value=status.server or _('（未注册）')) if status.enrolled else _("区级平台：未注册。{hint}").format(hint=_hint(desk)))
-    print(_("待上报 {value} 件，已上报 {c} 件，被拒 {c2} 件").format(value=c['pending'] + c['uploading'], c=c['synced'], c2=c['quarantined']))
-    print(_("上次成功同步：{last_success:%Y-%m-%d %H:%M:%S}").format(last_success=status.last_success) if status.last_success else _("上次成功同步：无"))
+    print(_("区级平台：{server}").format(
+            server=status.server or _('（未注册）')) if status.enrolled else _("区级平台：未注册。{hint}").format(hint=_hint(desk)))
+    print(_("待上报 {pending} 件，已上报 {synced} 件，被拒 {quarantined} 件").format(
+            pending=c['pending'] + c['uploading'], synced=c['synced'], quarantined=c['quarantined']))
+    print(_("上次成功同步：{last_success:%Y-%m-%d %H:%M:%S}").format(
+            last_success=status.last_success) if status.last_success else _("上次成功同步：无"))
     if status.last_error:
         print(_("上次同步问题：{last_error}").format(last_error=status.last_error))
     for q in desk.sync.quarantined():
-        print(_("  被拒 {case_number} {item_name}：{reason}").format(case_number=q.case_number, item_name=q.item_name, reason=q.reason))
+        print(_("  被拒 {case_number} {item_name}：{reason}").format(
+                case_number=q.case_number, item_name=q.item_name, reason=q.reason))
     return 0
 
 
@@ -53,13 +57,15 @@ def _hint(desk) -> str:
 
 def _sync_now(desk, rounds: int) -> int:
     report = asyncio.run(desk.sync.drain(rounds=rounds))
-    print(_("上报办件 {cases_synced} 件（事件 {events_sent} 条），上传材料文件 {attachments_uploaded} 个（{value:.1f} MB），获取办理结果 {results_applied} 件").format(cases_synced=report.cases_synced, events_sent=report.events_sent, attachments_uploaded=report.attachments_uploaded, value=report.bytes_uploaded / 1e6, results_applied=report.results_applied))
+    print(_("上报办件 {cases_synced} 件（事件 {events_sent} 条），上传材料文件 {attachments_uploaded} 个（{bytes_uploaded:.1f} MB），获取办理结果 {results_applied} 件").format(
+            cases_synced=report.cases_synced, events_sent=report.events_sent, attachments_uploaded=report.attachments_uploaded, bytes_uploaded=report.bytes_uploaded / 1e6, results_applied=report.results_applied))
     if report.catalog_updated:
         print(_("已获取区级平台发布的事项目录 {catalog_updated}（比本机的新时，下次启动生效）").format(catalog_updated=report.catalog_updated))
     for case_id, reason in report.quarantined:
         print(_("  被拒：{case_id}：{reason}").format(case_id=case_id, reason=reason), file=sys.stderr)
     if report.error:
-        print(_("同步未完成：{message}").format(message=report.error.message) + (_hint(desk) if report.error.code == "not_enrolled" else ""),
+        print(_("同步未完成：{message}").format(
+                message=report.error.message) + (_hint(desk) if report.error.code == "not_enrolled" else ""),
               file=sys.stderr)
     if report.left:
         print(_("仍有 {left} 件待上报").format(left=report.left), file=sys.stderr)
@@ -77,7 +83,8 @@ def _enrol(desk, server: str, code: str, training_ok: bool) -> int:
     except SyncError as e:
         print(_("注册失败：{message}").format(message=e.message), file=sys.stderr)
         return 1
-    print(_("已注册到 {value}，工作站编号 {device_id}，办件编号前缀 {prefix}").format(value=enrolment.server_name or enrolment.server_url, device_id=enrolment.device_id, prefix=desk.sync.prefix))
+    print(_("已注册到 {server_name}，工作站编号 {device_id}，办件编号前缀 {prefix}").format(
+            server_name=enrolment.server_name or enrolment.server_url, device_id=enrolment.device_id, prefix=desk.sync.prefix))
     return 0
 
 

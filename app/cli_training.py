@@ -54,7 +54,8 @@ def _list(desk, args) -> int:
         print()
         return 0
     for s in scenarios:
-        print(_("{id:<36} {level}  {title}（{value}，限时 {time_limit_s} 秒）").format(id=s.id, level=s.level, title=s.title, value=s.bundle or _('、').join(s.item_codes), time_limit_s=s.time_limit_s))
+        print(_("{id:<36} {level}  {title}（{bundle}，限时 {time_limit_s} 秒）").format(
+                id=s.id, level=s.level, title=s.title, bundle=s.bundle or _('、').join(s.item_codes), time_limit_s=s.time_limit_s))
     print(_("共 {n_scenarios} 个情景").format(n_scenarios=len(scenarios)))
     return 0
 
@@ -97,7 +98,8 @@ def _run(args) -> int:
         json.dump(sheet.to_dict(), sys.stdout, ensure_ascii=False, indent=1)
         print()
         return 0
-    print(_("{title}：{score} 分（{value}，及格线 {pass_mark}）").format(title=sheet.title, score=sheet.score, value=_('通过') if sheet.passed else _('未通过'), pass_mark=sheet.pass_mark))
+    print(_("{title}：{score} 分（{verdict}，及格线 {pass_mark}）").format(
+            title=sheet.title, score=sheet.score, verdict=_('通过') if sheet.passed else _('未通过'), pass_mark=sheet.pass_mark))
     for f in sheet.findings:
         print(f"  {'✓' if f.ok else '✗'} {f.message}" + (_("（{points}）").format(points=f.points) if f.points else "")
               + (f" —— {f.guide}" if f.guide and not f.ok else ""))
@@ -141,7 +143,9 @@ def _quiz(desk, args) -> int:
         json.dump(report, sys.stdout, ensure_ascii=False, indent=1)
         print()
     else:
-        print(_("得分 {score}（答对 {correct}/{total}）").format(score=result.score, correct=result.correct, total=result.total))
+        print(_("得分 {score}（答对 {correct}/{total}）").format(
+                score=result.score, correct=result.correct, total=result.total))
         for w in report["wrong"]:
-            print(_("  第 {w} 题：答 {value}，正确答案 {w2}（{w3}）").format(w=w['question'], value=w['given'] or _('（未答）'), w2=w['answer'], w3=w['guide']))
+            print(_("  第 {question} 题：答 {given}，正确答案 {answer}（{guide}）").format(
+                    question=w['question'], given=w['given'] or _('（未答）'), answer=w['answer'], guide=w['guide']))
     return 0

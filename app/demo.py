@@ -88,8 +88,10 @@ def run_demo_command(out: Path, visits: int) -> int:
     finally:
         desk.close()
     if result.one_time_password:
-        print(_("首次运行：已创建管理员账号 admin，一次性密码 {one_time_password}（首次登录须修改）").format(one_time_password=result.one_time_password))
-    print(_("演示完成：{n_applications} 份申请，数据目录 {data}").format(n_applications=len(result.applications), data=desk.paths.data))
+        print(_("首次运行：已创建管理员账号 admin，一次性密码 {one_time_password}（首次登录须修改）").format(
+                one_time_password=result.one_time_password))
+    print(_("演示完成：{n_applications} 份申请，数据目录 {paths}").format(
+            n_applications=len(result.applications), paths=desk.paths.data))
     for app in result.applications:
         for case in app.cases:
             print(f"  {case.case_number}  {case.item_name}  {case.state.label}")

@@ -248,7 +248,8 @@ class _TrainingDistrict:
                     ratings.follow_up(case_id, int(values.get("level", 0)), values.get("comment", ""), by)
                 return action
             else:
-                raise DomainError(_("后台操作“{action}”无效：应为 processing / approve / deny / terminate / resolve / callback / rectify / follow_up").format(action=action))
+                raise DomainError(_("后台操作“{action}”无效：应为 processing / approve / deny / terminate / resolve / callback / rectify / follow_up").format(
+                        action=action))
         except Refused as e:
             raise DomainError(e.reason) from e
         return row.decision

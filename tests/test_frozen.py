@@ -57,6 +57,14 @@ def test_every_frozen_program_tells_the_version_of_pyproject(frozen, tmp_path):
     assert names == [f"{n}{EXE}" for n in ("zongchuang", "zongchuang-cli", "zongchuang-district", "zongchuang-hall")]
 
 
+def test_the_frozen_cli_speaks_the_language_of_the_settings(frozen, tmp_path):
+    assert "本地数据库" in run(frozen, "zongchuang-cli", "--profile", "training", "--help", home=tmp_path).stdout
+    (tmp_path / "training").mkdir()
+    (tmp_path / "training" / "settings.json").write_text('{"settings_version": 2, "language": "en"}', encoding="utf-8")
+    english = run(frozen, "zongchuang-cli", "--profile", "training", "--help", home=tmp_path).stdout
+    assert "Local database" in english and "本地数据库" not in english
+
+
 def test_the_bundle_leaves_out_test_tools_and_unused_qt(frozen):
     inside = frozen / "zongchuang" / "_internal"
     present = {p.name.lower() for p in inside.iterdir()}

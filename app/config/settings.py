@@ -167,7 +167,8 @@ class Settings:
                 continue
             accepted, reason = d.accept(value)
             if reason:
-                problems.append(_("设置“{key}”的值 {shown} 无效：{reason}。本次使用默认值 {shown2}（设置文件未改动，请改正）。").format(key=key, shown=_shown(value, d), reason=reason, shown2=_shown(d.default, d)))
+                problems.append(_("设置“{key}”的值 {shown} 无效：{reason}。本次使用默认值 {shown2}（设置文件未改动，请改正）。").format(
+                        key=key, shown=_shown(value, d), reason=reason, shown2=_shown(d.default, d)))
             else:
                 values[key] = accepted
         return cls(**values), problems
@@ -233,7 +234,8 @@ class Declared:
             else:
                 value = float(value)          # 60 where 60.0 is declared is the same number
             if self.minimum is not None and value < self.minimum or self.maximum is not None and value > self.maximum:
-                return None, _("应在 {number} 到 {number2} 之间").format(number=_number(self.minimum), number2=_number(self.maximum))
+                return None, _("应在 {number} 到 {number2} 之间").format(
+                        number=_number(self.minimum), number2=_number(self.maximum))
             return value, ""
         if not isinstance(value, str):
             return None, _("应为文字（用英文双引号括起来）")
@@ -245,7 +247,7 @@ class Declared:
                 return None, _("“{wrong}”不是可选的值（可选：{allowed}）").format(wrong=wrong[0], allowed=allowed)
             value = ",".join(v for v in wanted if v) if self.many else value
         if self.pattern and value and not re.fullmatch(self.pattern, value):
-            return None, _("格式不对（应如默认值 {value}）").format(value=_shown(self.default, self) if self.default else _('的说明'))
+            return None, _("格式不对（应如默认值 {shown}）").format(shown=_shown(self.default, self) if self.default else _('的说明'))
         return value, ""
 
 
@@ -280,13 +282,14 @@ def read_file(path: Path) -> tuple[dict[str, Any], str]:
     except UnicodeDecodeError:
         return {}, _("设置文件 {path} 不是 UTF-8 编码（请用记事本“另存为”UTF-8）。").format(path=path)
     except OSError as e:
-        return {}, _("设置文件 {path} 无法读取（{value}）。").format(path=path, value=e.strerror or type(e).__name__)
+        return {}, _("设置文件 {path} 无法读取（{strerror}）。").format(path=path, strerror=e.strerror or type(e).__name__)
     try:
         raw = json.loads(text)
     except json.JSONDecodeError as e:
         log.info("settings file %s: %s", path, e)
         why = next((_(said) for start, said in _JSON_ERRORS if e.msg.startswith(start)), _("不是正确的 JSON"))
-        return {}, _("设置文件 {path} 第 {lineno} 行第 {colno} 列有误：{why}。").format(path=path, lineno=e.lineno, colno=e.colno, why=why)
+        return {}, _("设置文件 {path} 第 {lineno} 行第 {colno} 列有误：{why}。").format(
+                path=path, lineno=e.lineno, colno=e.colno, why=why)
     if not isinstance(raw, dict):
         kind = {list: _("一个列表"), str: _("一段文字"), bool: "true/false", type(None): "null"}.get(type(raw), "一个数字")
         return {}, _("设置文件 {path} 应为一组“设置项: 值”（{{ … }}），而不是{kind}。").format(path=path, kind=kind)

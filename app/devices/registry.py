@@ -49,7 +49,8 @@ def _dll_reader(api: str, settings: Settings, app_dir: Path | None):
     try:
         port = int(settings.idcard_port or 0)
     except ValueError:
-        raise DeviceUnavailable(_("身份证阅读器端口“{idcard_port}”应为数字（如 1001）").format(idcard_port=settings.idcard_port)) from None
+        raise DeviceUnavailable(_("身份证阅读器端口“{idcard_port}”应为数字（如 1001）").format(
+                idcard_port=settings.idcard_port)) from None
     if dll.is_absolute() and dll.exists() and vendor_dll.dll_machine(dll) != vendor_dll.process_machine():
         helper = Path(settings.idcard_helper) if settings.idcard_helper else None
         if helper is None and app_dir is not None and (app_dir / HELPER_EXE).exists():

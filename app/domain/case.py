@@ -493,7 +493,8 @@ class Case(EventSourced):
             raise IllegalTransition(_("办件 {case_number} 不是待补正的办件，不能按逾期未补正撤回").format(case_number=self.case_number))
         waited = self.notice_unanswered_for(calendar, at.date())
         if waited < after_days:
-            raise DomainError(_("一次性告知后{after_days}个工作日内未补正的才能撤回（已过{waited}个工作日）").format(after_days=after_days, waited=waited))
+            raise DomainError(_("一次性告知后{after_days}个工作日内未补正的才能撤回（已过{waited}个工作日）").format(
+                    after_days=after_days, waited=waited))
         self._record("withdrawn", {"reason": f"一次性告知后{waited}个工作日未补正", "unanswered_notice": True},  # i18n: data
                      clerk, at)
 
@@ -609,7 +610,8 @@ class Case(EventSourced):
     def rate(self, rating: Rating, clerk: str, at: datetime) -> None:
         """好差评: the citizen's one rating of this case (一事一评); it is never changed or replaced."""
         if self.rating is not None:
-            raise DomainError(_("办件 {case_number} 已评价（{label}），一事一评，不能再次评价").format(case_number=self.case_number, label=self.rating.rating.level.label))
+            raise DomainError(_("办件 {case_number} 已评价（{label}），一事一评，不能再次评价").format(
+                    case_number=self.case_number, label=self.rating.rating.level.label))
         self._record("rated", rating.to_payload(), clerk, at)
 
     def withdraw(self, reason: str, clerk: str, at: datetime) -> None:

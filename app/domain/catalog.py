@@ -139,7 +139,8 @@ def time_limit_text(item: ServiceItem) -> str:
     g = item.guide
     if item.instant:
         return _("即办件（当场办结）")
-    return _("承诺件：承诺 {promised_limit_days} 个工作日办结（法定 {legal_limit_days} 个工作日）").format(promised_limit_days=g.promised_limit_days, legal_limit_days=g.legal_limit_days)
+    return _("承诺件：承诺 {promised_limit_days} 个工作日办结（法定 {legal_limit_days} 个工作日）").format(
+            promised_limit_days=g.promised_limit_days, legal_limit_days=g.legal_limit_days)
 
 
 def guide_elements(item: ServiceItem, centre_phone: str = "", centre_place: str = "") -> list[tuple[str, str]]:
@@ -223,7 +224,8 @@ class _Reader:
 
     def fail(self, problem: str, key: str | None = None):
         where = ".".join(p for p in (self.path, key) if p) or _("(顶层)")
-        raise CatalogError(_("目录文件 {source} 的字段 {where} 有误：{problem}").format(source=self.source, where=where, problem=problem))
+        raise CatalogError(_("目录文件 {source} 的字段 {where} 有误：{problem}").format(
+                source=self.source, where=where, problem=problem))
 
     def _get(self, key: str, kinds: tuple[type, ...], default: Any, required: bool):
         if key not in self.data:
@@ -232,9 +234,9 @@ class _Reader:
             return default
         value = self.data[key]
         if isinstance(value, bool) and bool not in kinds:
-            self.fail(_("类型应为 {join}").format(join='/'.join(k.__name__ for k in kinds)), key)
+            self.fail(_("类型应为 {kinds}").format(kinds='/'.join(k.__name__ for k in kinds)), key)
         if not isinstance(value, kinds):
-            self.fail(_("类型应为 {join}").format(join='/'.join(k.__name__ for k in kinds)), key)
+            self.fail(_("类型应为 {kinds}").format(kinds='/'.join(k.__name__ for k in kinds)), key)
         return value
 
     def str(self, key: str, default: str | None = None) -> str:
@@ -257,7 +259,7 @@ class _Reader:
         try:
             return enum(value)
         except ValueError:
-            self.fail(_("应为 {join} 之一，而不是“{value}”").format(join=' / '.join(e.value for e in enum), value=value), key)
+            self.fail(_("应为 {enum} 之一，而不是“{value}”").format(enum=' / '.join(e.value for e in enum), value=value), key)
 
     def list(self, key: str, required: bool = True) -> list:
         return self._get(key, (list,), [], required)
@@ -304,7 +306,7 @@ def _parse_field(r: _Reader) -> FormField:
 def _parse_item(r: _Reader, agencies: Mapping[str, str]) -> ServiceItem:
     agency = r.str("agency")
     if agency not in agencies:
-        r.fail(_("未知的部门“{agency}”（应为 {join} 之一）").format(agency=agency, join=', '.join(agencies)), "agency")
+        r.fail(_("未知的部门“{agency}”（应为 {agencies} 之一）").format(agency=agency, agencies=', '.join(agencies)), "agency")
     g = r.child("guide")
     legal = g.int("legal_limit_days")
     promised = g.int("promised_limit_days")
@@ -322,7 +324,7 @@ def _parse_item(r: _Reader, agencies: Mapping[str, str]) -> ServiceItem:
     for kind, seq in (("materials", [m.code for m in materials]), ("fields", [f.key for f in fields])):
         dupes = {c for c in seq if seq.count(c) > 1}
         if dupes:
-            r.fail(_("编码重复：{join}").format(join=', '.join(sorted(dupes))), kind)
+            r.fail(_("编码重复：{dupes}").format(dupes=', '.join(sorted(dupes))), kind)
     return ServiceItem(
         code=r.str("code"), name=r.str("name"), agency=agency, guide=guide,
         materials=materials, fields=fields, keywords=tuple(r.list("keywords", required=False)),
@@ -335,7 +337,7 @@ _VERSION = re.compile(r"^[0-9]{1,6}(\.[0-9]{1,6}){0,4}$")
 def version_key(version: str) -> tuple[int, ...]:
     """A catalogue version (numbers separated by dots, e.g. 2026.12.1) as something that orders correctly."""
     if not isinstance(version, str) or not _VERSION.match(version):
-        raise CatalogError(_("事项目录版本号“{str}”格式无效：应为以点分隔的数字，如 2026.12.1").format(str=str(version)[:40]))
+        raise CatalogError(_("事项目录版本号“{version}”格式无效：应为以点分隔的数字，如 2026.12.1").format(version=str(version)[:40]))
     return tuple(int(p) for p in version.split("."))
 
 

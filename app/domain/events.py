@@ -62,7 +62,8 @@ class EventSourced:
     def _record(self, type_: str, payload: dict[str, Any], clerk: str, at: datetime) -> CaseEvent:
         if type_ != self.OPENING and not self.allows(type_):
             raise IllegalTransition(
-                _("{number} 当前状态为“{label}”，不能{get}").format(number=self.number, label=self.state.label, get=_(self.ACTION_LABELS.get(type_, type_))))
+                _("{number} 当前状态为“{label}”，不能{action}").format(
+                        number=self.number, label=self.state.label, action=_(self.ACTION_LABELS.get(type_, type_))))
         event = CaseEvent(str(uuid.uuid4()), self.id, self.version + 1, type_, payload, clerk, at)
         self._apply(event)
         self.pending.append(event)
@@ -79,7 +80,8 @@ class EventSourced:
     def _apply_all(self, events: list[CaseEvent]) -> None:
         for e in events:
             if e.seq != self.version + 1:
-                raise DomainError(_("{number} 的事件序号不连续（{version} 之后是 {seq}）").format(number=self.number, version=self.version, seq=e.seq))
+                raise DomainError(_("{number} 的事件序号不连续（{version} 之后是 {seq}）").format(
+                        number=self.number, version=self.version, seq=e.seq))
             self._apply(e)
 
     def row_fields(self) -> dict[str, Any]:

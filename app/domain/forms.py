@@ -69,7 +69,7 @@ def field_error(f: FormField, raw: str | None, documents: Mapping[str, CardType]
         except ValueError:
             return _("“{label}”应为数字").format(label=f.label)
     elif f.type is FieldType.CHOICE and value not in f.choices:
-        return _("“{label}”应为以下之一：{join}").format(label=f.label, join=_('、').join(f.choices))
+        return _("“{label}”应为以下之一：{choices}").format(label=f.label, choices=_('、').join(f.choices))
     if f.pattern and not re.fullmatch(f.pattern, value):
         return _("“{label}”格式不正确").format(label=f.label) + (_("（{hint}）").format(hint=f.hint) if f.hint else "")
     return None

@@ -43,7 +43,7 @@ def _is_sequence(text: str) -> bool:
 def password_problem(password: str, username: str = "") -> str | None:
     """Why `password` is not acceptable, in a sentence for the clerk; None when it is."""
     if len(password) < MIN_LENGTH:
-        return _("密码至少{MIN_LENGTH}位").format(MIN_LENGTH=MIN_LENGTH)
+        return _("密码至少{min_length}位").format(min_length=MIN_LENGTH)
     kinds = sum((any(c.isalpha() for c in password), any(c.isdigit() for c in password),
                  any(not c.isalnum() for c in password)))
     if kinds < 2:

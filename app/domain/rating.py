@@ -71,10 +71,11 @@ class Rating:
         chosen = RatingLevel(level)
         unknown = [t for t in tags if t not in OFFLINE_INDICATORS]
         if unknown:
-            raise ValidationError(_("评价标签应为 {join} 之一（收到：{unknown}）").format(join=_('、').join(OFFLINE_INDICATORS), unknown=unknown[0]), "tags")
+            raise ValidationError(_("评价标签应为 {offline_indicators} 之一（收到：{unknown}）").format(
+                    offline_indicators=_('、').join(OFFLINE_INDICATORS), unknown=unknown[0]), "tags")
         text = " ".join(str(comment).split())
         if len(text) > COMMENT_LIMIT:
-            raise ValidationError(_("评价意见不超过 {COMMENT_LIMIT} 字").format(COMMENT_LIMIT=COMMENT_LIMIT), "comment")
+            raise ValidationError(_("评价意见不超过 {limit} 字").format(limit=COMMENT_LIMIT), "comment")
         if not chosen.bad and tags:
             raise ValidationError(_("只有“不满意”“非常不满意”需要选择不满意的方面"), "tags")
         if chosen.bad and not tags and not text:
@@ -136,7 +137,7 @@ class KeyMap:
             if not sep or not key.strip() or not level.strip().isdigit() or int(level) not in set(RatingLevel):
                 raise DomainError(_("评价器按键设置有误：{part}（应为 按键=等级，如 F1=5）").format(part=part))
             if key.strip().upper() in keys:
-                raise DomainError(_("评价器按键 {strip} 设置了两次").format(strip=key.strip()))
+                raise DomainError(_("评价器按键 {key} 设置了两次").format(key=key.strip()))
             keys[key.strip().upper()] = RatingLevel(int(level))
         if not keys:
             raise DomainError(_("评价器按键设置为空"))

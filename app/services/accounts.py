@@ -47,7 +47,8 @@ class AccountService:
         _unused, locked_until = self._clerks.lockout(username)
         now = self._clock()
         if locked_until is not None and locked_until > now:
-            raise AuthError(_("密码连续输错{lockout_attempts}次，账号已锁定至 {locked_until:%H:%M}；请稍后再试，或请管理员解锁").format(lockout_attempts=self.lockout_attempts, locked_until=locked_until))
+            raise AuthError(_("密码连续输错{lockout_attempts}次，账号已锁定至 {locked_until:%H:%M}；请稍后再试，或请管理员解锁").format(
+                    lockout_attempts=self.lockout_attempts, locked_until=locked_until))
         try:
             self._hasher.verify(stored, password)
         except (VerificationError, InvalidHashError):
@@ -103,7 +104,8 @@ class AccountService:
         """A supervisor's own login at this desk (approvals: refusals, handouts to someone else)."""
         clerk = self.login(username, password)
         if not clerk.can_approve_refusal:
-            raise AuthError(_("{display_name}（{label}）无权审批不予受理，请值班负责人登录").format(display_name=clerk.display_name, label=clerk.role.label))
+            raise AuthError(_("{display_name}（{label}）无权审批不予受理，请值班负责人登录").format(
+                    display_name=clerk.display_name, label=clerk.role.label))
         return clerk
 
     @runs_on("db")

@@ -58,14 +58,16 @@ class CannotDoService:
         self.store.cases.save(request)
         log.info("cannot-do request %s registered (%s)", request.registration_number, reason.value)
         to = _("，已报{label}").format(label=escalate_to.label) if escalate_to else ""
-        return Registration(request, _("已登记办不成事 {registration_number}{to}。").format(registration_number=request.registration_number, to=to))
+        return Registration(request, _("已登记办不成事 {registration_number}{to}。").format(
+                registration_number=request.registration_number, to=to))
 
     @runs_on("db")
     def escalate(self, request_id: str, to: EscalationTarget, clerk: Clerk) -> Registration:
         now = self.clock()
         (request,), _unused = self.store.cases.change([request_id], lambda rs: rs[0].escalate(to, clerk.username, now))
         note = _("，将随同步上报，区级后台的处理结果会自动回传") if to is EscalationTarget.DISTRICT else _("，请值班领导处理")
-        return Registration(request, _("{registration_number} 已报{label}{note}。").format(registration_number=request.registration_number, label=to.label, note=note))
+        return Registration(request, _("{registration_number} 已报{label}{note}。").format(
+                registration_number=request.registration_number, label=to.label, note=note))
 
     @runs_on("db")
     def resolve(self, request_id: str, outcome: CannotDoOutcome, leader: Clerk, *, note: str = "",
@@ -73,7 +75,8 @@ class CannotDoService:
         """The duty leader closes the request; 协调办理 opens the linked case (for `item_code`) in the same
         transaction, with the citizen as its applicant."""
         if not leader.can_approve_refusal:
-            raise DomainError(_("{display_name}（{label}）不是值班领导，不能处理办不成事").format(display_name=leader.display_name, label=leader.role.label))
+            raise DomainError(_("{display_name}（{label}）不是值班领导，不能处理办不成事").format(
+                    display_name=leader.display_name, label=leader.role.label))
         request = self.store.cases.get_registration(request_id)
         if request.escalated_to is EscalationTarget.DISTRICT:
             raise DomainError(_("该登记已报区级后台，处理结果将随同步回传"))
@@ -90,7 +93,8 @@ class CannotDoService:
         (request,), _unused = self.store.cases.change([request_id], command, new=new)
         log.info("cannot-do request %s resolved: %s", request.registration_number, outcome.value)
         documents = (DocumentKind.CANNOT_DO_NOTICE,) if outcome is CannotDoOutcome.IMPOSSIBLE else ()
-        message = _("{registration_number} 已办结：{label}").format(registration_number=request.registration_number, label=outcome.label)
+        message = _("{registration_number} 已办结：{label}").format(
+                registration_number=request.registration_number, label=outcome.label)
         if new:
             message += _("，已开办件 {case_number}，请在受理页继续办理").format(case_number=new[0].case_number)
         return Registration(request, message + _("。"), documents, new[0] if new else None)

@@ -32,7 +32,8 @@ class CatalogService:
             self.choices.append(CatalogChoice("bundle", b.code, b.name, _("一件事"), names,
                                               f"{b.code} {b.name} {initials(b.name)} {names}".lower()))
         for it in catalog.items.values():
-            detail = _("即办件") if it.instant else _("承诺{promised_limit_days}个工作日").format(promised_limit_days=it.guide.promised_limit_days)
+            detail = _("即办件") if it.instant else _("承诺{promised_limit_days}个工作日").format(
+                    promised_limit_days=it.guide.promised_limit_days)
             self.choices.append(CatalogChoice(
                 "item", it.code, it.name, catalog.agencies[it.agency], detail,
                 f"{it.code} {it.name} {initials(it.name)} {' '.join(it.keywords)} "

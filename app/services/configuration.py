@@ -80,4 +80,5 @@ class ConfigurationService:
             raise DomainError(_("设置文件无法写入（{strerror}），设置未保存。").format(strerror=e.strerror)) from e
         log.info("settings changed by %s: %s", clerk.username, ", ".join(sorted(changed)))
         self.saved = Settings.load(self.path)
-        return SaveOutcome(_("已保存 {n_changed} 项设置（{join}），重新启动综窗后生效。").format(n_changed=len(changed), join=_('、').join(sorted(changed))), {})
+        return SaveOutcome(_("已保存 {n_changed} 项设置（{changed}），重新启动综窗后生效。").format(
+                n_changed=len(changed), changed=_('、').join(sorted(changed))), {})

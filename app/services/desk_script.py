@@ -63,7 +63,8 @@ class DeskScript:
         for index, step in enumerate(steps, 1):
             name = step.get("step") if isinstance(step, dict) else None
             if name not in self.steps:
-                raise StepFailed(index, str(name), _("没有这一步；可用的步骤：{join}").format(join=_('、').join(sorted(self.steps))))
+                raise StepFailed(index, str(name), _("没有这一步；可用的步骤：{steps}").format(
+                        steps=_('、').join(sorted(self.steps))))
             args = {k: v for k, v in step.items() if k != "step"}
             try:
                 self.steps[name](**args)
@@ -205,7 +206,7 @@ class DeskScript:
     def step_reject(self, material: str, reason: str) -> None:
         """不合格: the paper goes back to the citizen (reason: expired, wrong_name, illegible, unsigned, copy_only)."""
         if reason not in DEFECTS:
-            raise DomainError(_("不合格原因应为 {join}").format(join='/'.join(DEFECTS)))
+            raise DomainError(_("不合格原因应为 {defects}").format(defects='/'.join(DEFECTS)))
         self.desk.intake.reject_material(self.app, material, reason, self.clerk)
 
     def step_e_certificate(self, material: str, number: str, agency: str) -> None:

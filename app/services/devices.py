@@ -108,7 +108,7 @@ class DeviceService:
     def _operate(self, kind: str, device, busy: str, action):
         """Run one device action, keeping the status the status bar shows in step with it."""
         if device is None:
-            raise DeviceError(_("{LABELS}未配置，请在设置中选择驱动").format(LABELS=_(LABELS[kind])))
+            raise DeviceError(_("{device}未配置，请在设置中选择驱动").format(device=_(LABELS[kind])))
         self._set(kind, "busy", busy)
         try:
             result = action(device)
@@ -162,7 +162,7 @@ class DeviceService:
     def _read(self, kind: str) -> CardRead:
         watch = self.watches.get(kind)
         if watch is None:
-            raise DeviceError(_("{LABELS}未配置，请在设置中选择驱动").format(LABELS=_(LABELS[kind])))
+            raise DeviceError(_("{device}未配置，请在设置中选择驱动").format(device=_(LABELS[kind])))
         return watch.read_now()
 
     def photo(self, card: CardRead) -> bytes | None:
@@ -248,7 +248,7 @@ class DeviceService:
     def simulated_cards(self) -> list[str]:
         """Names on the simulated reader's roster (empty with a real reader)."""
         roster = getattr(self.idcard, "roster", None)
-        return [_("{p}（{get}）").format(p=p['name'], get=p.get('note', '')) for p in roster] if roster else []
+        return [_("{name}（{note}）").format(name=p['name'], note=p.get('note', '')) for p in roster] if roster else []
 
     def present_simulated_card(self, index: int) -> None:
         self.idcard.present(index)

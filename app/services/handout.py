@@ -44,7 +44,8 @@ class HandoutService:
 
         `approver` is a supervisor who logged in to let someone other than the applicant or agent collect."""
         if approver is not None and not approver.can_approve_refusal:
-            raise DomainError(_("{display_name}（{label}）无权批准代领，请值班负责人登录").format(display_name=approver.display_name, label=approver.role.label))
+            raise DomainError(_("{display_name}（{label}）无权批准代领，请值班负责人登录").format(
+                    display_name=approver.display_name, label=approver.role.label))
         now = self.clock()
 
         def command(cases: list[Case]) -> None:

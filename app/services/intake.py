@@ -228,7 +228,8 @@ class IntakeService:
             try:
                 items.append(self.catalog.item(c.item_code))
             except DomainError:
-                raise DomainError(_("办件 {case_number} 的事项“{item_name}”已不在事项目录中，请在办件查询中处理").format(case_number=c.case_number, item_name=c.item_name)) from None
+                raise DomainError(_("办件 {case_number} 的事项“{item_name}”已不在事项目录中，请在办件查询中处理").format(
+                        case_number=c.case_number, item_name=c.item_name)) from None
         first = cases[0]
         if first.bundle_code:
             kind, code = "bundle", first.bundle_code
@@ -404,7 +405,8 @@ class IntakeService:
             return Outcome(app, _("申请表尚有问题：") + _("；").join(problems.values()), problems=problems)
         self.change(app, lambda case, now: case.accept(self._item(case), self.calendar, clerk.username, now))
         log.info("accepted %s", app.case_numbers)
-        return Outcome(app, _("已受理：{case_numbers}，正在打印回执…").format(case_numbers=app.case_numbers), (DocumentKind.ACCEPTANCE_RECEIPT,))
+        return Outcome(app, _("已受理：{case_numbers}，正在打印回执…").format(
+                case_numbers=app.case_numbers), (DocumentKind.ACCEPTANCE_RECEIPT,))
 
     @runs_on("db")
     def accept_with_deferred(self, app: Application, clerk: Clerk, values: dict[str, str] | None = None) -> Outcome:
@@ -475,7 +477,8 @@ class IntakeService:
 
         self.change(app, change)
         if approve:
-            return Outcome(app, _("{display_name}已批准不予受理，正在打印告知书…").format(display_name=supervisor.display_name), (DocumentKind.REFUSAL_NOTICE,))
+            return Outcome(app, _("{display_name}已批准不予受理，正在打印告知书…").format(
+                    display_name=supervisor.display_name), (DocumentKind.REFUSAL_NOTICE,))
         return Outcome(app, _("{display_name}已驳回不予受理申请，请继续办理。").format(display_name=supervisor.display_name))
 
     def deferred_deadline(self, app: Application) -> date | None:

@@ -56,7 +56,7 @@ class MaterialPagesService:
     def _index(self, app: Application, code: str, index: int) -> list[str]:
         hashes = self.pages(app, code)
         if not 0 <= index < len(hashes):
-            raise DomainError(_("材料“{name}”没有第{value}页").format(name=app.material(code).name, value=index + 1))
+            raise DomainError(_("材料“{name}”没有第{index}页").format(name=app.material(code).name, index=index + 1))
         return hashes
 
     @runs_on("db")

@@ -29,7 +29,8 @@ class PurgeReport:
     def message(self) -> str:
         if not (self.cases or self.scans or self.printouts or self.backups):
             return _("没有到期的个人信息需要清除。")
-        return (_("已按保存期限清除 {cases} 件办件的个人信息（删除材料文件 {scans} 个、打印留底 {printouts} 个、旧备份 {backups} 个）；办件编号、事项和日期保留用于统计。").format(cases=self.cases, scans=self.scans, printouts=self.printouts, backups=self.backups))
+        return (_("已按保存期限清除 {cases} 件办件的个人信息（删除材料文件 {scans} 个、打印留底 {printouts} 个、旧备份 {backups} 个）；办件编号、事项和日期保留用于统计。").format(
+                cases=self.cases, scans=self.scans, printouts=self.printouts, backups=self.backups))
 
 
 class RetentionService:

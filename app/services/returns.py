@@ -46,7 +46,8 @@ class ReturnService:
             return exact
         found = self.store.cases.returnable(text)
         if not found:
-            raise DomainError(_("证件号码 {mask_id_number} 名下没有待继续办理的办件").format(mask_id_number=mask_id_number(text.upper())))
+            raise DomainError(_("证件号码 {mask_id_number} 名下没有待继续办理的办件").format(
+                    mask_id_number=mask_id_number(text.upper())))
         return found
 
     @runs_on("read")

@@ -96,7 +96,8 @@ class SetupService:
             enrolment = asyncio.run(self.sync.enrol(server_url.strip(), code.strip()))
         except SyncError as e:
             raise SetupRefused(_("注册未完成：{message}").format(message=e.message)) from e
-        return (_("已注册到 {value}；本工作站的办件编号前缀为 {prefix}。").format(value=enrolment.server_name or enrolment.server_url, prefix=self.sync.prefix))
+        return (_("已注册到 {server_name}；本工作站的办件编号前缀为 {prefix}。").format(
+                server_name=enrolment.server_name or enrolment.server_url, prefix=self.sync.prefix))
 
     @runs_on("db")
     def use_prefix(self, prefix: str) -> str:
@@ -134,7 +135,8 @@ class SetupService:
             raise SetupRefused(_("阅读器不可用：{e}").format(e=e)) from e
         self._save(idcard_driver=driver, idcard_port=port.strip())
         h = card.holder
-        return _("读卡成功（{name}）：{mask_name}，{mask_id_number}。").format(name=reader.name, mask_name=mask_name(h.name), mask_id_number=mask_id_number(h.id_number))
+        return _("读卡成功（{name}）：{mask_name}，{mask_id_number}。").format(
+                name=reader.name, mask_name=mask_name(h.name), mask_id_number=mask_id_number(h.id_number))
 
     @runs_on("cpu")
     def cameras(self) -> list[str]:
@@ -148,7 +150,8 @@ class SetupService:
         page = self.devices.capture_page()
         self._save(camera_name=name)
         width, height = page.size
-        return _("拍摄成功：{width}×{height} 像素").format(width=width, height=height) + (_("，已找到纸张边缘。") if page.detected else _("。"))
+        return _("拍摄成功：{width}×{height} 像素").format(
+                width=width, height=height) + (_("，已找到纸张边缘。") if page.detected else _("。"))
 
     @runs_on("cpu")
     def printers(self) -> list[str]:
@@ -192,4 +195,5 @@ class SetupService:
         if password != again:
             raise SetupRefused(_("两次输入的密码不一致。"))
         clerk = self.accounts.create(username.strip(), display_name.strip() or _("管理员"), Role.ADMIN, password)
-        return _("已创建管理员账号 {username}（{display_name}）。").format(username=clerk.username, display_name=clerk.display_name)
+        return _("已创建管理员账号 {username}（{display_name}）。").format(
+                username=clerk.username, display_name=clerk.display_name)

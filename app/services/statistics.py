@@ -42,7 +42,7 @@ class StatisticsService:
         if end < start:
             raise DomainError(_("统计期间有误：结束日期 {end} 早于开始日期 {start}").format(end=end, start=start))
         if not by or any(name not in GROUPINGS for name in by):
-            raise DomainError(_("统计分组应为 {join} 之一").format(join=_('、').join(GROUPINGS)))
+            raise DomainError(_("统计分组应为 {groupings} 之一").format(groupings=_('、').join(GROUPINGS)))
         names = self.store.clerks.names()
         figures, today = self.store.figures, self.clock().date()
         tallies: dict[str, dict[str, Tally]] = {}
@@ -97,6 +97,6 @@ class StatisticsService:
         except OSError as e:
             log.warning("statistics export to %s failed: %s", path, e)
             tmp.unlink(missing_ok=True)
-            raise DomainError(_("无法写入 {name}：{value}").format(name=path.name, value=e.strerror or e)) from e
+            raise DomainError(_("无法写入 {name}：{strerror}").format(name=path.name, strerror=e.strerror or e)) from e
         log.info("statistics %s–%s exported as %s", r.start, r.end, suffix)
         return path

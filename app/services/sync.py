@@ -102,10 +102,11 @@ class SyncService:
         async with DistrictClient(server_url, timeout=self.timeout) as client:
             info = await client.info()
             if self.training and not info.get("allow_training"):
-                raise SyncError(_("“{get}”是正式服务器，培训模式不能接入。").format(get=info.get('name', server_url)),
+                raise SyncError(_("“{name}”是正式服务器，培训模式不能接入。").format(name=info.get('name', server_url)),
                                 retryable=False, code="training_device_refused", status=403)
             if not self.training and info.get("allow_training") and not accept_training_server:
-                raise SyncError(_("“{get}”是培训服务器：正式环境的办件上报到这里不会被区级办理。确需接入请加 --training-server-ok。").format(get=info.get('name', server_url)), retryable=False, code="training_server")
+                raise SyncError(_("“{name}”是培训服务器：正式环境的办件上报到这里不会被区级办理。确需接入请加 --training-server-ok。").format(
+                        name=info.get('name', server_url)), retryable=False, code="training_server")
             enrolment = await client.enrol(code, self.window_name, self.prefix, self.training, self.centre)
         await self._db(self.repo.set_meta, server_url=enrolment.server_url, device_id=enrolment.device_id,
                        token=enrolment.token, server_name=enrolment.server_name, server_kind="external",

@@ -125,7 +125,8 @@ class TrainingService:
         path = Path(id_or_file)
         if path.suffix == ".json" and path.exists():
             return load_scenario_file(path, self.catalog, len(self.roster))
-        raise ScenarioError(_("没有编号为“{id_or_file}”的情景（zongchuang --profile training training list 查看全部）").format(id_or_file=id_or_file))
+        raise ScenarioError(_("没有编号为“{id_or_file}”的情景（zongchuang --profile training training list 查看全部）").format(
+                id_or_file=id_or_file))
 
     def _refuse_production(self) -> None:
         if not self.desk.training:
@@ -150,7 +151,8 @@ class TrainingService:
         citizen = self._card(scenario.citizen.card(self.roster), scenario, today)
         agent = scenario.agent.card(self.roster) if scenario.agent else None
         collector = scenario.collector.card(self.roster) if scenario.collector else citizen
-        supervisors = [_("{value}（账号 {s}，密码 {s2}）").format(value=s.get('name') or s['user'], s=s['user'], s2=s['password']) for s in scenario.setup
+        supervisors = [_("{name}（账号 {user}，密码 {password}）").format(
+                name=s.get('name') or s['user'], user=s['user'], password=s['password']) for s in scenario.setup
                        if s.get("step") == "login" and s.get("role") == "supervisor"]
         run = ScenarioRun(scenario, trainee, self.store.cases.event_mark(), time.monotonic(), citizen, agent,
                           collector, setup_cases, supervisors)
@@ -222,16 +224,17 @@ class TrainingService:
         hints = list(run.scenario.hints) or self._hints(run.scenario)
         text = hints[min(run.hints_used, len(hints) - 1)]
         run.hints_used += 1
-        return _("提示（扣 {HINT_COST} 分）：{text}").format(HINT_COST=HINT_COST, text=text)
+        return _("提示（扣 {cost} 分）：{text}").format(cost=HINT_COST, text=text)
 
     def _hints(self, scenario: Scenario) -> list[str]:
         out = []
         names = {m.code: m.name for m in scenario.materials(self.catalog)}
-        odd = [_("{names}（{value}）").format(names=names[c], value=_('没有带') if b.how == 'missing' else _('只有复印件') if b.how == 'copy_only' else _('要仔细看'))
+        odd = [_("{names}（{how}）").format(
+                names=names[c], how=_('没有带') if b.how == 'missing' else _('只有复印件') if b.how == 'copy_only' else _('要仔细看'))
                for c, b in scenario.brings.items() if b.how != "present"]
         if odd:
             out.append(_("逐份核对材料：") + _("、").join(odd))
-        out.append(_("本题的正确处理是：{DECISION_LABELS}").format(DECISION_LABELS=DECISION_LABELS[scenario.expected.decision]))
+        out.append(_("本题的正确处理是：{decision}").format(decision=DECISION_LABELS[scenario.expected.decision]))
         return out
 
     @runs_on("script")
@@ -255,7 +258,8 @@ class TrainingService:
         if district.after_days:
             self.desk.clock.advance(district.after_days, self.desk.intake.calendar)
         sync.sync_blocking(8)
-        return _("{after_days} 个工作日后，区级平台已{value}，结果已回传窗口").format(after_days=district.after_days, value=_('办结') if district.decision == 'approve' else _('作出不予批准决定'))
+        return _("{after_days} 个工作日后，区级平台已{decision}，结果已回传窗口").format(
+                after_days=district.after_days, decision=_('办结') if district.decision == 'approve' else _('作出不予批准决定'))
 
     def _records(self, run: ScenarioRun) -> tuple[list[Case], list[CannotDoRequest]]:
         touched = self.store.cases.touched_by(run.trainee.username, run.mark)
@@ -359,7 +363,8 @@ class TrainingService:
             raise DomainError(_("请填写课程名称"))
         unknown = [i for i in scenario_ids if i not in self._scenarios]
         if unknown or not scenario_ids:
-            raise DomainError(_("课程应由已有的情景组成") + (_("（没有 {join}）").format(join=_('、').join(unknown)) if unknown else ""))
+            raise DomainError(_("课程应由已有的情景组成") + (_("（没有 {unknown}）").format(
+                    unknown=_('、').join(unknown)) if unknown else ""))
         return self.store.training.save_course(name.strip(), scenario_ids, trainer.username, self.clock())
 
     @runs_on("db")
@@ -367,7 +372,7 @@ class TrainingService:
         self._trainer(trainer)
         missing = [t for t in trainees if self.store.clerks.find(t) is None]
         if missing:
-            raise DomainError(_("没有这些学员账号：{join}").format(join=_('、').join(missing)))
+            raise DomainError(_("没有这些学员账号：{missing}").format(missing=_('、').join(missing)))
         return self.store.training.assign(course_id, trainees, trainer.username, self.clock())
 
     @runs_on("read")
@@ -385,7 +390,7 @@ class TrainingService:
         self._trainer(trainer)
         found = [s for s in self.store.cases.search(case_number.strip(), limit=5) if s.case_number == case_number.strip()]
         if not found:
-            raise DomainError(_("本工作站没有办件 {value}").format(value=case_number.strip() or _('（未填写）')))
+            raise DomainError(_("本工作站没有办件 {case_number}").format(case_number=case_number.strip() or _('（未填写）')))
         case = self.store.cases.get(found[0].id)
         if case.clerk != trainer.username:
             raise DomainError(_("只能把自己办理的办件存为情景"))

@@ -117,5 +117,6 @@ class AuditLog:
             if head is None:
                 return AuditCheck(n, 1 if n else None, _("审计日志的链尾记录缺失") if n else "")
             if head.last_id != expected_id - 1 or head.last_hash != prev:
-                return AuditCheck(n, expected_id, _("第 {expected_id} 条起的记录被删除（链尾为第 {last_id} 条）").format(expected_id=expected_id, last_id=head.last_id))
+                return AuditCheck(n, expected_id, _("第 {expected_id} 条起的记录被删除（链尾为第 {last_id} 条）").format(
+                        expected_id=expected_id, last_id=head.last_id))
             return AuditCheck(n)

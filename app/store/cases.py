@@ -68,7 +68,8 @@ class CaseSummary:
         """The state as the lists show it; a 容缺 case keeps saying so after it went to the district."""
         if self.deferred_deadline is None or self.state is CaseState.ACCEPTED_DEFERRED:
             return self.state.label
-        return _("{label}（容缺{value}）").format(label=self.state.label, value=_('待补{n}项').format(n=self.deferred_open) if self.deferred_open else _('已补齐'))
+        return _("{label}（容缺{supplied}）").format(
+                label=self.state.label, supplied=_('待补{n}项').format(n=self.deferred_open) if self.deferred_open else _('已补齐'))
 
 
 def to_event(row: CaseEventRow) -> CaseEvent:

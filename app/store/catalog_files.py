@@ -24,7 +24,8 @@ def load_catalog(directory: Path) -> Catalog:
         try:
             documents[path.name] = json.loads(path.read_text(encoding="utf-8"))
         except json.JSONDecodeError as e:
-            raise CatalogError(_("目录文件 {name} 第{lineno}行第{colno}列不是有效的 JSON：{msg}").format(name=path.name, lineno=e.lineno, colno=e.colno, msg=e.msg)) from e
+            raise CatalogError(_("目录文件 {name} 第{lineno}行第{colno}列不是有效的 JSON：{msg}").format(
+                    name=path.name, lineno=e.lineno, colno=e.colno, msg=e.msg)) from e
         except (OSError, UnicodeDecodeError) as e:
             raise CatalogError(_("目录文件 {name} 无法读取：{e}").format(name=path.name, e=e)) from e
     return parse_catalog(documents)
@@ -46,7 +47,8 @@ def load_newest_catalog(bundled: Path, downloaded: Path) -> tuple[Catalog, str]:
             downloaded.rename(aside)
         log.error("the downloaded catalogue in %s is unusable (%s: %s); set aside as %s", downloaded,
                   type(e).__name__, e, aside.name)
-        return catalog, (_("区级平台下发的事项目录无法使用，已改用本机自带的目录 {version}（原文件已移至 {name}，请联系区级平台）。").format(version=catalog.version, name=aside.name))
+        return catalog, (_("区级平台下发的事项目录无法使用，已改用本机自带的目录 {version}（原文件已移至 {name}，请联系区级平台）。").format(
+                version=catalog.version, name=aside.name))
     return catalog, ""
 
 

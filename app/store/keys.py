@@ -163,7 +163,7 @@ def _create(data_dir: Path, method: str) -> WorkstationKey:
         record["account"] = _account(data_dir)
         backend.set_password(KEYRING_SERVICE, record["account"], base64.b64encode(master).decode())
     else:
-        raise StoreError(_("密钥保存方式“{method}”无效：应为 {join}").format(method=method, join=' / '.join(METHODS)))
+        raise StoreError(_("密钥保存方式“{method}”无效：应为 {methods}").format(method=method, methods=' / '.join(METHODS)))
     write_private(data_dir / KEY_FILE, json.dumps(record, indent=2).encode())
     log.info("created the workstation key (%s, fingerprint %s)", method, key.fingerprint)
     return key

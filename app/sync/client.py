@@ -97,23 +97,26 @@ class DistrictClient:
         except httpx.TimeoutException as e:
             raise retryable(_("区级平台响应超时"), code="timeout") from e
         except httpx.TransportError as e:
-            raise retryable(_("无法连接区级平台（{name__}）").format(name__=type(e).__name__), code="network") from e
+            raise retryable(_("无法连接区级平台（{error_type}）").format(error_type=type(e).__name__), code="network") from e
         except httpx.HTTPError as e:          # a malformed reply, a protocol violation, a decoding failure
-            raise retryable(_("区级平台的回复无法识别（{name__}），将重试").format(name__=type(e).__name__), code="no_receipt") from e
+            raise retryable(_("区级平台的回复无法识别（{error_type}），将重试").format(
+                    error_type=type(e).__name__), code="no_receipt") from e
         if r.headers.get("X-Token-Renew") == "1":
             self.renewal_due = True
         if r.status_code == 429:
             raise retryable(_("区级平台繁忙，稍后重试"), code="busy", retry_after=_retry_after(r.headers.get("Retry-After")),
                             status=429)
         if r.status_code >= 500:
-            raise retryable(_("区级平台暂时故障（HTTP {status_code}）").format(status_code=r.status_code), code="server_error", status=r.status_code,
+            raise retryable(_("区级平台暂时故障（HTTP {status_code}）").format(
+                    status_code=r.status_code), code="server_error", status=r.status_code,
                             retry_after=_retry_after(r.headers.get("Retry-After")))
         if 400 <= r.status_code < 500:
             body = self._json_or_none(r)
             reason = body.get("reason") if isinstance(body, dict) else None
             code = body.get("error", "") if isinstance(body, dict) else ""
             if not reason:      # not the district speaking (a proxy or a wrong address): worth another try
-                raise retryable(_("区级平台拒绝请求（HTTP {status_code}），回复无法识别").format(status_code=r.status_code), status=r.status_code)
+                raise retryable(_("区级平台拒绝请求（HTTP {status_code}），回复无法识别").format(
+                        status_code=r.status_code), status=r.status_code)
             raise SyncError(reason, retryable=False, code=code, status=r.status_code)
         return r
 

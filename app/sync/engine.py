@@ -104,7 +104,8 @@ class SyncEngine:
             report.error = SyncError(str(e), retryable=True, code="store")
         except Exception as e:  # noqa: BLE001 — whatever a server sends, a round ends in a sentence
             log.exception("sync round failed unexpectedly")
-            report.error = SyncError(_("同步出错（{name__}），将重试；详情已写入日志").format(name__=type(e).__name__), retryable=True,
+            report.error = SyncError(_("同步出错（{error_type}），将重试；详情已写入日志").format(
+                    error_type=type(e).__name__), retryable=True,
                                      code="unexpected")
         finally:
             await self._db(self.repo.reset_interrupted)
@@ -203,7 +204,8 @@ class SyncEngine:
             elif status == "parked":
                 report.parked += 1
             else:
-                reason = _("区级平台拒收事件（{get}）：{get2}").format(get=result.get('code', status), get2=result.get('reason', ''))
+                reason = _("区级平台拒收事件（{code}）：{reason}").format(
+                        code=result.get('code', status), reason=result.get('reason', ''))
                 problems.setdefault(case_of[result["id"]], reason)
         await self._db(self.repo.acknowledge, acked, list(events), self.clock())
         report.events_sent += len(acked)

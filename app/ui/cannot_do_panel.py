@@ -122,7 +122,8 @@ class CannotDoPanel(QWidget):
         if q is None or q.state is not CannotDoState.ESCALATED:
             return
         items = [(it.code, it.name) for it in self.desk.catalog.catalog.items.values()]
-        dialog = LeaderDialog(_("{registration_number}：{what}\n原因：{why}").format(registration_number=q.registration_number, what=q.what, why=q.why), items, self)
+        dialog = LeaderDialog(_("{registration_number}：{what}\n原因：{why}").format(
+                registration_number=q.registration_number, what=q.what, why=q.why), items, self)
         if q.item_code:
             dialog.item.setCurrentIndex(max(0, dialog.item.findData(q.item_code)))
 

@@ -360,13 +360,13 @@ class CaptureDialog(QDialog):
         for i, h in enumerate(self.pages):           # changed in place: a long list is not laid out anew
             item = self.thumbs.item(i)
             if item is None:
-                item = QListWidgetItem(_("第{value}页").format(value=i + 1))
+                item = QListWidgetItem(_("第{page}页").format(page=i + 1))
                 self.thumbs.addItem(item)
             if item.data(Qt.UserRole) != h:
                 item.setIcon(self._icons.get(h, QIcon()))
                 item.setData(Qt.UserRole, h)
-            if item.text() != _("第{value}页").format(value=i + 1):            # after a drag the items carry other numbers
-                item.setText(_("第{value}页").format(value=i + 1))
+            if item.text() != _("第{page}页").format(page=i + 1):            # after a drag the items carry other numbers
+                item.setText(_("第{page}页").format(page=i + 1))
         while self.thumbs.count() > len(self.pages):
             self.thumbs.takeItem(self.thumbs.count() - 1)
         if thumbs:
@@ -406,13 +406,15 @@ class CaptureDialog(QDialog):
     def _rotate(self, quarter_turns: int) -> None:
         index = self.selected_index()
         if index is not None:
-            self._page_op(_("第{value}页已旋转").format(value=index + 1), self.desk.materials.rotate, self.app, self.code, index,
+            self._page_op(_("第{index}页已旋转").format(
+                    index=index + 1), self.desk.materials.rotate, self.app, self.code, index,
                           quarter_turns, self.clerk)
 
     def _delete(self) -> None:
         index = self.selected_index()
         if index is not None:
-            self._page_op(_("第{value}页已删除").format(value=index + 1), self.desk.materials.delete, self.app, self.code, index, self.clerk)
+            self._page_op(_("第{index}页已删除").format(
+                    index=index + 1), self.desk.materials.delete, self.app, self.code, index, self.clerk)
 
     def _reordered(self, *_args) -> None:
         order = [self.thumbs.item(i).data(Qt.UserRole) for i in range(self.thumbs.count())]
@@ -424,7 +426,7 @@ class CaptureDialog(QDialog):
         index = self.selected_index()
         if index is not None:
             self.session.recapture(index)
-            self.say(_("请放好第{value}页，下一次拍摄将替换它").format(value=index + 1))
+            self.say(_("请放好第{index}页，下一次拍摄将替换它").format(index=index + 1))
 
     def _verify(self) -> None:
         self._page_op(_("已核验原件，页面已加盖核对标记（B 级）"), self.session.verify, self.desk.clock().date())
@@ -433,7 +435,8 @@ class CaptureDialog(QDialog):
         value = self.grade_box.currentData()
         if value is None:
             return
-        self._page_op(_("材料等级：{label}").format(label=EvidenceGrade(value).label), self.desk.materials.set_grade, self.app, self.code,
+        self._page_op(_("材料等级：{label}").format(
+                label=EvidenceGrade(value).label), self.desk.materials.set_grade, self.app, self.code,
                       EvidenceGrade(value), self.clerk)
 
     def _export_pdf(self) -> None:

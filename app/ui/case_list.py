@@ -81,7 +81,8 @@ class CaseListPanel(QWidget):
 
     def print_daily_report(self) -> None:
         self.ops.run(self.desk.printing.print_daily_report, self.clerk, self.desk.settings.window_name,
-                     on_success=lambda result: self.report_button.setToolTip(_("已打印（{printer}）").format(printer=result.printer)))
+                     on_success=lambda result: self.report_button.setToolTip(_("已打印（{printer}）").format(
+                             printer=result.printer)))
 
     def _show(self, rows) -> None:
         self.rows = rows

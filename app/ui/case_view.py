@@ -129,7 +129,8 @@ class HandoutDialog(FormDialog):
             return
         self.collector = arrival.card.holder
         role = self.desk.handout.collector_role(self.case, self.collector)
-        self.collector_label.setText(_("{name}（{mask_id_number}）　{ROLE_LABELS}").format(name=self.collector.name, mask_id_number=mask_id_number(self.collector.id_number), ROLE_LABELS=_(ROLE_LABELS[role])))
+        self.collector_label.setText(_("{name}（{mask_id_number}）　{role}").format(
+                name=self.collector.name, mask_id_number=mask_id_number(self.collector.id_number), role=_(ROLE_LABELS[role])))
         self.error.setText("")
         self._show_method()
 
@@ -186,25 +187,32 @@ class CaseDialog(QDialog):
         case, group = details.case, details.group
         self.case, self.group = case, group
         applicant = case.applicant
-        lines = [_("办件编号：{case_number}　　事项：{item_name}　　状态：{label}").format(case_number=case.case_number, item_name=case.item_name, label=case.state.label)]
+        lines = [_("办件编号：{case_number}　　事项：{item_name}　　状态：{label}").format(
+                case_number=case.case_number, item_name=case.item_name, label=case.state.label)]
         if applicant:
-            lines.append(_("申请人：{name}（{mask_id_number}）").format(name=applicant.name, mask_id_number=mask_id_number(applicant.id_number)))
+            lines.append(_("申请人：{name}（{mask_id_number}）").format(
+                    name=applicant.name, mask_id_number=mask_id_number(applicant.id_number)))
         if case.accepted_at:
-            lines.append(_("受理时间：{accepted_at:%Y-%m-%d %H:%M}　　承诺办结：{value}").format(accepted_at=case.accepted_at, value=case.promised_date.isoformat() if case.promised_date else _('即办')))
-        lines.append(_("领取方式：{label}").format(label=case.delivery_method.label) + (_("　上门办") if case.channel.value == "home_visit" else ""))
+            lines.append(_("受理时间：{accepted_at:%Y-%m-%d %H:%M}　　承诺办结：{promised_date}").format(
+                    accepted_at=case.accepted_at, promised_date=case.promised_date.isoformat() if case.promised_date else _('即办')))
+        lines.append(_("领取方式：{label}").format(
+                label=case.delivery_method.label) + (_("　上门办") if case.channel.value == "home_visit" else ""))
         if case.deferred:
             left = case.outstanding_deferred
-            lines.append(_("容缺受理：补交期限 {deferred_deadline}，").format(deferred_deadline=case.deferred_deadline) + (_("尚缺 {n_left} 项").format(n_left=len(left)) if left else _("已补齐")))
+            lines.append(_("容缺受理：补交期限 {deferred_deadline}，").format(
+                    deferred_deadline=case.deferred_deadline) + (_("尚缺 {n_left} 项").format(n_left=len(left)) if left else _("已补齐")))
         if case.official_number:
             lines.append(_("区级统一编号：{official_number}").format(official_number=case.official_number))
         if case.decision and case.decision.get("note"):
             lines.append(_("办理意见：{decision}").format(decision=case.decision['note']))
         if case.termination:
-            lines.append(_("终止办理：{get}").format(get=case.termination.get('reason', '')))
+            lines.append(_("终止办理：{reason}").format(reason=case.termination.get('reason', '')))
         if case.rating:
             r = case.rating.rating
-            lines.append(_("好差评：{label}（{label2}，{at:%Y-%m-%d %H:%M}）").format(label=r.level.label, label2=r.stage.label, at=case.rating.at)
-                         + (_("　{join}").format(join=_('、').join(r.tags)) if r.tags else "") + (_("　“{comment}”").format(comment=r.comment) if r.comment else ""))
+            lines.append(_("好差评：{label}（{label2}，{at:%Y-%m-%d %H:%M}）").format(
+                    label=r.level.label, label2=r.stage.label, at=case.rating.at)
+                         + (_("　{tags}").format(
+                                 tags=_('、').join(r.tags)) if r.tags else "") + (_("　“{comment}”").format(comment=r.comment) if r.comment else ""))
         if len(group) > 1:
             lines.append(_("同一申请：") + _("、").join(c.case_number for c in group))
         self.facts.setText("\n".join(lines))
@@ -218,7 +226,8 @@ class CaseDialog(QDialog):
             button.deleteLater()
         self.print_buttons = {}
         for kind in details.documents:
-            button = QPushButton(_("打印{label}").format(label=kind.label) if kind is DocumentKind.ID_COPY else _("补打{label}").format(label=kind.label))
+            button = QPushButton(_("打印{label}").format(
+                    label=kind.label) if kind is DocumentKind.ID_COPY else _("补打{label}").format(label=kind.label))
             button.clicked.connect(lambda _unused=False, k=kind: self.print_document(k))
             self.document_row.addWidget(button)
             self.print_buttons[kind] = button

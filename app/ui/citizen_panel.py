@@ -16,7 +16,7 @@ from app.ui.operations import Operations
 def _card_label(card: dict) -> str:
     kinds = {"resident": _("居民身份证"), "hmt_residence": _("港澳台居民居住证"), "foreigner_old": _("外国人永久居留身份证"),
              "foreigner_2023": _("外国人永久居留身份证")}
-    return _("{get}（{get2}）").format(get=card.get('name', ''), get2=kinds.get(str(card.get('card', '')), '证件'))
+    return _("{name}（{kinds}）").format(name=card.get('name', ''), kinds=kinds.get(str(card.get('card', '')), '证件'))
 
 
 class CitizenPanel(QFrame):
@@ -82,9 +82,10 @@ class CitizenPanel(QFrame):
         s = run.scenario
         who = _("窗口前：{card_label}").format(card_label=_card_label(run.at_window))
         if run.collecting:
-            who += _("，来领取{get}的办理结果").format(get=run.citizen.get('name', ''))
+            who += _("，来领取{name}的办理结果").format(name=run.citizen.get('name', ''))
         elif run.agent:
-            who += _(" · 代办人：{card_label}（{relation}）").format(card_label=_card_label(run.agent), relation=s.agent.relation)
+            who += _(" · 代办人：{card_label}（{relation}）").format(
+                    card_label=_card_label(run.agent), relation=s.agent.relation)
         self.who.setText(_("【{level}】{title} — {who}").format(level=s.level, title=s.title, who=who))
         said = _("群众说：“{opening}”").format(opening=s.opening) if s.opening else ""
         if run.supervisors:
@@ -110,7 +111,8 @@ class CitizenPanel(QFrame):
         if self.run is None:
             return
         used, limit = int(self.run.elapsed_s), self.run.scenario.time_limit_s
-        self.clock.setText(_("用时 {value:02d}:{value2:02d} / 限时 {value3:02d}:{value4:02d}").format(value=used // 60, value2=used % 60, value3=limit // 60, value4=limit % 60))
+        self.clock.setText(_("用时 {used_min:02d}:{used_s:02d} / 限时 {limit_min:02d}:{limit_s:02d}").format(
+                used_min=used // 60, used_s=used % 60, limit_min=limit // 60, limit_s=limit % 60))
         self.clock.setStyleSheet("color:#c0392b;font-weight:bold" if used > limit else "")
 
     def _lay(self, who: str, text: str) -> None:

@@ -110,7 +110,8 @@ class DeferralsPanel(QWidget):
 
     def close_unanswered(self) -> None:
         def closed(numbers: list[str]) -> None:
-            self.message.setText(_("已撤回 {n_numbers} 件：{join}").format(n_numbers=len(numbers), join=_('、').join(numbers)) if numbers else _("没有逾期未补正的办件。"))
+            self.message.setText(_("已撤回 {n_numbers} 件：{numbers}").format(
+                    n_numbers=len(numbers), numbers=_('、').join(numbers)) if numbers else _("没有逾期未补正的办件。"))
             self.refresh()
 
         self.ops.run(self.desk.returns.close_unanswered_notices, self.clerk, on_success=closed,

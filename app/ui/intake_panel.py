@@ -320,7 +320,8 @@ class IntakePanel(QWidget):
     def _filter(self, text: str) -> None:
         self.choices.clear()
         for c in self.desk.catalog.search(text):
-            label = _("【一件事】{name} — {detail}").format(name=c.name, detail=c.detail) if c.kind == "bundle" else _("{name}（{agency}，{detail}）").format(name=c.name, agency=c.agency, detail=c.detail)
+            label = _("【一件事】{name} — {detail}").format(
+                    name=c.name, detail=c.detail) if c.kind == "bundle" else _("{name}（{agency}，{detail}）").format(name=c.name, agency=c.agency, detail=c.detail)
             item = QListWidgetItem(label)
             item.setData(Qt.UserRole, (c.kind, c.code))
             self.choices.addItem(item)
@@ -353,16 +354,19 @@ class IntakePanel(QWidget):
                 v.setText("—")
             self.card_warnings.setText("")
             return
-        labels["name"].setText(_("{name}（{english_name}）").format(name=i.name, english_name=i.english_name) if i.english_name and i.english_name != i.name else i.name)
+        labels["name"].setText(_("{name}（{english_name}）").format(
+                name=i.name, english_name=i.english_name) if i.english_name and i.english_name != i.name else i.name)
         labels["id"].setText(i.masked_id)
         origin = i.nation or (nationality_label(i.nationality) if i.nationality else "")
         labels["sex"].setText(f"{i.sex.label if i.sex else '—'} / {origin or '—'}")
         labels["birth"].setText(i.birth_date.isoformat() if i.birth_date else "—")
         labels["address"].setText(i.address or "—")
-        labels["valid"].setText(_("{value} 至 {value2}").format(value=i.valid_from or '—', value2=_('长期') if i.long_term else (i.valid_to or '—')))
+        labels["valid"].setText(_("{valid_from} 至 {valid_to}").format(
+                valid_from=i.valid_from or '—', valid_to=_('长期') if i.long_term else (i.valid_to or '—')))
         labels["card"].setText(i.card_type.label)
         agent = self.app.primary.agent if self.app else None
-        labels["agent"].setText(_("{name}（{relation}）").format(name=agent.identity.name, relation=agent.relation) if agent else "—")
+        labels["agent"].setText(_("{name}（{relation}）").format(
+                name=agent.identity.name, relation=agent.relation) if agent else "—")
 
     def _refresh(self) -> None:
         app = self.app
@@ -376,8 +380,10 @@ class IntakePanel(QWidget):
             if case.channel.value == "home_visit":
                 extra.append(_("上门办"))
             if app.outstanding_deferred:
-                extra.append(_("容缺待补{n_outstanding_deferred}项，期限 {deferred_deadline}").format(n_outstanding_deferred=len(app.outstanding_deferred), deferred_deadline=self.desk.intake.deferred_deadline(app)))
-            self.case_numbers.setText(_("办件编号：{case_numbers}　状态：{label}").format(case_numbers=app.case_numbers, label=app.state.label)
+                extra.append(_("容缺待补{n_outstanding_deferred}项，期限 {deferred_deadline}").format(
+                        n_outstanding_deferred=len(app.outstanding_deferred), deferred_deadline=self.desk.intake.deferred_deadline(app)))
+            self.case_numbers.setText(_("办件编号：{case_numbers}　状态：{label}").format(
+                    case_numbers=app.case_numbers, label=app.state.label)
                                       + (_("　") + _("；").join(extra) if extra else ""))
         else:
             self.case_numbers.setText("")
@@ -451,7 +457,8 @@ class IntakePanel(QWidget):
     def on_ticket_called(self, ticket: str | None) -> None:
         self.ticket = ticket
         self.next_citizen()
-        self.say(_("请 {ticket} 号到{window_name}办理。请读取申请人身份证。").format(ticket=ticket, window_name=self.desk.settings.window_name) if ticket else _("当前没有等候的号。"))
+        self.say(_("请 {ticket} 号到{window_name}办理。请读取申请人身份证。").format(
+                ticket=ticket, window_name=self.desk.settings.window_name) if ticket else _("当前没有等候的号。"))
 
     def read_card(self) -> None:
         self.ops.run(self.desk.devices.read_arrival, "idcard", on_success=self._card_arrival,
@@ -500,7 +507,8 @@ class IntakePanel(QWidget):
 
     def _ask_applicant_or_agent(self, identity: Identity, show_photo) -> None:
         box = QMessageBox(QMessageBox.Question, _("证件与申请人不一致"),
-                          _("读到的证件属于 {name}（{masked_id}），与当前申请人不同。\n请选择：").format(name=identity.name, masked_id=identity.masked_id), parent=self)
+                          _("读到的证件属于 {name}（{masked_id}），与当前申请人不同。\n请选择：").format(
+                                  name=identity.name, masked_id=identity.masked_id), parent=self)
         as_applicant = box.addButton(_("作为申请人"), QMessageBox.AcceptRole)
         as_agent = box.addButton(_("作为代办人"), QMessageBox.ActionRole)
         box.addButton(_("取消"), QMessageBox.RejectRole)
@@ -528,7 +536,8 @@ class IntakePanel(QWidget):
             self.say(_("请先选择事项，再登记代办人。"))
             return
         self.ops.run(self.desk.intake.set_agent, self.app, Agent(identity, relation), self.clerk,
-                     on_success=lambda _unused: self._after_change(_("已登记代办人 {name}；请收取授权委托书。").format(name=identity.name)))
+                     on_success=lambda _unused: self._after_change(_("已登记代办人 {name}；请收取授权委托书。").format(
+                             name=identity.name)))
 
     def _use_as_applicant(self, identity: Identity, from_card: bool, warnings: list[str] | None = None) -> None:
         self.identity = identity
@@ -550,7 +559,8 @@ class IntakePanel(QWidget):
         if not found or self.app is not None:
             return
         self.find_box.setText(self.identity.id_number if self.identity else "")
-        listed = _("、").join(_("{case_number}（{item_name}，{state_text}）").format(case_number=s.case_number, item_name=s.item_name, state_text=s.state_text) for s in found[:3])
+        listed = _("、").join(_("{case_number}（{item_name}，{state_text}）").format(
+                case_number=s.case_number, item_name=s.item_name, state_text=s.state_text) for s in found[:3])
         self.say(_("该申请人有 {n_found} 件可继续办理的办件：{listed}。按“找件”继续办理，或选择新的事项。").format(n_found=len(found), listed=listed))
 
     def _manual_entry(self) -> None:
@@ -591,7 +601,8 @@ class IntakePanel(QWidget):
         if len(summaries) == 1:
             self.open_case(summaries[0].id)
             return
-        dialog = CaseChoiceDialog([(s.id, _("{case_number}　{item_name}　{state_text}　{created_at:%Y-%m-%d}").format(case_number=s.case_number, item_name=s.item_name, state_text=s.state_text, created_at=s.created_at))
+        dialog = CaseChoiceDialog([(s.id, _("{case_number}　{item_name}　{state_text}　{created_at:%Y-%m-%d}").format(
+                case_number=s.case_number, item_name=s.item_name, state_text=s.state_text, created_at=s.created_at))
                                    for s in summaries], self)
         dialog.accepted.connect(lambda: self.open_case(dialog.chosen()) if dialog.chosen() else None)
         self._open(dialog)
@@ -607,9 +618,11 @@ class IntakePanel(QWidget):
         state = app.state
         if app.allows("correction_resumed"):
             missing = _("、").join(m.get("name", "") for m in app.primary.correction)
-            self.say(_("已找到 {case_numbers}（已一次性告知：{missing}）。核对材料后点“补正后继续办理”。").format(case_numbers=app.case_numbers, missing=missing))
+            self.say(_("已找到 {case_numbers}（已一次性告知：{missing}）。核对材料后点“补正后继续办理”。").format(
+                    case_numbers=app.case_numbers, missing=missing))
         elif app.allows_supply:
-            self.say(_("已找到 {case_numbers}，待补交：{join}。收取或拍摄后点“打印补交回执”。").format(case_numbers=app.case_numbers, join=_('、').join(app.material(c).name for c in app.outstanding_deferred)))
+            self.say(_("已找到 {case_numbers}，待补交：{names}。收取或拍摄后点“打印补交回执”。").format(
+                    case_numbers=app.case_numbers, names=_('、').join(app.material(c).name for c in app.outstanding_deferred)))
         elif app.primary.allows("handed_out"):
             self.say(_("{case_numbers} 已办结，正在打开出件…").format(case_numbers=app.case_numbers))
             self.handout_requested.emit(app.primary.id)
@@ -636,7 +649,8 @@ class IntakePanel(QWidget):
         self.guide_button.setChecked(False)
         self._show_application(app)
         self.changed.emit()
-        self.say(_("已开始办理“{title}”，办件编号 {case_number}。请填写申请表并收取材料。").format(title=app.title, case_number=app.primary.case_number))
+        self.say(_("已开始办理“{title}”，办件编号 {case_number}。请填写申请表并收取材料。").format(
+                title=app.title, case_number=app.primary.case_number))
         first = next(iter(self.form.widgets.values()), None)
         if first is not None:
             first.setFocus()
@@ -689,7 +703,8 @@ class IntakePanel(QWidget):
         def chosen() -> None:
             text = dialog.textValue().strip()
             self.ops.run(self.desk.intake.reject_material, self.app, code, by_text.get(text, text), self.clerk,
-                         on_success=lambda _unused: self._after_change(_("“{name}”不合格（{text}），已退回群众").format(name=name, text=text)))
+                         on_success=lambda _unused: self._after_change(_("“{name}”不合格（{text}），已退回群众").format(
+                                 name=name, text=text)))
 
         dialog.accepted.connect(chosen)
         self._open(dialog)
@@ -700,7 +715,8 @@ class IntakePanel(QWidget):
         def submit() -> None:
             self.ops.run(self.desk.intake.record_e_certificate, self.app, code, dialog.number.text(),
                          dialog.agency.text(), self.clerk,
-                         on_success=lambda _unused: (dialog.accept(), self._after_change(_("“{name}”以电子证照提供（A 级）").format(name=name))),
+                         on_success=lambda _unused: (dialog.accept(), self._after_change(_("“{name}”以电子证照提供（A 级）").format(
+                                 name=name))),
                          on_failure=dialog.refuse)
 
         self._open(dialog, submitted=submit)
@@ -732,7 +748,8 @@ class IntakePanel(QWidget):
         if self.capture_view is None:
             self.capture_view = CaptureDialog(self.desk, self.clerk, self.ops, self)
             self.capture_view.pages_changed.connect(
-                lambda: self._after_change(_("“{material_name}”已更新，共{n_pages}页").format(material_name=self.capture_view.material_name(), n_pages=len(self.capture_view.pages))))
+                lambda: self._after_change(_("“{material_name}”已更新，共{n_pages}页").format(
+                        material_name=self.capture_view.material_name(), n_pages=len(self.capture_view.pages))))
             self.capture_view.show_material(app, code)
             self.capture_view.start()
         else:
@@ -821,7 +838,8 @@ class IntakePanel(QWidget):
         if app is None or not app.allows("refusal_approved"):
             return
         refusal = app.primary.refusal or {}
-        dialog = SupervisorDialog(_("事项：{title}\n理由：{get}\n指引：{get2}\n须由提出申请以外的值班负责人审批。").format(title=app.title, get=refusal.get('reason', ''), get2=refusal.get('guidance', '')), self)
+        dialog = SupervisorDialog(_("事项：{title}\n理由：{reason}\n指引：{guidance}\n须由提出申请以外的值班负责人审批。").format(
+                title=app.title, reason=refusal.get('reason', ''), guidance=refusal.get('guidance', '')), self)
 
         def submit() -> None:
             approve, note = dialog.approve, dialog.note.text()
@@ -870,7 +888,8 @@ class IntakePanel(QWidget):
 
     def register_cannot_do(self) -> None:
         identity = self.identity
-        dialog = CannotDoDialog(_("{name}（{masked_id}）").format(name=identity.name, masked_id=identity.masked_id) if identity else "", self)
+        dialog = CannotDoDialog(_("{name}（{masked_id}）").format(
+                name=identity.name, masked_id=identity.masked_id) if identity else "", self)
         if self.app is not None:
             dialog.what.setPlainText(self.app.title)
 

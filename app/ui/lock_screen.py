@@ -70,7 +70,8 @@ class LockScreen(QDialog):
         title = QLabel(_("已锁屏"))
         title.setStyleSheet("font-size:28px;font-weight:bold")
         inner.addWidget(title, 0, Qt.AlignHCenter)
-        self.who = QLabel(_("{display_name}（{username}）的工作已暂停，群众信息已隐藏。").format(display_name=clerk.display_name, username=clerk.username))
+        self.who = QLabel(_("{display_name}（{username}）的工作已暂停，群众信息已隐藏。").format(
+                display_name=clerk.display_name, username=clerk.username))
         self.who.setWordWrap(True)
         inner.addWidget(self.who)
         self.password = QLineEdit()

@@ -36,7 +36,8 @@ class MainWindow(QMainWindow):
     def __init__(self, desk: Desk, clerk: Clerk):
         super().__init__()
         self.desk, self.clerk = desk, clerk
-        self.setWindowTitle(_("综窗 — {window_name}").format(window_name=desk.settings.window_name) + (_("【培训模式】") if desk.training else ""))
+        self.setWindowTitle(_("综窗 — {window_name}").format(
+                window_name=desk.settings.window_name) + (_("【培训模式】") if desk.training else ""))
         self.ops = Operations(self._show_error, self)
         self.dialog = None
 
@@ -194,7 +195,7 @@ class MainWindow(QMainWindow):
                 return
             dialog.accept()
             self._show_home_visit()
-            self.intake.say(_("上门办开始：{strip}。此后开的办件记为上门办。").format(strip=dialog.address.text().strip()))
+            self.intake.say(_("上门办开始：{text}。此后开的办件记为上门办。").format(text=dialog.address.text().strip()))
 
         dialog.submitted.connect(start)
         self.dialog = dialog

@@ -66,7 +66,8 @@ class MaterialsView(QTableWidget):
             name = QTableWidgetItem(("" if required else _("（选）")) + m.name)
             name.setToolTip(m.name + ("\n" + m.requirements if m.requirements else ""))
             self.setItem(row, 0, name)
-            note = _("{label}{count}份").format(label=m.form.label, count=m.count) + (_("；") + material_note(m) if material_note(m) else "")
+            note = _("{label}{count}份").format(
+                    label=m.form.label, count=m.count) + (_("；") + material_note(m) if material_note(m) else "")
             cell = QTableWidgetItem(note)
             cell.setToolTip(note)
             self.setItem(row, 1, cell)

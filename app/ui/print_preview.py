@@ -111,7 +111,7 @@ class PrintPreviewDialog(QDialog):
 
     def _show_page(self) -> None:
         page = self.current_page()
-        self.page_label.setText(_("第 {value} 页 / 共 {page_count} 页").format(value=page + 1, page_count=self.page_count))
+        self.page_label.setText(_("第 {page} 页 / 共 {page_count} 页").format(page=page + 1, page_count=self.page_count))
         self.previous.setEnabled(page > 0)
         self.next.setEnabled(page < self.page_count - 1)
 

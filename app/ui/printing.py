@@ -68,7 +68,8 @@ class DocumentPrinting:
 
     def _print(self, prepared: PreparedPrint, copies: int, then: Callable[[], None]) -> None:
         def ok(result) -> None:
-            self.say(_("{label}{value}已打印（{printer}）。").format(label=prepared.kind.label, value=_('（补打）') if prepared.reprint else '', printer=result.printer))
+            self.say(_("{label}{reprint}已打印（{printer}）。").format(
+                    label=prepared.kind.label, reprint=_('（补打）') if prepared.reprint else '', printer=result.printer))
             self.printed()
             then()
 

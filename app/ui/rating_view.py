@@ -147,7 +147,8 @@ class RatingPanel(QWidget):
         card = self.desk.rating.card(clerk) if clerk else None
         self.avatar.setText(card.initial if card else "")
         self.name.setText(card.name if card else "")
-        self.staff.setText(_("工号：{staff_number}　{window}　为您服务").format(staff_number=card.staff_number, window=card.window) if card else "")
+        self.staff.setText(_("工号：{staff_number}　{window}　为您服务").format(
+                staff_number=card.staff_number, window=card.window) if card else "")
 
     def show_serving(self, clerk: Clerk | None) -> None:
         """Between ratings: the clerk's card only."""
@@ -347,7 +348,8 @@ class RatingScreen(QObject):
         def done(_cases) -> None:
             self.asking = False
             panel.thank()
-            self.said.emit(_("群众评价：{label}").format(label=RatingLevel(level).label) + (_("（{join}）").format(join=_('、').join(tags)) if tags else "") + _("。"))
+            self.said.emit(_("群众评价：{label}").format(
+                    label=RatingLevel(level).label) + (_("（{tags}）").format(tags=_('、').join(tags)) if tags else "") + _("。"))
             QTimer.singleShot(THANKS_MS, self._after_thanks)
             self.finished.emit()
 

@@ -32,7 +32,8 @@ class ScoreSheetDialog(QDialog):
         fit_to_screen(self, 900, 600)
         col = QVBoxLayout(self)
         verdict = _("通过") if sheet.passed else _("未通过")
-        self.score = QLabel(_("{score} 分 · {verdict}（及格线 {pass_mark} 分） · 用时 {elapsed_s:.0f} 秒 · 提示 {hints} 次").format(score=sheet.score, verdict=verdict, pass_mark=sheet.pass_mark, elapsed_s=sheet.elapsed_s, hints=sheet.hints))
+        self.score = QLabel(_("{score} 分 · {verdict}（及格线 {pass_mark} 分） · 用时 {elapsed_s:.0f} 秒 · 提示 {hints} 次").format(
+                score=sheet.score, verdict=verdict, pass_mark=sheet.pass_mark, elapsed_s=sheet.elapsed_s, hints=sheet.hints))
         self.score.setObjectName("score_line")
         self.score.setStyleSheet(f"font-size:18px;font-weight:bold;color:{'#1e8449' if sheet.passed else '#c0392b'}")
         col.addWidget(self.score)

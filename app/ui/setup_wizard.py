@@ -81,7 +81,8 @@ class CentrePage(_Page):
     def _save(self) -> None:
         centre = Centre(self.name.text(), self.address.text(), self.phone.text(), self.window.text())
         self.ops.run(self.desk.setup.save_centre, centre, disable=[self.save],
-                     on_success=lambda _unused: self.succeeded(_("已保存：{strip} · {strip2}").format(strip=centre.name.strip(), strip2=centre.window.strip())))
+                     on_success=lambda _unused: self.succeeded(_("已保存：{name} · {window}").format(
+                             name=centre.name.strip(), window=centre.window.strip())))
 
 
 class DistrictPage(_Page):

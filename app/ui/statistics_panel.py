@@ -176,7 +176,8 @@ class StatisticsPanel(QWidget):
                 self.bad.setItem(r, c, QTableWidgetItem(v))
         self.refusals.resizeColumnsToContents()
         self.bad.resizeColumnsToContents()
-        self.message.setText(_("{start} 至 {end}：办件 {cases} 件。").format(start=report.start, end=report.end, cases=report.total.cases))
+        self.message.setText(_("{start} 至 {end}：办件 {cases} 件。").format(
+                start=report.start, end=report.end, cases=report.total.cases))
 
     def _show_group(self) -> None:
         if self.report is None:
@@ -238,5 +239,6 @@ class StatisticsPanel(QWidget):
         if self.report is None:
             return
         self.ops.run(self.desk.statistics.export, self.report.start, self.report.end, path, self.clerk,
-                     on_success=lambda p: self.message.setText(_("已导出：{p}").format(p=p)), on_failure=self.message.setText,
+                     on_success=lambda p: self.message.setText(_("已导出：{path}").format(
+                             path=p)), on_failure=self.message.setText,
                      disable=[self.export_xlsx_button, self.export_pdf_button])

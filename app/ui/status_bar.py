@@ -24,7 +24,8 @@ class DeskStatusBar(QStatusBar):
         profile = QLabel(desk.profile.label)
         profile.setStyleSheet("color:white;background:#c0392b;padding:0 6px" if desk.training else "")
         self.addPermanentWidget(profile)
-        self.addPermanentWidget(QLabel(_("{display_name}（{label}）").format(display_name=clerk.display_name, label=clerk.role.label)))
+        self.addPermanentWidget(QLabel(_("{display_name}（{label}）").format(
+                display_name=clerk.display_name, label=clerk.role.label)))
         self.home_visit = QLabel()
         self.home_visit.setObjectName("home_visit")
         self.home_visit.setStyleSheet("color:white;background:#1f618d;padding:0 6px")
@@ -96,7 +97,7 @@ class DeskStatusBar(QStatusBar):
     def show_sync(self, status) -> None:
         self.sync_label.setText(describe(status))
         self.sync_label.setStyleSheet("color:#c0392b" if status.counts["quarantined"] or status.last_error else "")
-        tip = _("区级平台：{value}").format(value=status.server or _('未注册'))
+        tip = _("区级平台：{server}").format(server=status.server or _('未注册'))
         if status.last_error:
             tip += _("\n上次同步问题：{last_error}").format(last_error=status.last_error)
         self.sync_label.setToolTip(tip + _("\n点击查看同步情况、立即同步、重试被拒的办件"))

@@ -103,7 +103,7 @@ class SyncDialog(QDialog):
 
     def _show(self, loaded) -> None:
         status, held = loaded
-        lines = [_("区级平台：{value}").format(value=status.server or _('未注册')), describe(status)]
+        lines = [_("区级平台：{server}").format(server=status.server or _('未注册')), describe(status)]
         if status.last_error:
             lines.append(_("上次同步问题：{last_error}").format(last_error=status.last_error))
         self.summary.setText("\n".join(lines))

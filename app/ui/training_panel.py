@@ -145,7 +145,8 @@ class TrainingPanel(QWidget):
             self.course.clear()
             self.course.addItem(_("全部情景"), None)
             for c in courses:
-                self.course.addItem(_("{name}（{n_scenario_ids} 个情景）").format(name=c.name, n_scenario_ids=len(c.scenario_ids)), list(c.scenario_ids))
+                self.course.addItem(_("{name}（{n_scenario_ids} 个情景）").format(
+                        name=c.name, n_scenario_ids=len(c.scenario_ids)), list(c.scenario_ids))
             self.course.setCurrentIndex(max(0, self.course.findData(current)))
             self.course.blockSignals(False)
             self.best = {}
@@ -162,8 +163,10 @@ class TrainingPanel(QWidget):
         by_id = {s.id: s for s in self.scenarios}
         shown = [by_id[i] for i in chosen if i in by_id] if chosen else self.scenarios
         _fill(self.scenario_table,
-              [[s.level, s.title, s.bundle or _("、").join(s.item_codes) or "—", _("{value} 分钟").format(value=s.time_limit_s // 60),
-                _("{best} 分").format(best=self.best[s.id]) if s.id in self.best else "—"] for s in shown], [s.id for s in shown])
+              [[s.level, s.title, s.bundle or _("、").join(s.item_codes) or "—", _("{minutes} 分钟").format(
+                      minutes=s.time_limit_s // 60),
+                _("{best} 分").format(
+                        best=self.best[s.id]) if s.id in self.best else "—"] for s in shown], [s.id for s in shown])
         if shown and self.scenario_table.currentRow() < 0:
             self.scenario_table.selectRow(0)
 
@@ -191,7 +194,8 @@ class TrainingPanel(QWidget):
         def graded(result) -> None:
             graded_result, _unused = result
             dialog.show_result(graded_result)
-            self.quiz_result.setText(_("上次测试：{score} 分（答对 {correct}/{total}）").format(score=graded_result.score, correct=graded_result.correct, total=graded_result.total))
+            self.quiz_result.setText(_("上次测试：{score} 分（答对 {correct}/{total}）").format(
+                    score=graded_result.score, correct=graded_result.correct, total=graded_result.total))
             if self.results_table is not None:
                 self.refresh_results()
 
@@ -228,7 +232,8 @@ class TrainingPanel(QWidget):
     def refresh_results(self) -> None:
         def shown(data) -> None:
             runs, quizzes = data
-            _fill(self.results_table, [[r.trainee, r.title, r.attempts, r.best, r.last, _("{last_elapsed_s:.0f} 秒").format(last_elapsed_s=r.last_elapsed_s),
+            _fill(self.results_table, [[r.trainee, r.title, r.attempts, r.best, r.last, _("{last_elapsed_s:.0f} 秒").format(
+                    last_elapsed_s=r.last_elapsed_s),
                                         _("是") if r.passed else _("否")] for r in runs])
             _fill(self.quiz_table, [[q.trainee, q.quizzes, q.best, q.last, f"{q.last_at:%m-%d %H:%M}"] for q in quizzes])
 
@@ -240,7 +245,7 @@ class TrainingPanel(QWidget):
                                                   _("Excel 工作簿 (*.xlsx)"))
         if path:
             self.ops.run(self.service.export_results, self.clerk, Path(path),
-                         on_success=lambda p: self.message.setText(_("已导出：{p}").format(p=p)))
+                         on_success=lambda p: self.message.setText(_("已导出：{path}").format(path=p)))
 
     def edit_course(self) -> None:
         dialog = CourseDialog(self.scenarios, self)
@@ -251,11 +256,13 @@ class TrainingPanel(QWidget):
                 if trainees:
                     self.ops.run(self.service.assign_course, self.clerk, course.id, trainees,
                                  on_success=lambda c: (dialog.accept(), self.message.setText(
-                                     _("课程“{name}”已布置给：{join}").format(name=c.name, join=_('、').join(c.trainees))), self.refresh()),
+                                     _("课程“{name}”已布置给：{trainees}").format(
+                                             name=c.name, trainees=_('、').join(c.trainees))), self.refresh()),
                                  on_failure=dialog.error.setText)
                 else:
                     dialog.accept()
-                    self.message.setText(_("课程“{name}”已保存（{n_scenario_ids} 个情景）").format(name=course.name, n_scenario_ids=len(course.scenario_ids)))
+                    self.message.setText(_("课程“{name}”已保存（{n_scenario_ids} 个情景）").format(
+                            name=course.name, n_scenario_ids=len(course.scenario_ids)))
                     self.refresh()
 
             self.ops.run(self.service.save_course, self.clerk, dialog.name.text(), dialog.scenario_ids(),
@@ -284,7 +291,8 @@ class TrainingPanel(QWidget):
                 def saved(scenario) -> None:
                     editor.accept()
                     self.scenarios = self.service.scenarios()
-                    self.message.setText(_("情景“{title}”已保存（{id}），标准答案得 100 分。").format(title=scenario.title, id=scenario.id))
+                    self.message.setText(_("情景“{title}”已保存（{id}），标准答案得 100 分。").format(
+                            title=scenario.title, id=scenario.id))
                     self.refresh()
 
                 self.ops.run(self.service.save_scenario, self.clerk, editor.scenario(), on_success=saved,
@@ -433,11 +441,13 @@ class QuizDialog(QDialog):
         wrong = {n for n, _unused, _unused in result.wrong}
         for n, (label, q) in enumerate(zip(self.labels, self.questions, strict=True), 1):
             if n in wrong:
-                label.setText(_("{n}. {text}  ✗ 正确答案：{value}（{guide}）").format(n=n, text=q.text, value='ABCD'[q.answer], guide=q.guide))
+                label.setText(_("{n}. {text}  ✗ 正确答案：{answer}（{guide}）").format(
+                        n=n, text=q.text, answer='ABCD'[q.answer], guide=q.guide))
                 label.setStyleSheet("font-weight:bold;color:#c0392b")
             else:
                 label.setStyleSheet("font-weight:bold;color:#1e8449")
-        self.result.setText(_("得分 {score}（答对 {correct}/{total}）").format(score=result.score, correct=result.correct, total=result.total))
+        self.result.setText(_("得分 {score}（答对 {correct}/{total}）").format(
+                score=result.score, correct=result.correct, total=result.total))
 
 
 class CourseDialog(QDialog):

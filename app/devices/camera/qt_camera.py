@@ -146,7 +146,7 @@ class CameraSource:
         self.session = QMediaCaptureSession()
         self.session.setCamera(self.camera)
         self.camera.errorOccurred.connect(
-            lambda error, text: on_lost(DeviceUnavailable(_("高拍仪出错：{value}").format(value=text or error))))
+            lambda error, text: on_lost(DeviceUnavailable(_("高拍仪出错：{text}").format(text=text or error))))
 
     def start(self, sink: QVideoSink) -> None:
         self.session.setVideoSink(sink)
@@ -168,7 +168,7 @@ class VideoFileSource:
         self.player.setLoops(QMediaPlayer.Loops.Infinite)
         self.player.setSource(QUrl.fromLocalFile(str(path)))
         self.player.errorOccurred.connect(
-            lambda error, text: on_lost(DeviceUnavailable(_("回放录像无法播放：{value}").format(value=text or error))))
+            lambda error, text: on_lost(DeviceUnavailable(_("回放录像无法播放：{text}").format(text=text or error))))
 
     def start(self, sink: QVideoSink) -> None:
         self.player.setVideoSink(sink)

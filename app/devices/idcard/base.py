@@ -26,7 +26,8 @@ class CardRead:
         """The identity to record: an appended address (a move after issue) is kept beside the printed one."""
         if not self.appended_address:
             return self.identity
-        return replace(self.identity, address=_("{address}（追加住址：{appended_address}）").format(address=self.identity.address, appended_address=self.appended_address))
+        return replace(self.identity, address=_("{address}（追加住址：{appended_address}）").format(
+                address=self.identity.address, appended_address=self.appended_address))
 
 
 class IdCardReader(Protocol):

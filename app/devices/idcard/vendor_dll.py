@@ -245,5 +245,5 @@ DRIVERS = {"sdtapi": SdtApiReader, "termb": TermbReader, "syn": SynReader}
 def make_dll_reader(api: str, dll_path: Path, port: int = 0):
     """A driver for the vendor DLL, loaded in this process (the DLL must match this process's bits)."""
     if api not in DRIVERS:
-        raise DeviceUnavailable(_("不支持的厂家接口“{api}”，可选：{join}").format(api=api, join=_('、').join(APIS)))
+        raise DeviceUnavailable(_("不支持的厂家接口“{api}”，可选：{apis}").format(api=api, apis=_('、').join(APIS)))
     return DRIVERS[api](load_library(dll_path), port)

@@ -70,13 +70,13 @@ class EscPosPrinter:
 
         cls = getattr(printers, self.kind)
         if not cls.is_usable():
-            raise PrinterError(_("本机无法使用“{target}”这类回执打印机连接（缺少驱动组件）。{KEPT}").format(target=self.target, KEPT=_(KEPT)))
+            raise PrinterError(_("本机无法使用“{target}”这类回执打印机连接（缺少驱动组件）。{kept}").format(target=self.target, kept=_(KEPT)))
         printer = cls(**self.kwargs, profile=PROFILE)
         try:
             printer.open(raise_not_found=True)
         except Exception as e:   # noqa: BLE001 - every connection library raises its own errors
             log.error("ESC/POS printer %s could not be opened: %s", self.target, e)
-            raise PrinterError(_("回执打印机（{target}）未连接或未开机。{KEPT}").format(target=self.target, KEPT=_(KEPT))) from e
+            raise PrinterError(_("回执打印机（{target}）未连接或未开机。{kept}").format(target=self.target, kept=_(KEPT))) from e
         return printer
 
     def print_pdf(self, job: PrintJob) -> PrintResult:
@@ -93,7 +93,7 @@ class EscPosPrinter:
                 printer.cut()
         except Exception as e:   # noqa: BLE001 - socket, serial and USB errors alike
             log.error("ESC/POS print to %s failed: %s", self.target, e)
-            raise PrinterError(_("回执打印机（{target}）打印中断，请检查纸卷和连接。{KEPT}").format(target=self.target, KEPT=_(KEPT))) from e
+            raise PrinterError(_("回执打印机（{target}）打印中断，请检查纸卷和连接。{kept}").format(target=self.target, kept=_(KEPT))) from e
         finally:
             try:
                 printer.close()

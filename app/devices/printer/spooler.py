@@ -66,14 +66,16 @@ class SpoolerPrinter:
         if self.printer_name:
             info = QPrinterInfo.printerInfo(self.printer_name)
             if info.isNull():
-                raise PrinterError(_("找不到打印机“{printer_name}”，请检查打印机是否已安装、已连接。{KEPT}").format(printer_name=self.printer_name, KEPT=_(KEPT)))
+                raise PrinterError(_("找不到打印机“{printer_name}”，请检查打印机是否已安装、已连接。{kept}").format(
+                        printer_name=self.printer_name, kept=_(KEPT)))
         else:
             info = QPrinterInfo.defaultPrinter()
             if info.isNull():
-                raise PrinterError(_("系统没有默认打印机，请在设置中选择打印机。{KEPT}").format(KEPT=_(KEPT)))
+                raise PrinterError(_("系统没有默认打印机，请在设置中选择打印机。{kept}").format(kept=_(KEPT)))
         state = info.state()
         if state in (QPrinter.PrinterState.Error, QPrinter.PrinterState.Aborted):
-            raise PrinterError(_("打印机“{printerName}”当前无法打印（缺纸、卡纸、脱机或已暂停），请检查打印机。{KEPT}").format(printerName=info.printerName(), KEPT=_(KEPT)))
+            raise PrinterError(_("打印机“{printer}”当前无法打印（缺纸、卡纸、脱机或已暂停），请检查打印机。{kept}").format(
+                    printer=info.printerName(), kept=_(KEPT)))
         return info
 
     def print_pdf(self, job: PrintJob) -> PrintResult:
@@ -93,17 +95,19 @@ class SpoolerPrinter:
             dpi = min(printer.resolution(), MAX_DPI)
             painter = QPainter()
             if not painter.begin(printer):
-                raise PrinterError(_("打印机“{printerName}”无法开始打印，请检查打印机是否脱机。{KEPT}").format(printerName=info.printerName(), KEPT=_(KEPT)))
+                raise PrinterError(_("打印机“{printer}”无法开始打印，请检查打印机是否脱机。{kept}").format(
+                        printer=info.printerName(), kept=_(KEPT)))
             try:
                 for k in range(count):
                     if k and not printer.newPage():
-                        raise PrinterError(_("打印机“{printerName}”在打印第{value}页时出错。{KEPT}").format(printerName=info.printerName(), value=k + 1, KEPT=_(KEPT)))
+                        raise PrinterError(_("打印机“{printer}”在打印第{page}页时出错。{kept}").format(
+                                printer=info.printerName(), page=k + 1, kept=_(KEPT)))
                     target = QRectF(printer.pageLayout().fullRectPixels(printer.resolution()))
                     painter.drawImage(target, pages.render(k, dpi))
             finally:
                 ended = painter.end()
             if not ended:
-                raise PrinterError(_("打印机“{printerName}”未能完成打印任务。{KEPT}").format(printerName=info.printerName(), KEPT=_(KEPT)))
+                raise PrinterError(_("打印机“{printer}”未能完成打印任务。{kept}").format(printer=info.printerName(), kept=_(KEPT)))
         finally:
             pages.close()
         log.info("printed %d page(s) of a %s on %s at %d dpi", count, job.paper, info.printerName(), dpi)
