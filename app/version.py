@@ -1,5 +1,5 @@
-"""The one version of the product, as pyproject.toml declares it: shown by `--version`, the About dialog,
-the window's title, and written into the Windows executables' version resource by build.spec."""
+"""The one version of the product, as pyproject.toml declares it: shown by `--version` and the About dialog,
+and written into the Windows executables' version resource by build.spec."""
 
 from __future__ import annotations
 

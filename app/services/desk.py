@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 from app.config.paths import Paths, Profile
 from app.config.settings import Settings, save_changes
 from app.domain.accounts import Clerk
+from app.i18n import LANGUAGES, _, language
 from app.imaging.enhance import ColourMode
 from app.imaging.motion import AutoCapture
 from app.imaging.pipeline import PageOptions
@@ -32,6 +33,7 @@ from app.services.statistics import StatisticsService
 from app.services.sync import SyncService
 from app.services.workers import Workers
 from app.store.database import Store
+from app.version import PRODUCT, version
 
 if TYPE_CHECKING:
     from app.services.configuration import ConfigurationService
@@ -109,6 +111,19 @@ class Desk:
             save_changes(self.paths.settings, changes)
         except (OSError, ValueError) as e:
             log.warning("a choice made at the desk could not be remembered: %s", e)
+
+    def about(self) -> list[tuple[str, str]]:
+        """What the About dialog says: the program and its version, this workstation, the data it keeps."""
+        catalog = self.catalog.catalog
+        return [(_("程序"), _("{product} {version}").format(product=_(PRODUCT), version=version())),
+                (_("环境"), self.profile.label),
+                (_("窗口"), self.settings.window_name),
+                (_("服务中心"), self.settings.centre_name or _("（未填写）")),
+                (_("办件编号前缀"), self.intake.prefix),
+                (_("事项目录"), _("版本 {version}：{n_items} 个事项").format(version=catalog.version,
+                                                                        n_items=len(catalog.items))),
+                (_("数据目录"), str(self.paths.data)),
+                (_("界面语言"), LANGUAGES.get(language(), language()))]
 
     def close(self) -> None:
         self.sync.close()

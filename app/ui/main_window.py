@@ -115,6 +115,8 @@ class MainWindow(QMainWindow):
         self.idle = IdleWatcher(desk.settings.idle_lock_minutes * 60_000, self)
         self.idle.idle.connect(self.lock)
         QShortcut(QKeySequence("Ctrl+L"), self, activated=self.lock)
+        QShortcut(QKeySequence("F1"), self, activated=self.show_about)
+        self.status.about_requested.connect(self.show_about)
         fit_to_screen(self, *DESK_SIZE)
         if desk.settings.idcard_poll:
             QTimer.singleShot(0, desk.devices.start_watching)   # readers are probed once the window is up
@@ -141,6 +143,12 @@ class MainWindow(QMainWindow):
         self.dialog = ScoreSheetDialog(self.desk, self.ops, self.clerk, sheet, self)
         self.dialog.open()
         self.training.refresh()
+
+    def show_about(self) -> None:
+        from app.ui.about import AboutDialog
+
+        self.dialog = AboutDialog(self.desk, self)
+        self.dialog.open()
 
     def lock(self) -> None:
         """Hide everything behind the lock screen (idle, or Ctrl+L when the clerk steps away)."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QTimer, Signal
+from PySide6.QtCore import Qt, QTimer, Signal
 from PySide6.QtWidgets import QLabel, QPushButton, QStatusBar
 
 from app.domain.accounts import Clerk
@@ -17,6 +17,7 @@ _STATE_STYLE = {"ok": "color:#1e8449", "busy": "color:#2471a3", "absent": "color
 class DeskStatusBar(QStatusBar):
     device_changed = Signal(object)     # a DeviceStatus, emitted from whichever thread saw the change
     held_changed = Signal(int)          # number of print jobs held after a printer failure
+    about_requested = Signal()
 
     def __init__(self, desk: Desk, clerk: Clerk, ops: Operations, parent=None):
         super().__init__(parent)
@@ -52,6 +53,12 @@ class DeskStatusBar(QStatusBar):
         self.sync_label.setToolTip(_("点击查看同步情况、立即同步、重试被拒的办件"))
         self.sync_label.clicked.connect(self.open_sync_panel)
         self.addPermanentWidget(self.sync_label)
+        about = QPushButton(_("关于 (F1)"))
+        about.setObjectName("about")
+        about.setFlat(True)
+        about.setFocusPolicy(Qt.NoFocus)
+        about.clicked.connect(self.about_requested.emit)
+        self.addPermanentWidget(about)
         self.sync.finished.connect(self._sync_finished)
         self.sync_panel: SyncDialog | None = None
         self._unsent = 0
