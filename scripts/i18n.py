@@ -6,7 +6,7 @@
 
 Marked text is the literal first argument of `_()` (translated where it is shown) or `N_()` (a table
 built at import, translated where it is shown). Chinese that is not text for the clerk is exempt:
-the printed documents and the contents of sample documents (EXEMPT_FILES), literals used as data
+the printed documents, the contents of sample documents and the training material (EXEMPT_FILES), literals used as data
 (compared, indexed, dictionary keys, patterns), and statements marked `# i18n: data` on their
 first line.
 """
@@ -45,6 +45,7 @@ DATA_CALLS = {"compile", "match", "fullmatch", "search", "sub", "subn", "findall
               "startswith", "endswith", "replace", "strip", "lstrip", "rstrip", "removeprefix", "removesuffix",
               "count", "find", "rfind", "index", "partition", "rpartition", "maketrans", "translate", "get", "pop",
               "setdefault", "encode", "objectName", "setObjectName", "findChild", "findChildren"}
+KEY_CALLS = {"get", "pop", "setdefault"}
 LOG_CALLS = {"debug", "info", "warning", "error", "exception", "critical"}
 
 
@@ -90,7 +91,8 @@ def _data_context(node: ast.AST, parent: ast.AST | None) -> bool:
     if isinstance(parent, (ast.List, ast.Tuple, ast.Set)):    # a collection compared against (x in ("a", "b"))
         return isinstance(getattr(parent, "_parent", None), ast.Compare)
     if isinstance(parent, ast.Call) and _call_name(parent) in DATA_CALLS and node is not parent.func:
-        return True
+        # a mapping's key is data, its default is what is shown when the key is missing
+        return _call_name(parent) not in KEY_CALLS or (bool(parent.args) and node is parent.args[0])
     if isinstance(parent, ast.Attribute) and isinstance(getattr(parent, "_parent", None), ast.Call):
         call = parent._parent
         return call.func is parent and parent.attr in DATA_CALLS      # "…".startswith / "、".split

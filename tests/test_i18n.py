@@ -52,12 +52,14 @@ def show(label, x):
     label.setText("请读卡")                   # unmarked: the finding
     label.setText(f"共 {x} 件")               # an f-string cannot be translated
     label.setText(_("已受理"))
+    label.setText(TABLE.get("甲乙", "未知"))     # the key is data, the default is shown
     if x == "男" or x.startswith("附"):       # compared and matched: data
         return {"姓名": x}["姓名"]
 ''', encoding="utf-8")
     marked, findings = scan.scan(planted)
     assert set(marked) == {"甲", "已受理"}
-    assert {(f.text, f.kind) for f in findings} == {("请读卡", "unmarked"), ("共 ", "fstring"), (" 件", "fstring")}
+    assert {(f.text, f.kind) for f in findings} == {("请读卡", "unmarked"), ("共 ", "fstring"), (" 件", "fstring"),
+                                                    ("未知", "unmarked")}
 
 
 def test_english_is_used_when_installed_and_falls_back_to_chinese(tmp_path):

@@ -291,7 +291,7 @@ def read_file(path: Path) -> tuple[dict[str, Any], str]:
         return {}, _("设置文件 {path} 第 {lineno} 行第 {colno} 列有误：{why}。").format(
                 path=path, lineno=e.lineno, colno=e.colno, why=why)
     if not isinstance(raw, dict):
-        kind = {list: _("一个列表"), str: _("一段文字"), bool: "true/false", type(None): "null"}.get(type(raw), "一个数字")
+        kind = {list: _("一个列表"), str: _("一段文字"), bool: "true/false", type(None): "null"}.get(type(raw), _("一个数字"))
         return {}, _("设置文件 {path} 应为一组“设置项: 值”（{{ … }}），而不是{kind}。").format(path=path, kind=kind)
     return raw, ""
 

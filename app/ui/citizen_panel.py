@@ -16,7 +16,7 @@ from app.ui.operations import Operations
 def _card_label(card: dict) -> str:
     kinds = {"resident": _("居民身份证"), "hmt_residence": _("港澳台居民居住证"), "foreigner_old": _("外国人永久居留身份证"),
              "foreigner_2023": _("外国人永久居留身份证")}
-    return _("{name}（{kinds}）").format(name=card.get('name', ''), kinds=kinds.get(str(card.get('card', '')), '证件'))
+    return _("{name}（{kinds}）").format(name=card.get('name', ''), kinds=kinds.get(str(card.get('card', '')), _('证件')))
 
 
 class CitizenPanel(QFrame):

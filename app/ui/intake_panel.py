@@ -812,7 +812,7 @@ class IntakePanel(QWidget):
         if app is None or not app.allows("correction_notice_issued"):
             return
         proposed = {m["code"]: m["requirement"] for m in self.desk.intake.correction_candidates(app)}
-        rows = [(m.code, m.name, m.code in proposed, proposed.get(m.code, "未提供")) for m in app.materials]
+        rows = [(m.code, m.name, m.code in proposed, proposed.get(m.code, "未提供")) for m in app.materials]  # i18n: data (printed)
         dialog = CorrectionDialog(rows, self)
         dialog.accepted.connect(lambda: self.ops.run(self.desk.intake.issue_correction_notice, app, self.clerk,
                                                      dialog.missing(), self.form.values(), on_success=self._decided))
