@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import string
 import sys
 import time
 from dataclasses import replace
@@ -16,8 +15,8 @@ from app.config.settings import Settings
 from app.devices import registry
 from app.devices.errors import DeviceError, NoCard
 from app.devices.idcard import sam_frame as sf
+from app.devices.idcard.captures import read_capture
 from app.devices.idcard.text_block import (
-    TEXT_SIZE,
     decode_appended_address,
     decode_text_block,
     nationality_label,
@@ -35,9 +34,10 @@ def add_commands(sub) -> None:
     read.add_argument("--baud", type=int, help=_("串口波特率（默认自动检测）"))
     read.add_argument("--dll", help=_("厂家动态库路径"))
     read.add_argument("--wait", type=float, default=5.0, help=_("等待放卡的秒数（默认 5）"))
-    dec = idc.add_parser("decode", help=_("解码保存的应答帧或 256 字节文字信息（二进制或十六进制文本）"))
+    dec = idc.add_parser("decode", help=_("解码保存的阅读器数据：应答帧（可带外层包装或多余字节）、读卡数据（01 00 04 00 …）或 "
+                                          "256 字节文字信息；二进制、十六进制或 Base64 文本"))
     dec.add_argument("file", type=Path)
-    dec.add_argument("--unmasked", action="store_true",
+    dec.add_argument("--full", "--unmasked", dest="unmasked", action="store_true",
                      help=_("显示完整的姓名、号码和住址（默认遮挡；输出可能被终端或日志记录，仅在必要时使用）"))
 
 
@@ -125,24 +125,14 @@ def _masked(identity: Identity, appended: str, photo_bytes: int) -> dict:
 
 # --- decode --------------------------------------------------------------------------------------
 
-def _bytes_of(path: Path) -> bytes:
-    raw = path.read_bytes()
-    text = raw.decode("ascii", errors="ignore")
-    if raw and len(text) == len(raw) and all(c in string.hexdigits or c.isspace() for c in text):
-        digits = "".join(text.split())
-        if len(digits) % 2 == 0:
-            return bytes.fromhex(digits)
-    return raw
-
-
 def decode(path: Path, masked: bool = True) -> int:
     try:
-        data = _bytes_of(path)
+        raw = path.read_bytes()
     except OSError as e:
         print(_("无法读取文件 {path}：{strerror}").format(path=path, strerror=e.strerror), file=sys.stderr)
         return 2
     try:
-        result = decode_bytes(data, masked)
+        result = decode_bytes(raw, masked)
     except sf.FrameError as e:
         print(_("无法解码：数据不是有效的应答帧或文字信息（{e}）").format(e=e), file=sys.stderr)
         return 1
@@ -150,31 +140,33 @@ def decode(path: Path, masked: bool = True) -> int:
     return 0 if result.get("outcome") in (None, "success", "found", "no_content") else 1
 
 
-def decode_bytes(data: bytes, masked: bool = True) -> dict:
-    """What a saved frame or text block holds; raises FrameError when it is neither."""
-    if data.startswith(sf.PREAMBLE):
-        response = sf.decode_response(data)
-        out: dict = {"kind": "response_frame", "sw3": f"{response.sw3:02X}", "outcome": response.outcome.value,
-                     "message": response.message}
-        if response.outcome is not sf.Outcome.SUCCESS or not response.data:
-            return out
-        if len(response.data) == 70:
-            address = decode_appended_address(response.data)
-            out["appended_address"] = _mask_address(address) if masked else address
-            return out
-        if len(response.data) == 16:
-            out["module_id"] = sf.format_module_id(response.data)
-            return out
-        try:
-            card = sf.split_card_data(response.data)
-        except sf.FrameError:
-            card = sf.split_card_data(response.data, with_fingerprint=True)
-        out.update(_identity(card.text, masked))
-        out["photo_bytes"], out["fingerprint_bytes"] = len(card.photo), len(card.fingerprint)
+def decode_bytes(raw: bytes, masked: bool = True) -> dict:
+    """What a saved capture holds (see `captures`); raises FrameError when it is none of the known forms."""
+    capture = read_capture(raw)
+    out: dict = {"kind": capture.kind}
+    if capture.encoding != "binary":
+        out["encoding"] = capture.encoding
+    if capture.skipped_before or capture.skipped_after:
+        out["skipped_bytes"] = {"before": capture.skipped_before, "after": capture.skipped_after}
+    if capture.kind == "request_frame":
+        out["request"] = capture.request
+        out["message"] = _("这是发给阅读器的指令，不是阅读器的应答")
         return out
-    if len(data) == TEXT_SIZE:
-        return {"kind": "text_block", **_identity(data, masked)}
-    raise sf.FrameError(f"not a response frame (AA AA AA 96 69 …) nor a {TEXT_SIZE}-byte text block: {len(data)} bytes")
+    if capture.response is not None:
+        response = capture.response
+        out.update(sw3=f"{response.sw3:02X}", outcome=response.outcome.value, message=response.message)
+        if capture.card is None and response.data and not (capture.module_id or capture.appended_address):
+            out["data_bytes"] = len(response.data)
+    if capture.appended_address:
+        address = decode_appended_address(capture.appended_address)
+        out["appended_address"] = _mask_address(address) if masked else address
+    if capture.module_id:
+        out["module_id"] = capture.module_id
+    if capture.card is not None:
+        out.update(_identity(capture.card.text, masked))
+        if capture.kind != "text_block":
+            out["photo_bytes"], out["fingerprint_bytes"] = len(capture.card.photo), len(capture.card.fingerprint)
+    return out
 
 
 def _mask_address(address: str) -> str:
@@ -191,5 +183,6 @@ def _identity(text: bytes, masked: bool) -> dict:
                       pass_number=mask_id_number(identity.pass_number))
     if identity.nationality:
         fields["nationality_label"] = nationality_label(identity.nationality)
+    fields["sex_label"] = identity.sex.label if identity.sex else None
     return {"card_type": identity.card_type.value, "card_type_label": identity.card_type.label,
             "fields": fields, "warnings": identity.warnings(date.today())}

@@ -208,3 +208,37 @@ def test_the_camera_streams_the_largest_mjpeg_size():
     assert choose_format([StreamFormat("YUYV", 2592, 1944, 1), StreamFormat("YUYV", 1280, 720, 10)]) == \
         StreamFormat("YUYV", 1280, 720, 10)
     assert choose_format([]) is None
+
+
+def _noisy(image: np.ndarray, seed: int) -> np.ndarray:
+    rng = np.random.default_rng(seed)
+    blurred = cv2.GaussianBlur(image, (5, 5), 1.2).astype(np.float32)
+    return np.clip(blurred + rng.normal(0, 3, image.shape), 0, 255).astype(np.uint8)
+
+
+def test_a_pale_note_on_a_pale_desk_is_found_by_its_colour_and_its_own_edge_not_its_printed_frame():
+    """A banknote on light wood: hardly darker or lighter than the desk, a strong printed frame inside it."""
+    h, w = 1200, 1600
+    desk = np.full((h, w, 3), (150, 205, 232), np.uint8)           # pale warm wood (BGR)
+    note = np.array([[380, 420], [1230, 380], [1270, 790], [350, 830]], np.float64)
+    cv2.fillConvexPoly(desk, note.astype(np.int32), (205, 215, 212))   # grey-green paper, as light as the desk
+    inset = note + np.array([[22, 22], [-22, 22], [-22, -22], [22, -22]])
+    cv2.polylines(desk, [inset.astype(np.int32)], True, (40, 70, 40), 9)   # the printed border
+    found = detect_page(_noisy(desk, 3))
+    assert found is not None
+    assert corner_error(found.corners, note) < 0.004
+
+
+def test_a_curled_receipt_keeps_its_corners_on_the_paper_corners():
+    """Sides bulging in their middle (a curl, 2 % of their length): each corner from the parts of its sides nearest it."""
+    h, w = 1400, 1000
+    image = np.full((h, w, 3), (90, 120, 150), np.uint8)
+    top, bottom, left, right = 120, 1280, 300, 700
+    ys = np.arange(top, bottom + 1)
+    t = (ys - top) / (bottom - top)
+    bow = 22 * np.clip(np.sin(np.pi * (t - 0.3) / 0.4), 0, None) * ((t > 0.3) & (t < 0.7))
+    outline = np.concatenate([np.stack([left - bow, ys], 1), np.stack([right + bow, ys], 1)[::-1]])
+    cv2.fillPoly(image, [outline.astype(np.int32)], (235, 238, 240))
+    found = detect_page(_noisy(image, 4))
+    corners = np.array([[left, top], [right, top], [right, bottom], [left, bottom]], np.float64)
+    assert found is not None and corner_error(found.corners, corners) < 0.004

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from app.devices.errors import NoCard
+from app.devices.errors import CardReadError, NoCard
 from app.devices.sscard import apdu
 from app.devices.sscard.card import read_social_security_card
 from app.devices.sscard.virtual_card import (
@@ -218,3 +218,46 @@ def test_record_decoding_is_tolerant_of_padding_and_encodings():
     assert apdu.bcd_date(bytes.fromhex("19880724")) == date(1988, 7, 24) and apdu.bcd_date(b"\x99\x99\x99\x99") is None
     with pytest.raises(apdu.CardDataError):
         apdu.tlv_value(b"\x09\x05ab")
+
+
+def test_a_card_that_reads_only_the_file_selected_gives_its_number_after_selecting_ef05():
+    card = VirtualSocialSecurityCard(HOLDER, sfi_reads=False)
+    sent = []
+
+    class Recording(LoopbackChannel):
+        def transmit(self, command):
+            sent.append(bytes(command))
+            return super().transmit(command)
+
+    read = read_social_security_card(Recording(card))
+    assert read.card_number == "A01234567" and read.name == "李秀英"
+    assert apdu.SELECT_EF05 in sent and sent.index(apdu.SELECT_EF05) > sent.index(apdu.READ_CARD_NUMBER)
+
+
+def test_a_card_with_the_initial_pin_reads_after_verify_and_a_changed_pin_is_never_guessed():
+    card = VirtualSocialSecurityCard(HOLDER, pin="123456")
+    read = read_social_security_card(LoopbackChannel(card))
+    assert read.ss_number == "330105198807240428" and card.pin_tries == 3
+    changed = VirtualSocialSecurityCard(HOLDER, pin="654321")
+    with pytest.raises(CardReadError, match="需要持卡人密码"):
+        read_social_security_card(LoopbackChannel(changed))
+    assert changed.pin_tries == 2                   # the initial PIN was tried once, when no try was spent
+    for _attempt in range(3):                       # read again and again: no further try is spent
+        changed.reset()
+        with pytest.raises(CardReadError, match="需要持卡人密码"):
+            read_social_security_card(LoopbackChannel(changed))
+    assert changed.pin_tries == 2
+
+
+def test_through_pcscd_a_card_of_both_field_families_reads_like_any_other(vpcd_port):
+    from app.devices.sscard.reader import PcscCardReader
+
+    reader = PcscCardReader()
+    connection = _insert(VirtualSocialSecurityCard(HOLDER, sfi_reads=False, pin="123456"), vpcd_port)
+    try:
+        identity = _read_when_present(reader).identity
+        assert (identity.name, identity.id_number, identity.sex) == ("李秀英", "330105198807240428", Sex.FEMALE)
+        assert apdu.verify_pin("123456") in connection.apdus and apdu.SELECT_EF05 in connection.apdus
+    finally:
+        connection.remove()
+        reader.close()

@@ -12,7 +12,7 @@ from stdnum.cn import ric
 from stdnum.exceptions import InvalidComponent
 
 from app.domain.errors import ValidationError
-from app.i18n import _
+from app.i18n import N_, _
 from app.redaction import remember
 
 NATIONS: dict[str, str] = {  # i18n: data (the ethnic groups as the ID card and forms name them)
@@ -32,12 +32,26 @@ _CHECK_CHARS = "10X98765432"
 
 
 class Sex(StrEnum):
+    """The sex codes of GB/T 2261.1, as the card and the social-security card carry them."""
+
+    UNKNOWN = "0"          # 未知的性别
     MALE = "1"
     FEMALE = "2"
+    UNSPECIFIED = "9"      # 未说明的性别
 
     @property
     def label(self) -> str:
-        return _("男") if self is Sex.MALE else _("女")
+        return _(_SEX_LABELS[self])
+
+    @classmethod
+    def of_code(cls, code: str) -> Sex | None:
+        """The sex a card's code (or the words 男 / 女 some vendors' libraries give) stands for."""
+        code = (code or "").strip()
+        return cls._value2member_map_.get(code) or _SEX_WORDS.get(code)
+
+
+_SEX_LABELS = {Sex.UNKNOWN: N_("未知"), Sex.MALE: N_("男"), Sex.FEMALE: N_("女"), Sex.UNSPECIFIED: N_("未说明")}
+_SEX_WORDS = {"男": Sex.MALE, "女": Sex.FEMALE}  # i18n: data (what vendors' libraries return)
 
 
 class CardType(StrEnum):

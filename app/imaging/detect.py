@@ -1,9 +1,12 @@
 """Finding the page (or card) in a camera frame.
 
-Candidates come from two views of a downscaled frame — edges and a brightness split — each
-reduced to a convex quadrilateral and scored by how much of its outline lies on a real edge.
-The winner's sides are then fitted to the edge profile at a finer scale (sub-pixel, robust to
-a finger over one side) and intersected, which is what makes the corners accurate.
+Candidates come from views of a downscaled frame — edges, a brightness split and a split of each
+colour channel (a pale page on a pale desk differs from it in colour) — each reduced to a convex
+quadrilateral and scored by how much of its outline lies on a real edge. The winner's sides are then
+fitted to the edge profile at full resolution: first widely, taking the outermost strong change of
+colour across each side (a printed frame inside a banknote or a form is stronger than the paper's own
+edge), then closely (sub-pixel, robust to a finger over one side). Each corner is where the parts of
+its two sides nearest it meet, so a curled receipt keeps its corners on the paper's.
 """
 
 from __future__ import annotations
@@ -19,6 +22,9 @@ from app.imaging.scale import halve_to
 WORK_SIDE = 720           # the frame is searched at about this size
 MIN_SUPPORT = 0.6         # of the outline on a strong edge
 MIN_CONTRAST = 18.0       # Lab colour difference between the document and the desk around it
+# 8-bit Lab keeps lightness in 0–255 but a and b in their own units: weigh them as CIE Lab does (ΔE).
+LAB_WEIGHTS = np.array([1.0, 2.55, 2.55], np.float32)
+OUTER_EDGE = 0.25          # an edge this strong (of the strongest across a side) farther out is the page's own
 
 
 @dataclass(frozen=True)
@@ -69,13 +75,24 @@ def _candidates(lab: np.ndarray, min_area: float) -> list[np.ndarray]:
     _, bright = cv2.threshold(light, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     bright = cv2.morphologyEx(bright, cv2.MORPH_OPEN, kernel, iterations=2)
     quads += _quads_from_mask(bright, min_area)
+    # A light page on a light desk differs from it in colour (a banknote on pale wood): split each colour
+    # channel too, the page on either side of the split.
+    for c in range(1, lab.shape[2]):
+        channel = cv2.GaussianBlur(lab[:, :, c], (7, 7), 0)
+        low, high = np.percentile(channel[::4, ::4], (5, 95))
+        if float(high - low) < 12:
+            continue
+        _, split = cv2.threshold(channel, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+        for mask in (split, 255 - split):
+            quads += _quads_from_mask(cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel, iterations=2), min_area)
     return quads
 
 
 def _across_side(a: np.ndarray, b: np.ndarray, ts: np.ndarray, offsets: np.ndarray,
-                 image: np.ndarray) -> np.ndarray:
+                 image: np.ndarray, colour: bool = False) -> np.ndarray:
     """Brightness change across the side a→b (absolute, per pixel), sampled at fractions `ts` along
-    it and at `offsets` pixels off it (positive offsets point into the quadrilateral). Only the
+    it and at `offsets` pixels off it (positive offsets point into the quadrilateral); with `colour`, the
+    change of Lab colour (a light page on a light desk differs in colour more than in brightness). Only the
     sampled pixels are read, so a full-resolution colour frame costs no more than a small grey one."""
     h, w = image.shape[:2]
     direction = (b - a) / max(1e-6, float(np.linalg.norm(b - a)))
@@ -84,10 +101,13 @@ def _across_side(a: np.ndarray, b: np.ndarray, ts: np.ndarray, offsets: np.ndarr
     pts = a + (b - a) * ts[:, None, None] + normal * steps[None, :, None]
     xs, ys = pts[..., 0].astype(np.float32), pts[..., 1].astype(np.float32)
     values = cv2.remap(image, xs, ys, cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    inside = (xs[:, 1:] >= 0) & (xs[:, 1:] <= w - 1) & (ys[:, 1:] >= 0) & (ys[:, 1:] <= h - 1)
+    if values.ndim == 3 and colour:
+        step = np.diff(cv2.cvtColor(values, cv2.COLOR_BGR2LAB).astype(np.float32), axis=1) * LAB_WEIGHTS
+        return np.sqrt(np.einsum("ijk,ijk->ij", step, step)) * inside
     if values.ndim == 3:
         values = cv2.cvtColor(values, cv2.COLOR_BGR2GRAY)
     values = values.astype(np.float32)
-    inside = (xs[:, 1:] >= 0) & (xs[:, 1:] <= w - 1) & (ys[:, 1:] >= 0) & (ys[:, 1:] <= h - 1)
     return np.abs(np.diff(values, axis=1)) * inside
 
 
@@ -120,42 +140,93 @@ def _contrast(quad: np.ndarray, lab: np.ndarray) -> float:
     return float(np.median(diffs))
 
 
-def _refine(quad: np.ndarray, image: np.ndarray, reach: float, spacing: float, smooth: bool) -> np.ndarray | None:
-    """Fit each side to the strongest edge across it (sampled every `spacing` pixels along it),
-    then intersect neighbouring sides."""
-    lines = []
+def _side_points(a: np.ndarray, b: np.ndarray, image: np.ndarray, reach: float, spacing: float,
+                 smooth: bool, outermost: bool) -> tuple[np.ndarray, np.ndarray] | None:
+    """Where the edge across the side a→b lies, sampled every `spacing` pixels along it (sub-pixel): the points,
+    and their fractions along the side. The strongest edge, or with `outermost` (a wide search, which may
+    reach a printed frame inside the page) the outermost strong change of colour."""
     offsets = np.arange(-reach, reach + 1.0)
+    length = float(np.linalg.norm(b - a))
+    normal = np.array([-(b - a)[1], (b - a)[0]]) / max(1e-6, length)
+    samples = max(12, int(length / spacing))
+    ts = np.linspace(0.06, 0.94, samples)
+    response = _across_side(a, b, ts, offsets, image, colour=outermost)
+    if smooth:                                    # sensor noise at full resolution
+        response = cv2.GaussianBlur(response, (3, 3), 0)
+    peak = response.argmax(axis=1)
+    if outermost:       # the page's edge is its outermost strong one: a printed frame inside may be stronger
+        interior = response[:, 1:-1]
+        local_max = (interior >= response[:, :-2]) & (interior >= response[:, 2:])
+        strong = local_max & (interior >= OUTER_EDGE * response.max(axis=1, keepdims=True))
+        peak = np.where(strong.any(axis=1), strong.argmax(axis=1) + 1, peak)
+    strength = response[np.arange(samples), peak]
+    keep = (strength > 0.35 * np.median(strength[strength > 0])) if np.any(strength > 0) else strength > 0
+    keep &= (peak > 0) & (peak < len(offsets) - 1)
+    if keep.sum() < 6:
+        return None
+    rows = np.nonzero(keep)[0]
+    left, mid, right = (response[rows, peak[rows] - 1], response[rows, peak[rows]], response[rows, peak[rows] + 1])
+    denom = left - 2 * mid + right
+    shift = np.where(np.abs(denom) > 1e-6, 0.5 * (left - right) / np.where(denom == 0, 1, denom), 0.0)
+    along = offsets[peak[rows]] + np.clip(shift, -0.5, 0.5)
+    return a + (b - a) * ts[rows, None] + normal * along[:, None], ts[rows]
+
+
+def _fit(points: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The line through the points, Huber-weighted (a finger over the side, a stray peak)."""
+    vx, vy, x0, y0 = cv2.fitLine(points.astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
+    return np.array([x0, y0], np.float64), np.array([vx, vy], np.float64)
+
+
+def _meet(first: tuple[np.ndarray, np.ndarray], second: tuple[np.ndarray, np.ndarray]) -> np.ndarray | None:
+    (p1, d1), (p2, d2) = first, second
+    m = np.array([d1, -d2]).T
+    if abs(np.linalg.det(m)) < 1e-6:
+        return None
+    t = np.linalg.solve(m, p2 - p1)
+    return p1 + d1 * t[0]
+
+
+# A corner is where its two sides meet near it: each side is fitted on the part of it nearest the corner, so
+# a curled receipt or a bowed page edge still puts the corner on the paper's corner (for straight sides the
+# part and the whole give the same line).
+NEAR_CORNER = 0.4
+BOW_COS = float(np.cos(np.radians(8.0)))
+MAX_SCATTER = 3.0         # pixels, median distance of a side's points from their line
+
+
+def _refine(quad: np.ndarray, image: np.ndarray, reach: float, spacing: float, smooth: bool,
+            outermost: bool = False) -> np.ndarray | None:
+    """Fit each side to the edge across it (sampled every `spacing` pixels along it), then intersect
+    neighbouring sides near each corner."""
+    sides, wholes = [], []
     for i in range(4):
-        a, b = quad[i], quad[(i + 1) % 4]
-        length = float(np.linalg.norm(b - a))
-        normal = np.array([-(b - a)[1], (b - a)[0]]) / max(1e-6, length)
-        samples = max(12, int(length / spacing))
-        ts = np.linspace(0.06, 0.94, samples)
-        response = _across_side(a, b, ts, offsets, image)
-        if smooth:                                    # sensor noise at full resolution
-            response = cv2.GaussianBlur(response, (3, 3), 0)
-        peak = response.argmax(axis=1)
-        strength = response[np.arange(samples), peak]
-        keep = (strength > 0.35 * np.median(strength[strength > 0])) if np.any(strength > 0) else strength > 0
-        keep &= (peak > 0) & (peak < len(offsets) - 1)
-        if keep.sum() < 6:
+        found = _side_points(quad[i], quad[(i + 1) % 4], image, reach, spacing, smooth, outermost)
+        if found is None:
             return None
-        rows = np.nonzero(keep)[0]
-        left, mid, right = (response[rows, peak[rows] - 1], response[rows, peak[rows]], response[rows, peak[rows] + 1])
-        denom = left - 2 * mid + right
-        shift = np.where(np.abs(denom) > 1e-6, 0.5 * (left - right) / np.where(denom == 0, 1, denom), 0.0)
-        along = offsets[peak[rows]] + np.clip(shift, -0.5, 0.5)
-        points = a + (b - a) * ts[rows, None] + normal * along[:, None]
-        vx, vy, x0, y0 = cv2.fitLine(points.astype(np.float32), cv2.DIST_HUBER, 0, 0.01, 0.01).ravel()
-        lines.append((np.array([x0, y0], np.float64), np.array([vx, vy], np.float64)))
+        sides.append(found)
+        wholes.append(_fit(found[0]))
+
+    def near(side: int, start: bool) -> tuple[np.ndarray, np.ndarray]:
+        (points, ts), whole = sides[side], wholes[side]
+        part = points[ts <= NEAR_CORNER] if start else points[ts >= 1 - NEAR_CORNER]
+        if len(part) < 6:
+            return whole
+        local = _fit(part)
+        # A curl or a second sheet bends a side by a few degrees along an edge that stays a line; another edge
+        # crossing this end (a pen, a blade) turns it further, or scatters the points about any line.
+        point, direction = local
+        away = np.abs((part - point) @ np.array([-direction[1], direction[0]]))
+        scatter = float(np.partition(away, len(away) // 2)[len(away) // 2])      # the median, cheaply
+        bent = abs(float(np.dot(direction, whole[1]))) < BOW_COS
+        return whole if bent or scatter > MAX_SCATTER else local
+
     corners = []
-    for i in range(4):
-        (p1, d1), (p2, d2) = lines[i - 1], lines[i]
-        m = np.array([d1, -d2]).T
-        if abs(np.linalg.det(m)) < 1e-6:
+    for i in range(4):              # corner i ends side i-1 and starts side i
+        corner = _meet(near(i - 1, start=False), near(i, start=True))
+        if corner is None:
             return None
-        t = np.linalg.solve(m, p2 - p1)
-        corners.append(p1 + d1 * t[0])
+        corners.append(corner)
     return np.array(corners)
 
 
@@ -184,11 +255,13 @@ def refine_outline(image: np.ndarray, found: Detection) -> Detection:
     """The outline's sides fitted to the edges of the full image; corners in `image` pixels."""
     quad = found.corners
     # first within the search's uncertainty, sparsely; then closely along the found edge
-    for reach, spacing in ((max(4.0, 6 / found.search_scale), 24.0), (4.0, 10.0)):
-        refined = _refine(quad, image, round(reach), spacing, smooth=True)
+    for reach, spacing, outermost in ((max(4.0, 6 / found.search_scale), 24.0, True), (4.0, 10.0, False)):
+        refined = _refine(quad, image, round(reach), spacing, smooth=True, outermost=outermost)
         if refined is None or not is_convex(refined):
             break
         quad = refined
+    h, w = image.shape[:2]
+    quad = np.clip(quad, 0.0, [w - 1.0, h - 1.0])      # a corner is never outside the picture
     return Detection(order_corners(quad), found.score, search_scale=1.0)
 
 

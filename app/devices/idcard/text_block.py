@@ -82,7 +82,7 @@ def decode_text_block(block: bytes) -> Identity:
     if card_type in (CardType.FOREIGNER_OLD, CardType.FOREIGNER_2023):
         authority = FOREIGNER_AUTHORITY
     return Identity(
-        name=f["name"] or english, id_number=f["id"].upper(), sex={"1": Sex.MALE, "2": Sex.FEMALE}.get(f["sex"]),
+        name=f["name"] or english, id_number=f["id"].upper(), sex=Sex.of_code(f["sex"]),
         nation=NATIONS.get(f.get("nation", ""), ""), birth_date=card_date(f["birth"]), address=f.get("address", ""),
         issuing_authority=authority, valid_from=card_date(f["valid_from"]), valid_to=card_date(f["valid_to"]),
         long_term=f["valid_to"] == LONG_TERM, card_type=card_type, english_name=english,

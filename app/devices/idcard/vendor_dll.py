@@ -140,7 +140,7 @@ def identity_from_strings(values: dict[str, str], card_type: CardType = CardType
     sex = values.get("sex", "")
     return Identity(
         name=values.get("name", ""), id_number=values.get("id", "").upper(),
-        sex=Sex.MALE if sex in ("男", "1") else Sex.FEMALE if sex in ("女", "2") else None,
+        sex=Sex.of_code(sex),
         nation=nation if nation in _NATION_CODES else "", birth_date=parse_dll_date(values.get("birth", "")),
         address=values.get("address", ""), issuing_authority=values.get("authority", ""),
         valid_from=parse_dll_date(values.get("valid_from", "")), valid_to=parse_dll_date(end),

@@ -10,8 +10,14 @@ from app.domain.identity import card_date
 # "sx1.sh." + GBK "社会保障": the social-security environment (SSSE)
 SSSE_NAME = b"sx1.sh." + "社会保障".encode("gbk")
 SELECT_SSSE = bytes([0x00, 0xA4, 0x04, 0x00, len(SSSE_NAME)]) + SSSE_NAME
+SELECT_EF05 = bytes.fromhex("00A4020002EF05")
 SELECT_EF06 = bytes.fromhex("00A4020002EF06")
 READ_CARD_NUMBER = bytes.fromhex("00B2072C00")   # record 07 of SFI 5 (EF05); Le 00 = whatever the record holds
+READ_CARD_NUMBER_SELECTED = bytes.fromhex("00B2070400")  # record 07 of the file selected (cards without SFI reads)
+# VERIFY without data asks how many tries the PIN has left (63Cx) without spending one (ISO 7816-4).
+PIN_TRIES = bytes.fromhex("0020000000")
+DEFAULT_PIN = "123456"                           # the issuing banks' initial PIN
+PIN_TRIES_FULL = 3
 GET_UID = bytes.fromhex("FFCA000000")            # PC/SC GET DATA: the UID of a contactless card
 GET_ID_CARD_UID = bytes.fromhex("0036000008")    # the resident ID card's 8-byte UID on a plain contactless reader
 
@@ -20,6 +26,12 @@ EF06_RECORDS = {"ss_number": (0x08, 0x14), "name": (0x09, 0x20), "sex": (0x0A, 0
                 "birthplace": (0x0C, 0x05), "birth": (0x0D, 0x06)}
 
 SW_OK = 0x9000
+SW_SECURITY_NOT_SATISFIED = 0x6982
+
+
+def verify_pin(pin: str) -> bytes:
+    digits = bytes.fromhex(pin) if len(pin) % 2 == 0 else bytes.fromhex(pin + "F")   # BCD, F-padded
+    return bytes([0x00, 0x20, 0x00, 0x00, len(digits)]) + digits
 
 
 def read_record(record: int, le: int, sfi: int | None = None) -> bytes:

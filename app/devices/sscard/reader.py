@@ -29,7 +29,7 @@ class UidOnlyCard(CardReadError):
 
 def identity_of(card: SocialSecurityCard) -> Identity:
     return Identity(
-        name=card.name, id_number=card.ss_number, sex={"1": Sex.MALE, "2": Sex.FEMALE}.get(card.sex),
+        name=card.name, id_number=card.ss_number, sex=Sex.of_code(card.sex),
         nation=NATIONS.get(card.nation, ""), birth_date=card.birth_date, card_type=CardType.SOCIAL_SECURITY,
     )
 

@@ -35,12 +35,16 @@ def _sw(sw: int) -> bytes:
 class VirtualSocialSecurityCard:
     """Holds the basic files of one card holder and answers SELECT / READ RECORD as a T=0 chip does:
     SELECT of the environment answers 61xx (its FCI waits for GET RESPONSE), and a READ RECORD with
-    the wrong Le answers 6Cxx naming the right one."""
+    the wrong Le answers 6Cxx naming the right one. Two card families met in the field are one switch away:
+    `sfi_reads=False` reads records only in the file selected (READ RECORD by SFI answers 6A86), and `pin`
+    guards EF06 (6982 until VERIFY with it; a wrong PIN spends a try, 63Cx says how many are left)."""
 
     atr = SSC_ATR
 
-    def __init__(self, holder: dict):
+    def __init__(self, holder: dict, *, sfi_reads: bool = True, pin: str | None = None, pin_tries: int = 3):
         self.holder = holder
+        self.sfi_reads, self.pin, self.pin_tries = sfi_reads, pin, pin_tries
+        self._verified = pin is None
         self._in_ssse = False
         self._current_ef = None
         self._pending = b""
@@ -57,6 +61,7 @@ class VirtualSocialSecurityCard:
 
     def reset(self) -> None:
         self._in_ssse, self._current_ef, self._pending = False, None, b""
+        self._verified = self.pin is None
 
     def respond(self, command: bytes) -> bytes:
         if len(command) < 4:
@@ -79,10 +84,16 @@ class VirtualSocialSecurityCard:
                 return _sw(0x6A82)
             self._current_ef = command[6] & 0x0F
             return _ok()
+        if ins == 0x20:
+            return self._verify(command[5:5 + command[4]] if len(command) > 5 else b"")
         if ins == 0xB2:
             if not self._in_ssse:
                 return _sw(0x6982)
+            if p2 >> 3 and not self.sfi_reads:
+                return _sw(0x6A86)
             ef = (p2 >> 3) if p2 & 0x04 and p2 >> 3 else self._current_ef
+            if ef == 6 and not self._verified:
+                return _sw(0x6982)
             record = self.records.get((ef, p1))
             if record is None:
                 return _sw(0x6A83)
@@ -93,6 +104,20 @@ class VirtualSocialSecurityCard:
         if command[:2] == b"\xff\xca":
             return _ok(hashlib.sha256(self.holder["card_number"].encode()).digest()[:4])
         return _sw(0x6D00)
+
+
+    def _verify(self, digits: bytes) -> bytes:
+        if self.pin is None:
+            return _sw(0x6A88)                       # no PIN on this card
+        if self.pin_tries == 0:
+            return _sw(0x6983)                       # blocked
+        if not digits:
+            return _sw(0x63C0 | self.pin_tries)      # how many tries are left; none spent
+        if digits.hex().upper().rstrip("F") == self.pin:
+            self._verified, self.pin_tries = True, 3
+            return _ok()
+        self.pin_tries -= 1
+        return _sw(0x63C0 | self.pin_tries)
 
 
 class VirtualIdCardUid:
