@@ -43,14 +43,17 @@ RETRY_MAX_SIDE = 2000     # pages up to this size are searched again enlarged wh
 
 
 def barcodes_in_jpeg(jpeg: bytes) -> list[Barcode]:
-    """The barcodes on a stored page (read after the page is stored, off the capture's critical path).
+    """The barcodes on a stored page (read after the page is stored, off the capture's critical path)."""
+    grey = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_GRAYSCALE)
+    return [] if grey is None else search_barcodes(grey)
+
+
+def search_barcodes(grey: np.ndarray) -> list[Barcode]:
+    """Every barcode on a page, searched harder when none is found at first.
 
     A QR code of 20 mm holding a web address has modules of about 3 px on a page from a 5 MP camera,
     at the edge of what the decoder resolves; when nothing is found the page is searched once more
     enlarged twice and sharpened, which finds most of those."""
-    grey = cv2.imdecode(np.frombuffer(jpeg, np.uint8), cv2.IMREAD_GRAYSCALE)
-    if grey is None:
-        return []
     found = read_barcodes(grey)
     if found or max(grey.shape) > RETRY_MAX_SIDE:
         return found

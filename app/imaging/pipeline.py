@@ -9,7 +9,7 @@ import cv2
 import numpy as np
 
 from app.i18n import _
-from app.imaging.barcodes import Barcode, read_barcodes
+from app.imaging.barcodes import Barcode, search_barcodes
 from app.imaging.correct import deskew, warp_page
 from app.imaging.detect import Detection, find_outline, refine_outline
 from app.imaging.encode import ImageError, decode_image, encode_jpeg, thumbnail
@@ -93,7 +93,7 @@ def _finish(image: np.ndarray, options: PageOptions, outline: Detection | None) 
     barcodes = None
     if options.find_barcodes:           # on a copy of its own: the page is whitened in place meanwhile
         grey = page if page.ndim == 2 else cv2.cvtColor(page, cv2.COLOR_BGR2GRAY)
-        barcodes = _helper_pool().submit(read_barcodes, grey if grey is not page else grey.copy())
+        barcodes = _helper_pool().submit(search_barcodes, grey if grey is not page else grey.copy())
     page, small = enhance_with_preview(page, options.mode, in_place=page is not image)
     jpeg = encode_jpeg(page, options.quality)
     thumb = encode_jpeg(thumbnail(small, options.thumbnail_side), 80)
