@@ -102,6 +102,8 @@ def _process(args) -> int:
     except OSError as e:
         print(_("无法写入 {output}：{strerror}").format(output=args.output, strerror=e.strerror), file=sys.stderr)
         return 2
+    if page.off_frame:
+        print(_("{input}：页面超出画面，只保存了画面内的部分").format(input=args.input), file=sys.stderr)
     result = page.to_dict()
     result["output"] = str(args.output)
     print(json.dumps(result, ensure_ascii=False))

@@ -31,6 +31,20 @@ FONT = next((str(p) for p in candidate_paths("", resources_dir()) if p.exists())
 FAST_HASHER = PasswordHasher(time_cost=1, memory_cost=8, parallelism=1)
 
 
+def bench_module(name: str):
+    """A benchmark of bench/ as a module, for tests that share its measures."""
+    import importlib.util
+    import sys
+
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, ROOT / "bench" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 class FixedClock:
     def __init__(self, start: datetime):
         self.now = start

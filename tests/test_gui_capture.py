@@ -97,6 +97,24 @@ def test_id_card_copy_has_both_sides_at_true_size(qtbot, window, desk):
     panel.close_capture()
 
 
+def test_a_page_laid_over_the_frame_edge_waits_for_the_clerk_and_is_kept_as_seen(qtbot, window, desk):
+    panel, app, code, view = capture_first_scanned_material(qtbot, window)
+    desk.devices.place_simulated_document("出生医学证明", settled=True, overhang=0.25)
+    qtbot.waitUntil(lambda: "页面超出画面，请调整" in view.state_label.text(), timeout=5000)
+    qtbot.wait(1500)                                 # still, but never taken by itself
+    assert view.captures == 0 and app.attachments_of(code) == []
+    view.capture_now()                               # F3: the clerk takes it as it is
+    qtbot.waitUntil(lambda: view.captures == 1, timeout=10000)
+    assert "只保存了画面内的部分" in view.message_label.text()
+    settle(qtbot, window)
+    assert len(app.attachments_of(code)) == 1
+    desk.devices.place_simulated_document("出生医学证明")      # laid again, in view: taken by itself
+    qtbot.waitUntil(lambda: view.captures == 2, timeout=10000)
+    settle(qtbot, window)
+    assert len(app.attachments_of(code)) == 2
+    panel.close_capture()
+
+
 def test_camera_unplugged_mid_capture_says_so_and_loses_nothing(qtbot, window, desk):
     panel, app, code, view = capture_first_scanned_material(qtbot, window)
     view.auto_box.setChecked(False)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import cv2
 import numpy as np
 import pytest
-from conftest import FONT
+from conftest import FONT, bench_module
 
 from app.devices.camera.sample_documents import SampleDocument, id_card_sides
 from app.devices.camera.scene import Scene, project, random_scene, render
@@ -16,7 +16,7 @@ from app.imaging.enhance import ColourMode, enhance
 from app.imaging.geometry import corner_error, order_corners, true_aspect
 from app.imaging.id_copy import card_boxes, compose_id_copy
 from app.imaging.motion import AutoCapture, CaptureState
-from app.imaging.pipeline import NoPageFound, PageOptions, process_image_file, process_still
+from app.imaging.pipeline import NoPageFound, PageOffFrame, PageOptions, process_image_file, process_still
 
 FRAME = (1296, 972)
 DOCUMENTS = [SampleDocument("出生医学证明", qr="ZZ330100-2026-000001"), SampleDocument("户口簿 常住人口登记卡"),
@@ -34,6 +34,7 @@ def test_detection_on_200_generated_frames_is_within_1_percent_of_the_diagonal()
     for i in range(200):
         scene = random_scene(rng, DOCUMENTS[i % len(DOCUMENTS)])
         found = detect_page(render(scene, FRAME, FONT))
+        assert found is None or not found.off_frame       # every one of these pages lies wholly in view
         errors.append(1.0 if found is None else corner_error(found.corners, scene.corners_px(FRAME)))
     errors = np.array(errors)
     within = float((errors < 0.01).mean())
@@ -49,6 +50,36 @@ def test_an_empty_desk_has_no_page():
         scene = random_scene(rng, DOCUMENTS[0])
         empty = Scene(None, (), scene.background, scene.texture_seed, scene.lighting)
         assert detect_page(render(empty, FRAME)) is None
+
+
+def test_a_page_running_off_the_frame_is_flagged_never_taken_as_whole():
+    rng = np.random.default_rng(7)
+    for i in range(40):                    # pages and cards pushed over each edge by 8–30 % of their size
+        scene = random_scene(rng, DOCUMENTS[i % len(DOCUMENTS)]).overhanging(rng.uniform(0.08, 0.3), side=i % 4)
+        frame = render(scene, FRAME, FONT)
+        found = detect_page(frame)
+        assert found is not None and found.off_frame, i
+        assert np.all((found.corners >= 0) & (found.corners <= [FRAME[0] - 1, FRAME[1] - 1]))
+        preview = find_outline(render(scene, (648, 486), FONT))
+        assert preview is None or preview.off_frame, i     # the preview never offers it for auto-capture
+    page = process_still(frame, PageOptions(find_barcodes=False))
+    assert page.off_frame and page.to_dict()["off_frame"] and page.detected
+    with pytest.raises(PageOffFrame, match="页面超出画面"):        # an ID card's copy needs the whole card
+        process_still(frame, PageOptions(require_page=True, require_whole=True))
+
+
+def test_a_page_close_to_the_frame_edge_but_whole_is_not_flagged():
+    rng = np.random.default_rng(3)
+    for i in range(24):                    # 0.5–2 % of the frame from one of its edges
+        scene = random_scene(rng, DOCUMENTS[i % len(DOCUMENTS)], strong=False)
+        gap, side = rng.uniform(0.005, 0.02), i % 4
+        extent = float(np.ptp(np.array(scene.corners)[:, 1 if side in (0, 2) else 0]))
+        scene = scene.overhanging(-gap / extent, side)
+        found = detect_page(render(scene, FRAME, FONT))
+        assert found is not None and not found.off_frame, i
+        assert corner_error(found.corners, scene.corners_px(FRAME)) < 0.01
+        preview = find_outline(render(scene, (648, 486), FONT))
+        assert preview is not None and not preview.off_frame, i
 
 
 def test_corrected_page_has_the_true_aspect_even_in_perspective():
@@ -102,6 +133,40 @@ def test_colour_modes():
     assert corner_patch.min() > 235                                           # shading divided out: white paper
     grey = enhance(paper, ColourMode.GREY)
     assert grey.ndim == 2
+
+
+def pencil_page(seed: int = 1, size: tuple[int, int] = (1400, 1000)) -> tuple[np.ndarray, np.ndarray]:
+    """A flattened page of light pencil writing (8 % darker than the paper) lit from the left, with the shadow
+    of a phone over its lower right; and where the strokes are."""
+    rng = np.random.default_rng(seed)
+    h, w = size
+    y, x = np.mgrid[0:h, 0:w] / np.array([h, w])[:, None, None]
+    shadow = 1 / (1 + np.exp(-(x + 0.6 * y - 0.95) / 0.04))
+    light = (225 - 40 * x) * (1 - 0.45 * shadow)
+    ink = np.zeros((h, w), np.uint8)
+    for row in range(60, h - 40, 45):
+        left = 40
+        while left < w - 80:
+            pts = np.cumsum(rng.normal(0, 6, (12, 2)), axis=0) + [left, row]
+            pts[:, 0] = np.linspace(left, left + 40, 12)
+            cv2.polylines(ink, [pts.astype(np.int32).reshape(-1, 1, 2)], False, 255, 3, cv2.LINE_AA)
+            left += int(rng.uniform(50, 70))
+    page = light * (1 - 0.08 * ink / 255.0) + rng.normal(0, 2.0, (h, w))
+    return np.clip(np.stack([page * 0.97, page, page * 1.02], axis=2), 0, 255).astype(np.uint8), ink > 128
+
+
+def test_whitening_keeps_light_pencil_writing_in_every_mode():
+    strokes_kept = bench_module("bench_field_photos").strokes_kept     # the share of its pixels the eye still sees
+    page, strokes = pencil_page()
+    as_seen = strokes_kept(page, strokes)
+    paper = ~cv2.dilate(strokes.astype(np.uint8), np.ones((9, 9), np.uint8)).astype(bool)
+    for mode, at_least in ((ColourMode.COLOUR, 0.85), (ColourMode.GREY, 0.85), (ColourMode.BLACK_WHITE, 0.8)):
+        out = enhance(page.copy(), mode)
+        kept = strokes_kept(out, strokes)
+        assert kept >= max(at_least, as_seen), (mode, kept, as_seen)
+        grey = out if out.ndim == 2 else cv2.cvtColor(out, cv2.COLOR_BGR2GRAY)
+        assert np.median(grey[paper]) >= 250, mode                 # the paper whitened
+        assert np.mean(grey[paper] < 128) < 0.002, mode            # and no specks of invented ink
 
 
 def test_deskew_levels_text_lines_when_no_outline_is_used():

@@ -7,6 +7,9 @@ fitted to the edge profile at full resolution: first widely, taking the outermos
 colour across each side (a printed frame inside a banknote or a form is stronger than the paper's own
 edge), then closely (sub-pixel, robust to a finger over one side). Each corner is where the parts of
 its two sides nearest it meet, so a curled receipt keeps its corners on the paper's.
+
+A page that runs off the frame shows as a region whose outline follows the frame's edge for a stretch: it
+is found all the same (from its sides in view) and flagged `off_frame`, so it is never taken as whole.
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ MIN_CONTRAST = 18.0       # Lab colour difference between the document and the d
 # 8-bit Lab keeps lightness in 0–255 but a and b in their own units: weigh them as CIE Lab does (ΔE).
 LAB_WEIGHTS = np.array([1.0, 2.55, 2.55], np.float32)
 OUTER_EDGE = 0.25          # an edge this strong (of the strongest across a side) farther out is the page's own
+FRAME_EDGE = 1.5           # search-size pixels: a side this close to the frame's edge at both ends is the frame's
+CUT_STRETCH = 0.02         # of a region's outline along the frame's edge: the region may run off the frame
+MIN_STRETCH = 6.0          # search-size pixels: a shorter stretch along the frame's edge says nothing
 
 
 @dataclass(frozen=True)
@@ -32,16 +38,45 @@ class Detection:
     corners: np.ndarray      # 4×2, TL TR BR BL, in the input image's pixel coordinates
     score: float             # fraction of the outline that lies on a strong edge (0–1)
     search_scale: float = 1.0   # size of the image the corners were located in, relative to the input
+    # The page runs off the frame: `corners` outline the part in view (the whole frame when that part is not a
+    # quadrilateral), never a page taken as whole.
+    off_frame: bool = False
 
     def scaled(self, factor: float) -> Detection:
         """The same outline in an image `factor` times as large (e.g. a preview's outline on the still)."""
-        return Detection(self.corners * factor, self.score, self.search_scale / factor)
+        return Detection(self.corners * factor, self.score, self.search_scale / factor, self.off_frame)
 
     def as_list(self) -> list[list[float]]:
         return [[round(float(x), 1), round(float(y), 1)] for x, y in self.corners]
 
 
-def _quads_from_mask(mask: np.ndarray, min_area: float) -> list[np.ndarray]:
+def _along_frame(outline: np.ndarray, size: tuple[int, int], margin: float) -> dict[int, int]:
+    """The sides of `outline` (side i runs from corner i to the next) lying along the edge of a frame of
+    `size` (width, height) — both ends within `margin` pixels of the same edge — each with that edge (0 left,
+    1 top, 2 right, 3 bottom)."""
+    w, h = size
+    points = np.asarray(outline, np.float64)
+    near = np.stack([points[:, 0] <= margin, points[:, 1] <= margin,
+                     points[:, 0] >= w - 1 - margin, points[:, 1] >= h - 1 - margin], axis=1)
+    both = near & np.roll(near, -1, axis=0)
+    return {i: int(np.argmax(both[i])) for i in range(len(points)) if both[i].any()}
+
+
+def _frame_sides(outline: np.ndarray, size: tuple[int, int], margin: float) -> list[int]:
+    return list(_along_frame(outline, size, margin))
+
+
+@dataclass(frozen=True)
+class _Candidate:
+    outline: np.ndarray                 # 4 corners, or 4–8 for the part in view of a page running off the frame
+    reaches_edge: np.ndarray | None     # the region's hull when it follows the frame's edge for a stretch
+
+
+def _outlines_from_mask(mask: np.ndarray, min_area: float) -> list[_Candidate]:
+    """Convex quadrilaterals outlining the mask's regions. For a region that follows the frame's edge for a
+    stretch (a page running off the frame, or close to its edge) also a polygon of 4–8 corners whose sides
+    along that edge are the frame's."""
+    h, w = mask.shape[:2]
     out = []
     contours, _ = cv2.findContours(mask, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
     for contour in contours:
@@ -49,17 +84,67 @@ def _quads_from_mask(mask: np.ndarray, min_area: float) -> list[np.ndarray]:
             continue
         hull = cv2.convexHull(contour)
         perimeter = cv2.arcLength(hull, True)
+        points = hull.reshape(-1, 2).astype(np.float64)
+        along_frame = sum(float(np.linalg.norm(points[(i + 1) % len(points)] - points[i]))
+                          for i in _frame_sides(points, (w, h), FRAME_EDGE))
+        reaches = points if along_frame >= max(MIN_STRETCH, CUT_STRETCH * perimeter) else None
+        if reaches is not None:
+            for eps in (0.008, 0.015, 0.025):
+                approx = cv2.approxPolyDP(hull, eps * perimeter, True).reshape(-1, 2).astype(np.float64)
+                if 4 <= len(approx) <= 8 and _frame_sides(approx, (w, h), FRAME_EDGE):
+                    out.append(_Candidate(order_corners(approx) if len(approx) == 4 else approx, reaches))
+                    break
         for eps in (0.015, 0.025, 0.04):
             approx = cv2.approxPolyDP(hull, eps * perimeter, True)
             if len(approx) == 4:
                 quad = order_corners(approx.reshape(4, 2))
-                if is_convex(quad) and quad_area(quad) >= min_area:
-                    out.append(quad)
+                if is_convex(quad) and quad_area(quad) >= min_area and not _frame_sides(quad, (w, h), FRAME_EDGE):
+                    out.append(_Candidate(quad, reaches))
                 break
     return out
 
 
-def _candidates(lab: np.ndarray, min_area: float) -> list[np.ndarray]:
+def _runs_off(image: np.ndarray, outline: np.ndarray, sides: list[int], min_length: float) -> bool:
+    """Whether the page reaches the frame's edge along one of `sides` of `outline` (in `image` pixels) at
+    least `min_length` long: the outermost pixels there look like the page inside the outline, not like the
+    desk around it. A page a few pixels from the edge touches it only in the small search image."""
+    h, w = image.shape[:2]
+    n = len(outline)
+    band = max(4.0, 0.03 * max(h, w))
+    centre = outline.mean(axis=0)
+
+    def colours(points: np.ndarray) -> np.ndarray:
+        xs = np.clip(points[:, 0], 0, w - 1).astype(int)
+        ys = np.clip(points[:, 1], 0, h - 1).astype(int)
+        values = image[ys, xs]
+        if image.ndim == 2:
+            return values.astype(np.float32)[:, None]
+        return cv2.cvtColor(values[None], cv2.COLOR_BGR2LAB)[0].astype(np.float32) * LAB_WEIGHTS
+
+    def outwards(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        normal = np.array([-(b - a)[1], (b - a)[0]]) / max(1e-6, float(np.linalg.norm(b - a)))
+        return -normal if np.dot(centre - (a + b) / 2, normal) > 0 else normal
+
+    ts = np.linspace(0.1, 0.9, 16)[:, None]
+    own = [i for i in range(n) if i not in sides]
+    if not own:
+        return False
+    desk = np.median(np.concatenate([colours(outline[i] + (outline[(i + 1) % n] - outline[i]) * ts
+                                             + outwards(outline[i], outline[(i + 1) % n]) * band) for i in own]),
+                     axis=0)
+    for i in sides:
+        a, b = outline[i], outline[(i + 1) % n]
+        if np.linalg.norm(b - a) < min_length:
+            continue
+        edge = a + (b - a) * ts
+        page = np.median(colours(edge - outwards(a, b) * band), axis=0)
+        seen = colours(edge)
+        if np.mean(np.linalg.norm(seen - page, axis=1) < np.linalg.norm(seen - desk, axis=1)) >= 0.5:
+            return True
+    return False
+
+
+def _candidates(lab: np.ndarray, min_area: float) -> list[_Candidate]:
     edges = np.zeros(lab.shape[:2], np.uint8)
     for c in range(lab.shape[2]):
         channel = cv2.GaussianBlur(lab[:, :, c], (5, 5), 0)
@@ -70,11 +155,11 @@ def _candidates(lab: np.ndarray, min_area: float) -> list[np.ndarray]:
         edges |= cv2.Canny(channel, 0.25 * spread, 0.6 * spread)
     kernel = cv2.getStructuringElement(cv2.MORPH_RECT, (3, 3))
     closed = cv2.morphologyEx(edges, cv2.MORPH_CLOSE, kernel, iterations=2)
-    quads = _quads_from_mask(closed, min_area)
+    quads = _outlines_from_mask(closed, min_area)
     light = cv2.GaussianBlur(lab[:, :, 0], (7, 7), 0)
     _, bright = cv2.threshold(light, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
     bright = cv2.morphologyEx(bright, cv2.MORPH_OPEN, kernel, iterations=2)
-    quads += _quads_from_mask(bright, min_area)
+    quads += _outlines_from_mask(bright, min_area)
     # A light page on a light desk differs from it in colour (a banknote on pale wood): split each colour
     # channel too, the page on either side of the split.
     for c in range(1, lab.shape[2]):
@@ -84,7 +169,7 @@ def _candidates(lab: np.ndarray, min_area: float) -> list[np.ndarray]:
             continue
         _, split = cv2.threshold(channel, 0, 255, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
         for mask in (split, 255 - split):
-            quads += _quads_from_mask(cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel, iterations=2), min_area)
+            quads += _outlines_from_mask(cv2.morphologyEx(mask, cv2.MORPH_OPEN, kernel, iterations=2), min_area)
     return quads
 
 
@@ -111,23 +196,27 @@ def _across_side(a: np.ndarray, b: np.ndarray, ts: np.ndarray, offsets: np.ndarr
     return np.abs(np.diff(values, axis=1)) * inside
 
 
-def _edge_support(quad: np.ndarray, grey: np.ndarray, threshold: float) -> float:
-    """Fraction of points along the outline where the brightness changes sharply across the side."""
+def _edge_support(outline: np.ndarray, grey: np.ndarray, threshold: float, skip: list[int]) -> float:
+    """Fraction of points along the outline where the brightness changes sharply across the side (the sides
+    in `skip`, along the frame's edge, are not the page's)."""
     ts, offsets = np.linspace(0.05, 0.95, 24), np.arange(-2.0, 3.0)
-    hits = [(_across_side(quad[i], quad[(i + 1) % 4], ts, offsets, grey).max(axis=1) > threshold).mean()
-            for i in range(4)]
+    n = len(outline)
+    hits = [(_across_side(outline[i], outline[(i + 1) % n], ts, offsets, grey).max(axis=1) > threshold).mean()
+            for i in range(n) if i not in skip]
     return float(np.mean(hits))
 
 
-def _contrast(quad: np.ndarray, lab: np.ndarray) -> float:
-    """How different the document is from what lies around it (median colour difference across the sides).
+def _contrast(outline: np.ndarray, lab: np.ndarray, skip: list[int]) -> float:
+    """How different the document is from what lies around it (median colour difference across the sides
+    not in `skip`).
 
     Grain and seams of a desk outline quadrilaterals too, but with the same surface on both sides."""
     h, w = lab.shape[:2]
     band = max(3.0, 0.02 * max(h, w))
     diffs = []
-    for i in range(4):
-        a, b = quad[i], quad[(i + 1) % 4]
+    n = len(outline)
+    for i in (i for i in range(n) if i not in skip):
+        a, b = outline[i], outline[(i + 1) % n]
         normal = np.array([-(b - a)[1], (b - a)[0]]) / max(1e-6, float(np.linalg.norm(b - a)))
         ts = np.linspace(0.1, 0.9, 16)[:, None]
         sides = []
@@ -196,18 +285,25 @@ MAX_SCATTER = 3.0         # pixels, median distance of a side's points from thei
 
 
 def _refine(quad: np.ndarray, image: np.ndarray, reach: float, spacing: float, smooth: bool,
-            outermost: bool = False) -> np.ndarray | None:
+            outermost: bool = False, fixed: list[int] | tuple[int, ...] = ()) -> np.ndarray | None:
     """Fit each side to the edge across it (sampled every `spacing` pixels along it), then intersect
-    neighbouring sides near each corner."""
+    neighbouring sides near each corner; the sides in `fixed` (along the frame's edge) stay as they are."""
     sides, wholes = [], []
     for i in range(4):
-        found = _side_points(quad[i], quad[(i + 1) % 4], image, reach, spacing, smooth, outermost)
+        a, b = quad[i], quad[(i + 1) % 4]
+        if i in fixed:
+            sides.append(None)
+            wholes.append((a, (b - a) / max(1e-6, float(np.linalg.norm(b - a)))))
+            continue
+        found = _side_points(a, b, image, reach, spacing, smooth, outermost)
         if found is None:
             return None
         sides.append(found)
         wholes.append(_fit(found[0]))
 
     def near(side: int, start: bool) -> tuple[np.ndarray, np.ndarray]:
+        if sides[side] is None:
+            return wholes[side]
         (points, ts), whole = sides[side], wholes[side]
         part = points[ts <= NEAR_CORNER] if start else points[ts >= 1 - NEAR_CORNER]
         if len(part) < 6:
@@ -230,9 +326,25 @@ def _refine(quad: np.ndarray, image: np.ndarray, reach: float, spacing: float, s
     return np.array(corners)
 
 
+def _frame(image: np.ndarray) -> np.ndarray:
+    h, w = image.shape[:2]
+    return np.array([[0.0, 0.0], [w - 1.0, 0.0], [w - 1.0, h - 1.0], [0.0, h - 1.0]])
+
+
+def _part_of(in_view: tuple[float, np.ndarray], running_off: tuple[float, np.ndarray]) -> bool:
+    """Whether the outline in view lies on the page running off the frame as a part of it (a printed box, a
+    band of a chart) rather than being a page of its own lying on a larger region (a shadow, the desk beside
+    it): inside it, and either a small part of it or less clearly edged."""
+    (support, outline), (off_support, off_outline) = in_view, running_off
+    if cv2.pointPolygonTest(off_outline.astype(np.float32), tuple(map(float, outline.mean(axis=0))), False) < 0:
+        return False
+    return quad_area(outline) < 0.5 * quad_area(off_outline) or round(off_support, 1) > round(support, 1)
+
+
 def find_outline(image: np.ndarray, *, min_area_fraction: float = 0.04) -> Detection | None:
     """The most page-like quadrilateral, located at the search size (corners in `image` pixels,
-    accurate to a pixel or two of the search size); None when there is no page."""
+    accurate to a pixel or two of the search size); None when there is no page. A page in view is preferred
+    to one running off the frame (flagged `off_frame`) unless it is a part of that one."""
     if image is None or image.size == 0 or image.ndim not in (2, 3):
         return None
     small, scale = halve_to(image, WORK_SIDE)
@@ -243,26 +355,61 @@ def find_outline(image: np.ndarray, *, min_area_fraction: float = 0.04) -> Detec
     grey = cv2.GaussianBlur(lab[:, :, 0], (5, 5), 1.2).astype(np.float32)
     steps = np.abs(np.diff(grey[::4], axis=1))
     threshold = max(2.0, float(np.percentile(steps, 90)) * 0.5)
-    scored = sorted(((_edge_support(q, grey, threshold), quad_area(q), q) for q in candidates),
-                    key=lambda s: (round(s[0], 1), s[1]), reverse=True)
-    for support, _, quad in scored:
-        if support >= MIN_SUPPORT and _contrast(quad, lab) >= MIN_CONTRAST:
-            return Detection(quad / scale, float(support), search_scale=scale)
-    return None
+    size = (small.shape[1], small.shape[0])
+    scored = []
+    for candidate in candidates:
+        outline = candidate.outline
+        along = _along_frame(outline, size, FRAME_EDGE)
+        cut = list(along)
+        # A region along three or four edges of the frame is the desk, or a page filling the frame (a flat form).
+        if len(cut) > len(outline) - 2 or len(set(along.values())) > 2:
+            continue
+        scored.append((_edge_support(outline, grey, threshold, cut), quad_area(outline), candidate, cut))
+    scored.sort(key=lambda s: (round(s[0], 1), s[1]), reverse=True)
+    in_view = running_off = None
+    for support, _, candidate, cut in scored:
+        outline = candidate.outline
+        if support < MIN_SUPPORT or _contrast(outline, lab, cut) < MIN_CONTRAST:
+            continue
+        hull = candidate.reaches_edge
+        if cut:
+            off = _runs_off(image, outline / scale, cut, MIN_STRETCH / scale)
+            if not off:                     # the frame's edge is no side of a page in view
+                continue
+        else:
+            off = hull is not None and _runs_off(image, hull / scale, _frame_sides(hull, size, FRAME_EDGE),
+                                                 MIN_STRETCH / scale)
+        if off and running_off is None:
+            running_off = (support, outline)
+        elif not off and in_view is None:
+            in_view = (support, outline)
+        if in_view is not None and running_off is not None:
+            break
+    if in_view is not None and (running_off is None or not _part_of(in_view, running_off)):
+        return Detection(in_view[1] / scale, float(in_view[0]), search_scale=scale)
+    if running_off is None:
+        return None
+    support, outline = running_off
+    if len(outline) != 4:                    # what is in view is no quadrilateral: keep the whole frame
+        return Detection(_frame(image), float(support), search_scale=scale, off_frame=True)
+    return Detection(outline / scale, float(support), search_scale=scale, off_frame=True)
 
 
 def refine_outline(image: np.ndarray, found: Detection) -> Detection:
     """The outline's sides fitted to the edges of the full image; corners in `image` pixels."""
     quad = found.corners
+    h, w = image.shape[:2]
+    fixed = _frame_sides(quad, (w, h), (FRAME_EDGE + 1.0) / found.search_scale) if found.off_frame else []
+    if len(fixed) == 4:                 # the whole frame: the part of the page in view is no quadrilateral
+        return Detection(_frame(image), found.score, search_scale=1.0, off_frame=True)
     # first within the search's uncertainty, sparsely; then closely along the found edge
     for reach, spacing, outermost in ((max(4.0, 6 / found.search_scale), 24.0, True), (4.0, 10.0, False)):
-        refined = _refine(quad, image, round(reach), spacing, smooth=True, outermost=outermost)
+        refined = _refine(quad, image, round(reach), spacing, smooth=True, outermost=outermost, fixed=fixed)
         if refined is None or not is_convex(refined):
             break
         quad = refined
-    h, w = image.shape[:2]
     quad = np.clip(quad, 0.0, [w - 1.0, h - 1.0])      # a corner is never outside the picture
-    return Detection(order_corners(quad), found.score, search_scale=1.0)
+    return Detection(order_corners(quad), found.score, search_scale=1.0, off_frame=found.off_frame)
 
 
 def detect_page(image: np.ndarray, *, min_area_fraction: float = 0.04) -> Detection | None:

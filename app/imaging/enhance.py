@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import threading
 from enum import StrEnum
 
@@ -30,26 +31,53 @@ FIT_GRID = 48             # the shading is fitted on a grid this wide
 def _paper(small: np.ndarray) -> np.ndarray:
     """The paper's brightness as a smooth surface (uint8, small size).
 
-    Lamp shading is smooth, so a quadratic surface is fitted to the brighter half of the page —
-    paper, not ink. Photos, emblems and seals are not part of the fit and keep their colours."""
+    Each cell of a grid over the page is as bright as most of its pixels (writing in it does not darken
+    it). A quadratic surface (lamp shading) is fitted to the cells and refitted to those not well below it —
+    paper, not photos, emblems or seals, which keep their colours. What the quadratic misses (the shadow of a
+    phone, a page lit from one side) is taken from the paper cells' own brightness, smoothed."""
     h, w = small.shape[:2]
     gw, gh = FIT_GRID, max(2, round(FIT_GRID * h / w))
-    grid = cv2.resize(small, (gw, gh), interpolation=cv2.INTER_AREA).astype(np.float32)
+    grid = _cell_paper(small, gw, gh)
     values = grid.reshape(gh * gw, -1)
-    y, x = np.mgrid[0:gh, 0:gw]
-    x, y = (x.ravel() / gw - 0.5), (y.ravel() / gh - 0.5)
-    basis = np.stack([np.ones_like(x), x, y, x * x, x * y, y * y], axis=1).astype(np.float32)
-    light = values.mean(axis=1)
-    paper = light >= np.percentile(light, 50)
+    basis = _quadratic_basis(gw, gh)
+    light = values.mean(axis=1, keepdims=True)
+    middle = len(light) // 2
+    paper = light[:, 0] >= np.partition(light[:, 0], middle)[middle]   # paper is bright: start from the brighter half
     for _unused in range(2):                                   # refit without what lies well below the surface
         # cv2.solve, not numpy's lstsq: a multi-threaded BLAS would leave threads spinning on the
         # cores the warp and the encoder are about to use.
-        _unused, coef = cv2.solve(basis[paper], values[paper], flags=cv2.DECOMP_QR)
-        fitted = basis @ coef
-        paper &= light >= fitted.mean(axis=1) - 12
-    surface = np.clip(fitted, 40, 255).reshape(gh, gw, -1)
+        _unused, coef = cv2.solve(basis[paper], light[paper], flags=cv2.DECOMP_QR)
+        level = (basis @ coef)[:, 0]
+        paper = light[:, 0] >= level - BELOW_PAPER
+    _unused, coef = cv2.solve(basis[paper], values[paper], flags=cv2.DECOMP_QR)
+    fitted = basis @ coef
+    # the paper cells' brightness above or below the quadratic, spread over the cells that are not paper
+    residual = np.where(paper, light[:, 0] - level, 0.0).reshape(gh, gw).astype(np.float32)
+    weight = paper.reshape(gh, gw).astype(np.float32)
+    spread = cv2.GaussianBlur(residual, (0, 0), SHADING_CELLS) / np.maximum(
+        cv2.GaussianBlur(weight, (0, 0), SHADING_CELLS), 1e-3)
+    surface = fitted.reshape(gh, gw, -1) + spread[:, :, None]
+    surface = np.clip(surface, 40, 255)
     surface = surface[:, :, 0] if small.ndim == 2 else surface
     return cv2.resize(surface.astype(np.uint8), (w, h), interpolation=cv2.INTER_LINEAR)
+
+
+@functools.lru_cache(maxsize=8)
+def _quadratic_basis(gw: int, gh: int) -> np.ndarray:
+    y, x = np.mgrid[0:gh, 0:gw]
+    x, y = (x.ravel() / gw - 0.5), (y.ravel() / gh - 0.5)
+    return np.stack([np.ones_like(x), x, y, x * x, x * y, y * y], axis=1).astype(np.float32)
+
+
+def _cell_paper(small: np.ndarray, gw: int, gh: int) -> np.ndarray:
+    """Each grid cell's paper brightness: the page closed over thin strokes, then averaged, so writing in a
+    cell does not darken it."""
+    closed = cv2.morphologyEx(small, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (5, 5)))
+    return cv2.resize(closed, (gw, gh), interpolation=cv2.INTER_AREA).astype(np.float32)
+
+
+BELOW_PAPER = 12.0        # grey levels: a cell this much darker than the fitted surface is not paper
+SHADING_CELLS = 1.5       # how far (in cells) the paper's own brightness is smoothed
 
 
 _scratch = threading.local()
@@ -68,9 +96,19 @@ def _surface(shape: tuple[int, ...]) -> np.ndarray:
     return buffer[:size].reshape(shape)
 
 
+INK_DEPTH = 0.05          # of the paper's brightness darker than the paper around it: a stroke, however light
+DARK = 96                 # and whatever is this dark is ink, however wide (a filled box, a QR code's modules)
+
+
 def _binarise(flat: np.ndarray) -> np.ndarray:
-    block = max(15, (max(flat.shape) // 60) | 1)
-    return cv2.adaptiveThreshold(flat, 255, cv2.ADAPTIVE_THRESH_GAUSSIAN_C, cv2.THRESH_BINARY, block, 12)
+    """Ink black, paper white. A stroke is what lies darker than the paper around it: the page closed over
+    strokes narrower than about 1/150 of it (writing, print) is the paper they lie on."""
+    side = max(9, (max(flat.shape) // 150) | 1)
+    smooth = cv2.GaussianBlur(flat, (3, 3), 0)          # sensor noise is no stroke, even where whitening raised it
+    paper = cv2.morphologyEx(smooth, cv2.MORPH_CLOSE, cv2.getStructuringElement(cv2.MORPH_RECT, (side, side)))
+    below_paper = cv2.convertScaleAbs(paper, alpha=1.0 - INK_DEPTH)   # the paper around, a stroke's depth darker
+    ink = cv2.bitwise_or(cv2.compare(smooth, below_paper, cv2.CMP_LE), cv2.compare(smooth, DARK, cv2.CMP_LT))
+    return cv2.bitwise_not(ink)
 
 
 def enhance_with_preview(image: np.ndarray, mode: ColourMode | str = ColourMode.COLOUR, *, in_place: bool = False

@@ -20,6 +20,7 @@ SIGNATURE_SIZE = (64, 48)
 
 class CaptureState(StrEnum):
     NO_PAGE = "no_page"          # nothing to capture
+    OFF_FRAME = "off_frame"      # a page, but it runs off the frame: not taken until it is moved into view
     SETTLING = "settling"        # a page, but the view is moving (hand, page being placed)
     STEADY = "steady"            # still: counting down to the capture
     CAPTURE = "capture"          # take the still now (reported once per page)
@@ -29,7 +30,7 @@ class CaptureState(StrEnum):
 
     @property
     def label(self) -> str:
-        return {"no_page": _("请将材料放在高拍仪下"), "settling": _("请保持材料平稳…"), "steady": _("即将拍摄…"),
+        return {"no_page": _("请将材料放在高拍仪下"), "off_frame": _("页面超出画面，请调整"), "settling": _("请保持材料平稳…"), "steady": _("即将拍摄…"),
                 "capture": _("正在拍摄…"), "done": _("已拍摄，请放下一页"), "paused": _("自动拍摄已暂停"),
                 "waiting": _("桌上已有材料：请放上本材料（或按 F3 拍摄当前画面）")}[self.value]
 

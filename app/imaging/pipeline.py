@@ -21,12 +21,17 @@ class NoPageFound(ImageError):
     """No page outline could be found in the image."""
 
 
+class PageOffFrame(NoPageFound):
+    """The page runs off the frame, and only a whole one will do (an ID card's copy)."""
+
+
 @dataclass(frozen=True)
 class PageOptions:
     mode: ColourMode = ColourMode.COLOUR
     quality: int = 85
     corners: tuple[tuple[float, float], ...] | None = None   # set by the clerk when detection was wrong
     require_page: bool = False        # without a page outline: raise NoPageFound instead of keeping the frame
+    require_whole: bool = False       # a page running off the frame: raise PageOffFrame instead of keeping its part
     straighten: bool = True           # level the text lines when no outline was used
     find_barcodes: bool = True
     thumbnail_side: int = 240
@@ -42,10 +47,11 @@ class ProcessedPage:
     detected: bool                                     # found by detection (not given, not the whole frame)
     skew: float = 0.0                                  # degrees corrected when no outline was used
     barcodes: tuple[Barcode, ...] = ()
+    off_frame: bool = False                            # the page runs off the frame: only its part in view is kept
 
     def to_dict(self) -> dict:
-        return {"corners": self.corners, "detected": self.detected, "size": list(self.size),
-                "skew": self.skew, "barcodes": [b.to_dict() for b in self.barcodes]}
+        return {"corners": self.corners, "detected": self.detected, "off_frame": self.off_frame,
+                "size": list(self.size), "skew": self.skew, "barcodes": [b.to_dict() for b in self.barcodes]}
 
 
 _helpers: ThreadPoolExecutor | None = None
@@ -77,13 +83,15 @@ def process_image_file(data: bytes, options: PageOptions = PageOptions()) -> Pro
 
 def _finish(image: np.ndarray, options: PageOptions, outline: Detection | None) -> ProcessedPage:
     skew = 0.0
-    detected = False
+    detected = off_frame = False
     if options.corners is not None:
         corners = np.array(options.corners, np.float64)
         page = warp_page(image, corners)
     elif outline is not None:
+        if outline.off_frame and options.require_whole:
+            raise PageOffFrame(_("页面超出画面，请调整"))
         detection = refine_outline(image, outline)
-        corners, detected = detection.corners, True
+        corners, detected, off_frame = detection.corners, True, detection.off_frame
         page = warp_page(image, corners)
     elif options.require_page:
         raise NoPageFound(_("画面中没有找到纸张边缘"))
@@ -106,4 +114,5 @@ def _finish(image: np.ndarray, options: PageOptions, outline: Detection | None) 
         detected=detected,
         skew=skew,
         barcodes=tuple(barcodes.result()) if barcodes is not None else (),
+        off_frame=off_frame,
     )

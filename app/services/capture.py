@@ -167,7 +167,10 @@ class CaptureSession:
         outline = find_outline(frame, min_area_fraction=0.02 if self.id_copy else self.options.min_area_fraction)
         self._last_outline = outline
         self.last_preview_size = (frame.shape[1], frame.shape[0])
-        state = self.auto.feed(frame, outline is not None and self.code is not None, self.clock())
+        whole = outline is not None and not outline.off_frame
+        state = self.auto.feed(frame, whole and self.code is not None, self.clock())
+        if state is CaptureState.NO_PAGE and outline is not None and outline.off_frame:
+            state = CaptureState.OFF_FRAME
         self.listeners.on_preview(Preview(frame, outline.as_list() if outline else None, state, self.auto.progress))
         if state is CaptureState.CAPTURE:
             self.capture(outline)
@@ -198,7 +201,7 @@ class CaptureSession:
             options = replace(self.options, find_barcodes=False)     # read once the page is stored
             if self.id_copy:
                 options = PageOptions(mode=options.mode, quality=options.quality, require_page=True,
-                                      find_barcodes=False, min_area_fraction=0.02)
+                                      require_whole=True, find_barcodes=False, min_area_fraction=0.02)
             page = self.workers.cpu.submit(process_still, still, options, outline).result()
             self.last_corners = page.corners
             self._last_still = still

@@ -280,12 +280,13 @@ class DeviceService:
         if lift:
             lift()
 
-    def place_simulated_document(self, title: str, *, settled: bool = False) -> None:
-        """Lay a sample document under the simulated camera (`settled`: already lying still)."""
+    def place_simulated_document(self, title: str, *, settled: bool = False, overhang: float = 0.0) -> None:
+        """Lay a sample document under the simulated camera (`settled`: already lying still; `overhang`: that
+        share of it beyond the frame's edge)."""
         place = getattr(self.camera, "place", None)
         if place:   # with the verification QR an electronic certificate carries
             place(SampleDocument(title, qr=f"https://zzfw.example.gov.cn/v/{zlib.crc32(title.encode()):08x}"),
-                  settled=settled)
+                  settled=settled, overhang=overhang)
 
     def place_simulated_sample(self, document: SampleDocument) -> None:
         """Lay a given paper under the simulated camera, already lying still (a training citizen's document)."""

@@ -34,7 +34,8 @@ from app.ui.widgets import QuietComboBox, fit_to_screen
 
 PAGE_VIEW_SIDE = 480
 _MODES = (("colour", N_("彩色")), ("grey", N_("灰度")), ("bw", N_("黑白")), ("original", N_("原图")))
-_OUTLINE = {"steady": "#27ae60", "capture": "#27ae60", "settling": "#f39c12", "done": "#2980b9"}
+_OUTLINE = {"steady": "#27ae60", "capture": "#27ae60", "settling": "#f39c12", "done": "#2980b9",
+            "off_frame": "#c0392b"}
 
 
 def to_image(frame: np.ndarray) -> QImage:
@@ -286,6 +287,7 @@ class CaptureDialog(QDialog):
         side = self.session.id_copy_side
         text = {"front": _("身份证复印件：请放身份证正面"), "back": _("身份证复印件：请翻到反面")}.get(side, "")
         self.state_label.setText(text + (_("　") if text else "") + preview.state.label)
+        self.state_label.setStyleSheet("color:#c0392b" if preview.state.value == "off_frame" else "")
         self.progress.setValue(int(preview.progress * 100))
 
     def _on_page(self, captured: CapturedPage) -> None:
@@ -298,6 +300,8 @@ class CaptureDialog(QDialog):
         self._show_barcodes(captured.page.barcodes)
         self._load_pages()
         self.pages_changed.emit()
+        if captured.page.off_frame:
+            self.say(_("页面超出画面，只保存了画面内的部分：请把材料移入画面后重拍"), error=True)
 
     def _on_barcodes(self, code: str, barcodes) -> None:
         if code == self.code:

@@ -45,6 +45,16 @@ class Scene:
     def with_hand(self, amount: float) -> Scene:
         return replace(self, hand=float(np.clip(amount, 0.0, 1.0)))
 
+    def overhanging(self, fraction: float, side: int = 0) -> Scene:
+        """The document pushed over the frame's edge on `side` (0 bottom, 1 right, 2 top, 3 left) until
+        `fraction` of its extent lies outside the frame: a page laid carelessly."""
+        corners = np.array(self.corners, np.float64)
+        axis, outward = {0: (1, 1), 1: (0, 1), 2: (1, -1), 3: (0, -1)}[side]
+        extent = float(np.ptp(corners[:, axis]))
+        beyond = corners[:, axis].max() - 1.0 if outward > 0 else -corners[:, axis].min()
+        corners[:, axis] += outward * (fraction * extent - beyond)
+        return replace(self, corners=tuple(map(tuple, corners)))
+
 
 def _rotation(z: float, x: float, y: float) -> np.ndarray:
     cz, sz, cx, sx, cy, sy = np.cos(z), np.sin(z), np.cos(x), np.sin(x), np.cos(y), np.sin(y)

@@ -49,12 +49,15 @@ class SimulatedCamera:
 
     # --- what lies under the camera (training panel, tests) -------------------------------------
 
-    def place(self, document: SampleDocument | str, *, settled: bool = False) -> None:
-        """Lay a document down: a hand brings it in, then leaves (`settled`: it is already lying still)."""
+    def place(self, document: SampleDocument | str, *, settled: bool = False, overhang: float = 0.0) -> None:
+        """Lay a document down: a hand brings it in, then leaves (`settled`: it is already lying still;
+        `overhang`: that share of it lies beyond the frame's bottom edge)."""
         if isinstance(document, str):
             document = SampleDocument(document)
         with self._lock:
             scene = random_scene(self.rng, document, strong=False)
+            if overhang:
+                scene = scene.overhanging(overhang)
             self._scene = replace(scene, background=self._scene.background, texture_seed=self._scene.texture_seed)
             self._placed_at = self.clock() - (self.lay_seconds + self.leave_seconds if settled else 0.0)
             self._leaving = None
