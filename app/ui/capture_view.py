@@ -34,6 +34,7 @@ from app.ui.widgets import QuietComboBox, fit_to_screen
 
 PAGE_VIEW_SIDE = 480
 _MODES = (("colour", N_("彩色")), ("grey", N_("灰度")), ("bw", N_("黑白")), ("original", N_("原图")))
+OVERHANG = 0.25          # training: 放歪 lays the material with this share of it beyond the frame's edge
 _OUTLINE = {"steady": "#27ae60", "capture": "#27ae60", "settling": "#f39c12", "done": "#2980b9",
             "off_frame": "#c0392b"}
 
@@ -181,6 +182,8 @@ class CaptureDialog(QDialog):
             sim.addWidget(QLabel(_("模拟：")))
             for name, text, action in (
                     ("sim_place", _("放材料"), self.place_material),
+                    ("sim_overhang", _("放歪"), lambda: self.desk.devices.place_simulated_document(
+                        self.material_name(), overhang=OVERHANG)),
                     ("sim_front", _("放身份证正面"), lambda: self.desk.devices.place_simulated_id_card("front")),
                     ("sim_back", _("放身份证反面"), lambda: self.desk.devices.place_simulated_id_card("back")),
                     ("sim_remove", _("取走"), self.desk.devices.remove_simulated_document)):
