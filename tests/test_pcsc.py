@@ -93,12 +93,14 @@ def _insert(card, port: int) -> VpcdConnection:
 
 
 def _read_when_present(reader, timeout: float = 5.0):
+    """Read as the reader watch does: again at the next poll while no card is there, or when the first
+    exchange with a card just inserted failed (vpcd, like a real slot, may refuse it while the card settles)."""
     deadline = time.monotonic() + timeout
     while True:
         try:
             return reader.read_card()
-        except NoCard:
-            if time.monotonic() > deadline:
+        except (NoCard, CardReadError) as e:
+            if time.monotonic() > deadline or not isinstance(e, NoCard) and "通信失败" not in str(e):
                 raise
             time.sleep(0.05)
 
